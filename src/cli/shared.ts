@@ -1,0 +1,70 @@
+/**
+ * Pieces shared by the CLI commands: folder flags, logger, runtime facts.
+ */
+import { UsageError } from "../errors.ts";
+import { jsonLogger, type Logger, loggerSettings, silentLogger } from "../log/mod.ts";
+import { SDP_VERSION } from "../version/build.ts";
+import { DETERMINISM_CONTRACT } from "../version/mod.ts";
+import { type CommandSpec, type FlagSpec, type Parsed, str } from "./args.ts";
+import type { Io } from "./io.ts";
+
+/** Folder flags shared by most commands. */
+export const DIR_FLAGS: Record<"datasets-dir" | "runs-dir" | "registry", FlagSpec> = {
+  "datasets-dir": {
+    type: "string",
+    help: "Dataset configs folder (default ./datasets)",
+    valueName: "DIR",
+  },
+  "runs-dir": { type: "string", help: "Runs folder (default ./runs)", valueName: "DIR" },
+  registry: {
+    type: "string",
+    help: "Registry file (default ./registry/datasets.json)",
+    valueName: "FILE",
+  },
+};
+
+/** A command with its handler. */
+export interface Command extends CommandSpec {
+  run(p: Parsed, io: Io): Promise<number>;
+}
+
+/** Default locations, relative to the working directory. */
+export interface Dirs {
+  datasetsDir: string;
+  runsDir: string;
+  registryFile: string;
+}
+
+/** Resolve the folder flags shared by most commands. */
+export function dirs(p: Parsed): Dirs {
+  return {
+    datasetsDir: trimSlash(str(p, "datasets-dir", "datasets")!),
+    runsDir: trimSlash(str(p, "runs-dir", "runs")!),
+    registryFile: str(p, "registry", "registry/datasets.json")!,
+  };
+}
+
+function trimSlash(s: string): string {
+  return s.length > 1 ? s.replace(/\/+$/, "") : s;
+}
+
+/** Build the logger from SDP_LOGGING_ENABLED / SDP_LOG_LEVEL. */
+export function makeLogger(io: Io, context: Record<string, unknown> = {}): Logger {
+  const settings = loggerSettings({
+    enabled: io.env("SDP_LOGGING_ENABLED"),
+    level: io.env("SDP_LOG_LEVEL"),
+  });
+  if (typeof settings === "string") throw new UsageError(settings);
+  if (!settings.enabled) return silentLogger;
+  return jsonLogger({ level: settings.level, now: io.now, write: io.err, context });
+}
+
+/** Facts about the program for run_metadata.json and --version. */
+export function runtimeFacts(io: Io): Record<string, string> {
+  return {
+    sdp: SDP_VERSION,
+    deno: io.denoVersion,
+    os: io.os,
+    determinism_contract: String(DETERMINISM_CONTRACT),
+  };
+}

@@ -1,0 +1,565 @@
+/**
+ * Strict parsing of the three dataset files into a {@link DatasetSpec}.
+ * Every problem is collected (with file:line:column and the fix) before
+ * anything is rejected, so users fix their configs in one pass.
+ */
+import { COLUMN_TYPES, type ColumnType, compareNames } from "../data/mod.ts";
+import { ConfigError, type ConfigProblem } from "../errors.ts";
+import {
+  checkGeneration,
+  parseCorrelations,
+  parseDrift,
+  parseGenerator,
+} from "../generate/spec.ts";
+import { join, type ParseContext, parseYaml, type YNode } from "./context.ts";
+import {
+  type CheckSpec,
+  type ColumnSpec,
+  type CompareOp,
+  type ConfigSources,
+  type DatasetSpec,
+  DEFAULT_THRESHOLDS,
+  type EvolutionSpec,
+  type Thresholds,
+} from "./spec.ts";
+
+/** Where the three files live, for messages (e.g. `datasets/x/`). */
+export interface ParseOptions {
+  /** Prefix shown before each file name in messages. */
+  displayDir: string;
+  /** Folder name the dataset was found under; `name` must match it. */
+  folderName: string;
+  /** `builtin` or the directory path. */
+  origin: string;
+}
+
+const DATASET_KEYS = ["name", "domain", "description", "row_count", "keywords"] as const;
+const SCHEMA_KEYS = ["columns", "checks", "correlations"] as const;
+const COLUMN_KEYS = ["type", "nullable", "unique", "description", "constraints", "generator"];
+const CONSTRAINT_KEYS = ["min", "max", "allowed_values", "pattern", "max_length"];
+const EVOLUTION_KEYS = ["fraud_rate", "label_rates", "missingness", "thresholds", "drift"];
+const THRESHOLD_KEYS: Record<string, keyof Thresholds> = {
+  psi: "psi",
+  jensen_shannon: "jensenShannon",
+  wasserstein: "wasserstein",
+  ks_p_value: "ksPValue",
+  warn_ratio: "warnRatio",
+  rate_tolerance: "rateTolerance",
+};
+const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const ISO_DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]00:?00)?$/;
+
+/**
+ * Parse a dataset's three config texts. Throws {@link ConfigError} listing
+ * every problem when any file is invalid.
+ */
+export function parseDatasetSpec(sources: ConfigSources, options: ParseOptions): DatasetSpec {
+  const problems: ConfigProblem[] = [];
+  const d = parseYaml(sources["dataset.yaml"], `${options.displayDir}dataset.yaml`, problems);
+  const s = parseYaml(sources["schema.yaml"], `${options.displayDir}schema.yaml`, problems);
+  const e = parseYaml(sources["evolution.yaml"], `${options.displayDir}evolution.yaml`, problems);
+
+  const meta = d.root === undefined ? undefined : parseDatasetMeta(d.root, d.ctx, options);
+  const schema = s.root === undefined ? undefined : parseSchema(s.root, s.ctx);
+  const evolution = e.root === undefined || schema === undefined
+    ? undefined
+    : parseEvolution(e.root, e.ctx, schema.columns);
+  if (problems.length > 0 || !meta || !schema || !evolution) {
+    throw new ConfigError(sortProblems(problems));
+  }
+  const spec: DatasetSpec = {
+    ...meta,
+    columns: schema.columns,
+    checks: schema.checks,
+    correlations: schema.correlations,
+    evolution,
+    sources,
+    origin: options.origin,
+  };
+  const late = checkGeneration(spec);
+  if (late.length > 0) throw new ConfigError(sortProblems(late));
+  return spec;
+}
+
+function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.slice().sort((a, b) =>
+    compareNames(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.col - b.loc.col
+  );
+}
+
+function parseDatasetMeta(root: YNode, ctx: ParseContext, options: ParseOptions) {
+  const f = ctx.fields(root, "", DATASET_KEYS);
+  const name = required(ctx, root, f, "name", (n) => ctx.string(n, "name"));
+  if (name !== undefined && name !== options.folderName) {
+    ctx.problem(
+      f.get("name"),
+      "name",
+      `is "${name}" but the folder is "${options.folderName}"; make them equal`,
+    );
+  }
+  const domain = ctx.string(f.get("domain"), "domain") ?? "";
+  const description = ctx.string(f.get("description"), "description") ?? "";
+  const rowNode = f.get("row_count");
+  let rowCount: number | undefined;
+  if (rowNode === undefined) {
+    ctx.problem(root, "row_count", "is required: a positive whole number of rows, e.g. 10000");
+  } else {
+    const v = ctx.scalar(rowNode);
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) {
+      ctx.problem(rowNode, "row_count", `must be a positive whole number, got ${String(v)}`);
+    } else rowCount = v;
+  }
+  const keywords: string[] = [];
+  const kw = ctx.items(f.get("keywords"), "keywords") ?? [];
+  kw.forEach((n, i) => {
+    const k = ctx.string(n, join("keywords", i));
+    if (k !== undefined) keywords.push(k);
+  });
+  return { name: name ?? "", domain, description, rowCount: rowCount ?? 0, keywords };
+}
+
+function required<T>(
+  ctx: ParseContext,
+  parent: YNode,
+  f: Map<string, YNode>,
+  key: string,
+  read: (n: YNode) => T | undefined,
+): T | undefined {
+  if (!f.has(key)) {
+    ctx.problem(parent, key, `is required`);
+    return undefined;
+  }
+  return read(f.get(key));
+}
+
+function parseSchema(root: YNode, ctx: ParseContext) {
+  const f = ctx.fields(root, "", SCHEMA_KEYS);
+  const columns: ColumnSpec[] = [];
+  const colsNode = f.get("columns");
+  if (colsNode === undefined) {
+    ctx.problem(root, "columns", "is required: a mapping of column name to {type: ...}");
+  } else {
+    const entries = ctx.entries(colsNode, "columns");
+    if (entries.length === 0 && ctx.problems.length === 0) {
+      ctx.problem(colsNode, "columns", "must declare at least one column");
+    }
+    for (const [name, keyNode, value] of entries) {
+      const col = parseColumn(name, keyNode, value, ctx);
+      if (col) columns.push(col);
+    }
+  }
+  columns.sort((a, b) => compareNames(a.name, b.name));
+  const names = new Set(columns.map((c) => c.name));
+  const checks = parseChecks(f.get("checks"), ctx, columns);
+  const correlations = parseCorrelations(f.get("correlations"), ctx);
+  void names;
+  return { columns, checks, correlations };
+}
+
+function parseColumn(
+  name: string,
+  keyNode: YNode,
+  node: YNode,
+  ctx: ParseContext,
+): ColumnSpec | undefined {
+  const field = join("columns", name);
+  if (!SAFE_NAME.test(name)) {
+    ctx.problem(
+      keyNode,
+      field,
+      "column names must start with a letter or _ and use only letters, digits and _ (max 64)",
+    );
+  }
+  const f = ctx.fields(node, field, COLUMN_KEYS);
+  const typeNode = f.get("type");
+  let type: ColumnType | undefined;
+  if (typeNode === undefined) {
+    ctx.problem(node, join(field, "type"), `is required; one of ${COLUMN_TYPES.join(", ")}`);
+  } else {
+    const t = ctx.string(typeNode, join(field, "type"));
+    if (t !== undefined) {
+      if ((COLUMN_TYPES as readonly string[]).includes(t)) type = t as ColumnType;
+      else {
+        ctx.problem(
+          typeNode,
+          join(field, "type"),
+          `unknown column type "${t}"; use one of ${COLUMN_TYPES.join(", ")}`,
+        );
+      }
+    }
+  }
+  const nullable = ctx.boolean(f.get("nullable"), join(field, "nullable")) ?? false;
+  const unique = ctx.boolean(f.get("unique"), join(field, "unique")) ?? false;
+  const description = ctx.string(f.get("description"), join(field, "description"));
+  if (type === undefined) return undefined;
+  const col: ColumnSpec = { name, type, nullable, unique, loc: ctx.loc(keyNode) };
+  if (description !== undefined) col.description = description;
+  if (f.has("constraints")) parseConstraints(f.get("constraints"), ctx, col, field);
+  if (f.has("generator")) {
+    const g = parseGenerator(f.get("generator"), ctx, {
+      name,
+      type,
+      nullable,
+      min: col.min,
+      max: col.max,
+      allowed: col.allowed,
+      field: join(field, "generator"),
+    });
+    if (g) col.generator = g;
+  }
+  return col;
+}
+
+function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base: string): void {
+  const field = join(base, "constraints");
+  const f = ctx.fields(node, field, CONSTRAINT_KEYS);
+  const bound = (key: "min" | "max") => {
+    const n = f.get(key);
+    if (n === undefined) return undefined;
+    const fk = join(field, key);
+    switch (col.type) {
+      case "integer": {
+        const v = ctx.number(n, fk);
+        if (v !== undefined && !Number.isSafeInteger(v)) {
+          ctx.problem(n, fk, `must be a whole number for an integer column, got ${v}`);
+          return undefined;
+        }
+        return v;
+      }
+      case "float":
+        return ctx.number(n, fk);
+      case "datetime": {
+        const s = ctx.string(n, fk);
+        if (s === undefined) return undefined;
+        const ms = parseIsoUtc(s);
+        if (ms === undefined) {
+          ctx.problem(
+            n,
+            fk,
+            `must be an ISO-8601 UTC datetime like 2024-01-31T00:00:00Z, got "${s}"`,
+          );
+        }
+        return ms;
+      }
+      case "string":
+      case "boolean":
+        ctx.problem(
+          n,
+          fk,
+          `is only allowed on integer, float and datetime columns, not ${col.type}`,
+        );
+        return undefined;
+    }
+  };
+  const min = bound("min");
+  const max = bound("max");
+  if (min !== undefined) col.min = min;
+  if (max !== undefined) col.max = max;
+  if (min !== undefined && max !== undefined && min > max) {
+    ctx.problem(
+      f.get("min"),
+      join(field, "min"),
+      `min (${fmtBound(min, col.type)}) is greater than max (${
+        fmtBound(max, col.type)
+      }); swap them`,
+    );
+  }
+  const stringOnly = (key: string) => {
+    if (f.has(key) && col.type !== "string") {
+      ctx.problem(
+        f.get(key),
+        join(field, key),
+        `is only allowed on string columns, not ${col.type}`,
+      );
+      return false;
+    }
+    return f.has(key);
+  };
+  if (stringOnly("allowed_values")) {
+    const items = ctx.items(f.get("allowed_values"), join(field, "allowed_values"));
+    if (items) {
+      const values: string[] = [];
+      items.forEach((n, i) => {
+        const v = ctx.string(n, join(field, `allowed_values.${i}`));
+        if (v !== undefined) values.push(v);
+      });
+      if (values.length === 0) {
+        ctx.problem(
+          f.get("allowed_values"),
+          join(field, "allowed_values"),
+          "must list at least one value",
+        );
+      } else if (new Set(values).size !== values.length) {
+        ctx.problem(
+          f.get("allowed_values"),
+          join(field, "allowed_values"),
+          "lists a value twice; remove the duplicate",
+        );
+      } else col.allowed = values;
+    }
+  }
+  if (stringOnly("pattern")) {
+    const p = ctx.string(f.get("pattern"), join(field, "pattern"));
+    if (p !== undefined) {
+      try {
+        new RegExp(`^(?:${p})$`, "u");
+        col.pattern = p;
+      } catch (err) {
+        ctx.problem(
+          f.get("pattern"),
+          join(field, "pattern"),
+          `is not a valid regular expression: ${(err as Error).message}`,
+        );
+      }
+    }
+  }
+  if (stringOnly("max_length")) {
+    const m = ctx.integer(f.get("max_length"), join(field, "max_length"), 1);
+    if (m !== undefined) col.maxLength = m;
+  }
+}
+
+function fmtBound(v: number, type: ColumnType): string {
+  return type === "datetime" ? new Date(v).toISOString() : String(v);
+}
+
+/** Parse `YYYY-MM-DD[THH:MM[:SS[.sss]]][Z|+00:00]` as UTC epoch ms; undefined when invalid. */
+export function parseIsoUtc(s: string): number | undefined {
+  const m = ISO_DATETIME.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se, ms] = m.slice(1, 8).map((x) => (x === undefined ? 0 : Number(x)));
+  const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(3, "0"));
+  void ms;
+  const t = Date.UTC(y, mo - 1, d, h, mi, se, frac);
+  const back = new Date(t);
+  if (
+    back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d ||
+    h > 23 || mi > 59 || se > 59
+  ) return undefined;
+  return t;
+}
+
+const COMPARE =
+  /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|!=|<|>)\s*([A-Za-z_][A-Za-z0-9_]*|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$/;
+
+function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): CheckSpec[] {
+  const out: CheckSpec[] = [];
+  const items = ctx.items(node, "checks");
+  if (!items) return out;
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const known = (n: YNode, field: string, name: string) => {
+    if (!byName.has(name)) {
+      ctx.problem(n, field, `refers to unknown column "${name}"; declare it under columns:`);
+      return false;
+    }
+    return true;
+  };
+  items.forEach((item, i) => {
+    const field = `checks.${i}`;
+    const f = ctx.fields(item, field, ["compare", "null_unless", "not_null_when"]);
+    if (f.size !== 1) {
+      if (ctx.problems.length === 0 || f.size > 1) {
+        ctx.problem(
+          item,
+          field,
+          "each check must have exactly one of compare, null_unless, not_null_when",
+        );
+      }
+      return;
+    }
+    const [kind, value] = [...f.entries()][0];
+    const loc = ctx.loc(item);
+    switch (kind) {
+      case "compare": {
+        const text = ctx.string(value, join(field, "compare"));
+        if (text === undefined) return;
+        const m = COMPARE.exec(text);
+        if (!m) {
+          ctx.problem(
+            value,
+            join(field, "compare"),
+            `must look like "low <= open" (column op column-or-number, op one of < <= > >= == !=), got "${text}"`,
+          );
+          return;
+        }
+        const [, left, op, rightText] = m;
+        const rightIsNum = /^-?\d/.test(rightText);
+        let ok = known(value, join(field, "compare"), left);
+        if (!rightIsNum) ok = known(value, join(field, "compare"), rightText) && ok;
+        for (const c of rightIsNum ? [left] : [left, rightText]) {
+          const col = byName.get(c);
+          if (
+            col && (col.type === "string" || col.type === "boolean") && op !== "==" && op !== "!="
+          ) {
+            ctx.problem(
+              value,
+              join(field, "compare"),
+              `column "${c}" is ${col.type}; only == and != compare ${col.type} columns`,
+            );
+            ok = false;
+          }
+        }
+        if (!ok) return;
+        out.push({
+          kind: "compare",
+          name: `${left} ${op} ${rightText}`,
+          left,
+          op: op as CompareOp,
+          right: rightIsNum ? { value: Number(rightText) } : { column: rightText },
+          loc,
+        });
+        return;
+      }
+      case "null_unless":
+      case "not_null_when": {
+        const g = ctx.fields(value, join(field, kind), ["column", "when"]);
+        const column = ctx.string(g.get("column"), join(field, `${kind}.column`));
+        const whenEntries = ctx.entries(g.get("when"), join(field, `${kind}.when`));
+        if (column === undefined || !g.has("when")) {
+          if (column === undefined && !g.has("column")) {
+            ctx.problem(
+              value,
+              join(field, kind),
+              "needs column: and when: {other_column: [values]}",
+            );
+          } else if (!g.has("when")) {
+            ctx.problem(value, join(field, kind), "needs when: {other_column: [values]}");
+          }
+          return;
+        }
+        if (whenEntries.length !== 1) {
+          ctx.problem(
+            g.get("when"),
+            join(field, `${kind}.when`),
+            "must name exactly one column, e.g. {event_type: [purchase]}",
+          );
+          return;
+        }
+        const [whenColumn, whenKey, whenValuesNode] = whenEntries[0];
+        let ok = known(g.get("column"), join(field, `${kind}.column`), column);
+        ok = known(whenKey, join(field, `${kind}.when`), whenColumn) && ok;
+        const vals = ctx.items(whenValuesNode, join(field, `${kind}.when.${whenColumn}`)) ?? [];
+        const whenValues: string[] = [];
+        vals.forEach((n, j) => {
+          const v = ctx.scalar(n);
+          if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+            whenValues.push(String(v));
+          } else {ctx.problem(
+              n,
+              join(field, `${kind}.when.${whenColumn}.${j}`),
+              "must be a plain value",
+            );}
+        });
+        if (whenValues.length === 0) {
+          ctx.problem(
+            whenValuesNode ?? whenKey,
+            join(field, `${kind}.when.${whenColumn}`),
+            "must list at least one value",
+          );
+          ok = false;
+        }
+        const col = byName.get(column);
+        if (ok && col && !col.nullable && kind === "null_unless") {
+          ctx.problem(
+            g.get("column"),
+            join(field, `${kind}.column`),
+            `column "${column}" is not nullable; set nullable: true on it`,
+          );
+          ok = false;
+        }
+        if (!ok) return;
+        out.push({
+          kind,
+          name: `${column} ${
+            kind === "null_unless" ? "null unless" : "not null when"
+          } ${whenColumn} in [${whenValues.join(", ")}]`,
+          column,
+          whenColumn,
+          whenValues,
+          loc,
+        });
+        return;
+      }
+    }
+  });
+  return out;
+}
+
+function parseEvolution(root: YNode, ctx: ParseContext, columns: ColumnSpec[]): EvolutionSpec {
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const evo: EvolutionSpec = {
+    labelRates: new Map(),
+    missingness: new Map(),
+    drift: [],
+    thresholds: { ...DEFAULT_THRESHOLDS },
+  };
+  // An empty evolution.yaml (null document) means "no evolution".
+  if (root === null || ctx.scalar(root) === null) return evo;
+  const f = ctx.fields(root, "", EVOLUTION_KEYS);
+  const addLabel = (column: string, n: YNode, field: string) => {
+    const rate = ctx.rate(n, field);
+    if (rate === undefined) return;
+    const col = byName.get(column);
+    if (!col) {
+      ctx.problem(
+        n,
+        field,
+        `needs a boolean column "${column}" in schema.yaml; add it or remove this rate`,
+      );
+    } else if (col.type !== "boolean") {
+      ctx.problem(
+        n,
+        field,
+        `applies to column "${column}", which is ${col.type}; label rates need a boolean column`,
+      );
+    } else if (evo.labelRates.has(column)) {
+      ctx.problem(
+        n,
+        field,
+        `rate for "${column}" is given twice (fraud_rate and label_rates); keep one`,
+      );
+    } else evo.labelRates.set(column, { rate, loc: ctx.loc(n) });
+  };
+  if (f.has("fraud_rate")) addLabel("is_fraud", f.get("fraud_rate"), "fraud_rate");
+  if (f.has("label_rates")) {
+    for (const [col, , n] of ctx.entries(f.get("label_rates"), "label_rates")) {
+      addLabel(col, n, join("label_rates", col));
+    }
+  }
+  if (f.has("missingness")) {
+    for (const [name, keyNode, n] of ctx.entries(f.get("missingness"), "missingness")) {
+      const field = join("missingness", name);
+      const rate = ctx.rate(n, field);
+      const col = byName.get(name);
+      if (!col) {
+        ctx.problem(
+          keyNode,
+          field,
+          `names unknown column "${name}"; it must be declared in schema.yaml`,
+        );
+      } else if (!col.nullable) {
+        ctx.problem(
+          keyNode,
+          field,
+          `column "${name}" is not nullable; set nullable: true in schema.yaml or remove this entry`,
+        );
+      } else if (rate !== undefined) evo.missingness.set(name, { rate, loc: ctx.loc(n) });
+    }
+  }
+  if (f.has("thresholds")) {
+    const t = ctx.fields(f.get("thresholds"), "thresholds", Object.keys(THRESHOLD_KEYS));
+    for (const [key, n] of t) {
+      const field = join("thresholds", key);
+      const v = ctx.number(n, field);
+      if (v === undefined) continue;
+      if (v < 0 || (key !== "rate_tolerance" && key !== "psi" && v > 1)) {
+        ctx.problem(n, field, key === "psi" ? "must be >= 0" : "must be between 0 and 1");
+        continue;
+      }
+      evo.thresholds[THRESHOLD_KEYS[key]] = v;
+    }
+  }
+  if (f.has("drift")) evo.drift = parseDrift(f.get("drift"), ctx);
+  return evo;
+}

@@ -1,0 +1,498 @@
+/**
+ * Self-contained HTML report: inline CSS and inline SVG only (no script, no
+ * network, no fonts), one section per column with current vs prior
+ * histogram (numeric) or bar (categorical) overlays, drift metrics with status
+ * colours, validation results and the quality score.
+ *
+ * Overlays: numeric columns share {@link HISTOGRAM_BINS} equal-width bins over
+ * the union range of both versions, filled from each profile's support atoms;
+ * without a prior the current stored histogram is drawn. Categorical columns
+ * show up to {@link MAX_BARS} categories (by current then prior count), with the
+ * rest folded into "(other)". Bars are shares of non-null values.
+ *
+ * Output depends only on the inputs (no clock, no locale): numbers are
+ * printed with fixed precision.
+ *
+ * @module
+ */
+import type { DatasetSpec } from "../config/spec.ts";
+import { compareNames, formatDatetime } from "../data/mod.ts";
+import type { ColumnProfile, DatasetProfile, SupportProfile } from "../profile/mod.ts";
+import { binIndex, equalWidthEdges, HISTOGRAM_BINS } from "../profile/summary.ts";
+import { type ColumnDrift, type DriftStatus, fmt } from "./drift.ts";
+import type { EvaluationReport } from "./mod.ts";
+import type { ValidationSummary } from "./quality.ts";
+
+/** Categories drawn per categorical chart. */
+export const MAX_BARS = 20;
+
+const COLORS: Record<DriftStatus | "no_prior" | "pass" | "fail", string> = {
+  ok: "#2e7d32",
+  warn: "#b26a00",
+  drift: "#c62828",
+  no_prior: "#616161",
+  pass: "#2e7d32",
+  fail: "#c62828",
+};
+const CURRENT_FILL = "#1f77b4";
+const PRIOR_FILL = "#9e9e9e";
+
+function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
+    /"/g,
+    "&quot;",
+  ).replace(/'/g, "&#39;");
+}
+
+function pct(x: number | null | undefined): string {
+  return x === null || x === undefined || Number.isNaN(x) ? "–" : `${(x * 100).toFixed(2)}%`;
+}
+
+function num(x: number | null | undefined): string {
+  return x === null || x === undefined || Number.isNaN(x) ? "–" : fmt(x);
+}
+
+function c2(x: number): string {
+  return x.toFixed(2);
+}
+
+function badge(status: DriftStatus | "no_prior" | "pass" | "fail"): string {
+  return `<span class="badge" style="background:${COLORS[status]}">${
+    esc(status.replace("_", " "))
+  }</span>`;
+}
+
+function valueLabel(type: ColumnProfile["type"], v: number): string {
+  if (type === "datetime") return formatDatetime(v);
+  return fmt(v);
+}
+
+/** Shares of a support in the given equal-width bins. */
+function supportShares(s: SupportProfile, edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  let t = 0;
+  for (let i = 0; i < s.values.length; i++) {
+    counts[binIndex(edges, s.values[i])] += s.counts[i];
+    t += s.counts[i];
+  }
+  return counts.map((c) => (t === 0 ? 0 : c / t));
+}
+
+const W = 640;
+const H = 220;
+const PAD_L = 48;
+const PAD_B = 36;
+const PAD_T = 14;
+
+function legend(hasPrior: boolean, priorLabel: string): string {
+  let s = `<rect x="${W - 190}" y="2" width="10" height="10" fill="${CURRENT_FILL}" ` +
+    `fill-opacity="0.65"/><text x="${W - 176}" y="11" class="lg">current</text>`;
+  if (hasPrior) {
+    s += `<rect x="${W - 110}" y="2" width="10" height="10" fill="${PRIOR_FILL}" ` +
+      `fill-opacity="0.6"/><text x="${W - 96}" y="11" class="lg">prior ${esc(priorLabel)}</text>`;
+  }
+  return s;
+}
+
+function numericChart(
+  name: string,
+  cur: ColumnProfile,
+  ref: ColumnProfile | null,
+  priorLabel: string,
+): string {
+  const cn = cur.numeric;
+  const rn = ref?.numeric ?? null;
+  if (cn === null && rn === null) return emptyChart(name);
+  let edges: number[];
+  let curShares: number[] | null = null;
+  let refShares: number[] | null = null;
+  if (rn === null) {
+    const h = (cn as NonNullable<typeof cn>).histogram;
+    edges = h.edges;
+    const t = h.counts.reduce((a, b) => a + b, 0);
+    curShares = h.counts.map((c) => (t === 0 ? 0 : c / t));
+  } else {
+    const lo = cn === null ? rn.min : Math.min(cn.min, rn.min);
+    const hi = cn === null ? rn.max : Math.max(cn.max, rn.max);
+    edges = equalWidthEdges(lo, hi, HISTOGRAM_BINS);
+    refShares = supportShares(rn.support, edges);
+    if (cn !== null) curShares = supportShares(cn.support, edges);
+  }
+  const bins = edges.length - 1;
+  const maxShare = Math.max(1e-12, ...(curShares ?? []), ...(refShares ?? []));
+  const plotW = W - PAD_L - 8;
+  const plotH = H - PAD_B - PAD_T;
+  const bw = plotW / bins;
+  let bars = "";
+  const draw = (shares: number[], fill: string, opacity: string, cls: string): void => {
+    for (let i = 0; i < bins; i++) {
+      const h = (shares[i] / maxShare) * plotH;
+      bars += `<rect class="${cls}" x="${c2(PAD_L + i * bw + 1)}" y="${c2(PAD_T + plotH - h)}" ` +
+        `width="${c2(Math.max(1, bw - 2))}" height="${c2(h)}" fill="${fill}" ` +
+        `fill-opacity="${opacity}"><title>${esc(valueLabel(cur.type, edges[i]))} – ${
+          esc(valueLabel(cur.type, edges[i + 1]))
+        }: ${pct(shares[i])}</title></rect>`;
+    }
+  };
+  if (refShares !== null) draw(refShares, PRIOR_FILL, "0.6", "bar prior");
+  if (curShares !== null) draw(curShares, CURRENT_FILL, "0.65", "bar current");
+  const axis = `<line x1="${PAD_L}" y1="${PAD_T + plotH}" x2="${W - 8}" y2="${PAD_T + plotH}" ` +
+    `stroke="#333"/><line x1="${PAD_L}" y1="${PAD_T}" x2="${PAD_L}" y2="${PAD_T + plotH}" ` +
+    `stroke="#333"/>` +
+    `<text x="${PAD_L}" y="${H - 18}" class="ax">${
+      esc(valueLabel(cur.type, edges[0]))
+    }</text><text x="${W - 8}" y="${H - 18}" class="ax" text-anchor="end">${
+      esc(valueLabel(cur.type, edges[bins]))
+    }</text><text x="${PAD_L - 4}" y="${PAD_T + 8}" class="ax" text-anchor="end">${
+      pct(maxShare)
+    }</text><text x="${PAD_L - 4}" y="${PAD_T + plotH}" class="ax" text-anchor="end">0</text>`;
+  return `<svg class="chart" data-column="${esc(name)}" xmlns="http://www.w3.org/2000/svg" ` +
+    `width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" ` +
+    `aria-label="Histogram of ${esc(name)}">${axis}${bars}${
+      legend(refShares !== null, priorLabel)
+    }</svg>`;
+}
+
+function categoryCounts(p: ColumnProfile | null): Map<string, number> {
+  const m = new Map<string, number>();
+  if (p?.categorical) { for (const c of p.categorical.top) m.set(c.value, c.count); }
+  return m;
+}
+
+function categoricalChart(
+  name: string,
+  cur: ColumnProfile,
+  ref: ColumnProfile | null,
+  priorLabel: string,
+): string {
+  const cm = categoryCounts(cur);
+  const rm = categoryCounts(ref);
+  const curTotal = cur.count - cur.nulls;
+  const refTotal = ref === null ? 0 : ref.count - ref.nulls;
+  if (curTotal === 0 && refTotal === 0) return emptyChart(name);
+  const all = [...new Set([...cm.keys(), ...rm.keys()])];
+  all.sort((a, b) =>
+    (cm.get(b) ?? 0) - (cm.get(a) ?? 0) || (rm.get(b) ?? 0) - (rm.get(a) ?? 0) ||
+    compareNames(a, b)
+  );
+  const shown = all.slice(0, MAX_BARS);
+  const rows: Array<{ label: string; cur: number; ref: number }> = shown.map((k) => ({
+    label: k,
+    cur: curTotal === 0 ? 0 : (cm.get(k) ?? 0) / curTotal,
+    ref: refTotal === 0 ? 0 : (rm.get(k) ?? 0) / refTotal,
+  }));
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const curRest = 1 - sum(rows.map((r) => r.cur));
+  const refRest = 1 - sum(rows.map((r) => r.ref));
+  if ((curTotal > 0 && curRest > 1e-9) || (refTotal > 0 && refRest > 1e-9)) {
+    rows.push({
+      label: "(other)",
+      cur: curTotal > 0 ? Math.max(0, curRest) : 0,
+      ref: refTotal > 0 ? Math.max(0, refRest) : 0,
+    });
+  }
+  const rowH = 22;
+  const labelW = 170;
+  const height = PAD_T + 6 + rows.length * rowH + 6;
+  const plotW = W - labelW - 70;
+  const maxShare = Math.max(1e-12, ...rows.map((r) => Math.max(r.cur, r.ref)));
+  const hasPrior = ref !== null;
+  let body = "";
+  rows.forEach((r, i) => {
+    const y = PAD_T + 6 + i * rowH;
+    const label = r.label.length > 24 ? r.label.slice(0, 23) + "…" : r.label;
+    body += `<text x="${labelW - 6}" y="${y + 14}" class="ax" text-anchor="end">${
+      esc(label)
+    }<title>${esc(r.label)}</title></text>`;
+    if (hasPrior) {
+      body += `<rect class="bar prior" x="${labelW}" y="${y + 2}" width="${
+        c2((r.ref / maxShare) * plotW)
+      }" height="8" fill="${PRIOR_FILL}" fill-opacity="0.8"><title>prior ${
+        pct(r.ref)
+      }</title></rect>`;
+    }
+    body += `<rect class="bar current" x="${labelW}" y="${y + (hasPrior ? 10 : 4)}" width="${
+      c2((r.cur / maxShare) * plotW)
+    }" height="${hasPrior ? 8 : 12}" fill="${CURRENT_FILL}" fill-opacity="0.85"><title>current ${
+      pct(r.cur)
+    }</title></rect><text x="${c2(labelW + (Math.max(r.cur, r.ref) / maxShare) * plotW + 4)}" y="${
+      y + 14
+    }" class="ax">${pct(r.cur)}</text>`;
+  });
+  return `<svg class="chart" data-column="${esc(name)}" xmlns="http://www.w3.org/2000/svg" ` +
+    `width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" ` +
+    `aria-label="Category shares of ${esc(name)}">${body}${legend(hasPrior, priorLabel)}</svg>`;
+}
+
+function emptyChart(name: string): string {
+  return `<svg class="chart empty" data-column="${esc(name)}" xmlns="http://www.w3.org/2000/svg" ` +
+    `width="${W}" height="60" viewBox="0 0 ${W} 60" role="img" aria-label="No values">` +
+    `<rect x="0" y="0" width="${W}" height="60" fill="#f5f5f5"/>` +
+    `<text x="${W / 2}" y="35" text-anchor="middle" class="ax">no non-null values</text></svg>`;
+}
+
+function row(cells: string[], header = false): string {
+  const tag = header ? "th" : "td";
+  return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
+}
+
+function metricCell(m: { value: number; status: DriftStatus } | null | undefined): string {
+  if (m === null || m === undefined) return "–";
+  return `<span style="color:${COLORS[m.status]};font-weight:600">${num(m.value)}</span>`;
+}
+
+function profileTable(p: ColumnProfile, ref: ColumnProfile | null): string {
+  const stat = (f: (c: ColumnProfile) => string): string[] => [f(p), ref === null ? "–" : f(ref)];
+  const lines: string[][] = [
+    ["rows", ...stat((c) => String(c.count))],
+    ["nulls", ...stat((c) => `${c.nulls} (${pct(c.count ? c.nulls / c.count : 0)})`)],
+    ["distinct", ...stat((c) => `${c.distinct.exact ? "" : "≈"}${c.distinct.count}`)],
+  ];
+  if (p.numeric !== null || ref?.numeric) {
+    const n = (f: (x: NonNullable<ColumnProfile["numeric"]>) => number, dt = true) =>
+      stat((c) =>
+        c.numeric === null ? "–" : dt ? valueLabel(c.type, f(c.numeric)) : num(f(c.numeric))
+      );
+    lines.push(["min", ...n((x) => x.min)]);
+    lines.push(["median", ...n((x) => x.quantiles.values[50])]);
+    lines.push(["max", ...n((x) => x.max)]);
+    lines.push(["mean", ...n((x) => x.mean)]);
+    lines.push(["std", ...n((x) => x.std, false)]);
+  } else {
+    lines.push([
+      "top",
+      ...stat((c) =>
+        esc(
+          (c.categorical?.top ?? []).slice(0, 3).map((t) => `${t.value} (${t.count})`).join(", "),
+        )
+      ),
+    ]);
+  }
+  return `<table class="kv">${row(["", "current", "prior"], true)}${
+    lines.map((l) => row([esc(l[0]), l[1], l[2]])).join("")
+  }</table>`;
+}
+
+function driftTable(d: ColumnDrift | undefined): string {
+  if (d === undefined) return '<p class="muted">No drift metrics for this column.</p>';
+  const lines = [
+    row(["metric", "value", "threshold", "status"], true),
+    row([
+      "null rate shift",
+      `${pct(d.nullRate.reference)} → ${pct(d.nullRate.current)}`,
+      `± ${pct(d.nullRate.band)}`,
+      badge(d.nullRate.status),
+    ]),
+  ];
+  if (d.psi) lines.push(row(["PSI", metricCell(d.psi), num(d.psi.threshold), badge(d.psi.status)]));
+  if (d.wasserstein) {
+    lines.push(row([
+      "Wasserstein / ref std",
+      metricCell(d.wasserstein.normalized),
+      num(d.wasserstein.normalized.threshold),
+      badge(d.wasserstein.normalized.status),
+    ]));
+    lines.push(row(["Wasserstein-1", num(d.wasserstein.distance), "", ""]));
+  }
+  if (d.ks) {
+    lines.push(row([
+      "KS statistic (p-value)",
+      `${num(d.ks.statistic)} (p = ${num(d.ks.pValue)})`,
+      "",
+      d.ks.significant ? "significant" : "",
+    ]));
+  }
+  if (d.jensenShannon) {
+    lines.push(row([
+      "Jensen-Shannon distance",
+      metricCell(d.jensenShannon),
+      num(d.jensenShannon.threshold),
+      badge(d.jensenShannon.status),
+    ]));
+  }
+  if (d.mean) {
+    lines.push(row([
+      "mean shift",
+      `${num(d.mean.shift)}${d.mean.shiftInStd === null ? "" : ` (${num(d.mean.shiftInStd)} σ)`}`,
+      "",
+      "",
+    ]));
+  }
+  if (d.std) lines.push(row(["std shift", num(d.std.shift), "", ""]));
+  const notes = [...d.reasons, ...d.notes].map((n) => `<li>${esc(n)}</li>`).join("");
+  return `<table class="metrics">${lines.join("")}</table>${
+    notes ? `<ul class="notes">${notes}</ul>` : ""
+  }`;
+}
+
+const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;` +
+  `color:#212121;max-width:1000px}h1{margin-bottom:4px}h2{margin-top:32px;border-bottom:1px solid ` +
+  `#ddd;padding-bottom:4px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid ` +
+  `#ddd;padding:4px 8px;text-align:left;font-size:14px}th{background:#f5f5f5}.badge{color:#fff;` +
+  `border-radius:4px;padding:1px 6px;font-size:12px;font-weight:600}.muted{color:#757575}` +
+  `.notes{font-size:13px;color:#555}.ax{font-size:11px;fill:#424242}.lg{font-size:11px;` +
+  `fill:#424242}.score{font-size:28px;font-weight:700}section.column{margin-bottom:24px}` +
+  `.grid{display:flex;gap:24px;flex-wrap:wrap}`;
+
+/** Render report.html (see module doc). */
+export function renderReportHtml(input: {
+  dataset: string;
+  version: string;
+  spec: DatasetSpec;
+  profile: DatasetProfile;
+  prior: { version: string; profile: DatasetProfile } | null;
+  evaluation: EvaluationReport;
+  /**
+   * The validator's summary; any fields beyond {@link ValidationSummary} are
+   * shown as "Validator details". Typed as the base interface so callers may
+   * pass interface types without an index signature.
+   */
+  validation: ValidationSummary;
+}): string {
+  const { dataset, version, profile, prior, evaluation, validation } = input;
+  const q = evaluation.quality;
+  const drift = evaluation.drift;
+  const priorLabel = prior?.version ?? "";
+  const parts: string[] = [];
+  parts.push(
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
+      `<meta name="viewport" content="width=device-width,initial-scale=1">` +
+      `<title>${esc(dataset)} ${
+        esc(version)
+      } – sdp report</title><style>${CSS}</style></head><body>`,
+  );
+  parts.push(`<h1>${esc(dataset)} <span class="muted">${esc(version)}</span></h1>`);
+  parts.push(
+    `<p>${profile.rows} rows, ${Object.keys(profile.columns).length} columns. ` +
+      (prior === null
+        ? "No prior version: drift was not computed."
+        : `Compared with prior version <b>${esc(prior.version)}</b>.`) +
+      `</p>`,
+  );
+  // Summary.
+  parts.push(
+    `<h2 id="summary">Summary</h2><div class="grid"><div><div>Quality score</div>` +
+      `<div class="score" id="quality-score">${
+        pct(q.score)
+      }</div></div><div><div>Drift verdict</div>` +
+      `<div class="score" id="drift-verdict">${badge(drift.verdict)}</div></div><div>` +
+      `<div>Validation</div><div class="score">${
+        badge(validation.passed ? "pass" : "fail")
+      }</div></div></div>`,
+  );
+  parts.push(`<p class="muted">${esc(drift.message)}</p>`);
+  const comp = q.components;
+  parts.push(
+    `<h2 id="quality">Quality</h2><table>${row(["component", "score"], true)}${
+      [
+        ["completeness", comp.completeness],
+        ["validity", comp.validity],
+        ["uniqueness", comp.uniqueness],
+        ["rate conformance", comp.rateConformance],
+        ["column shapes", comp.columnShapes],
+        ["column-pair trends", comp.columnPairTrends],
+      ].map(([k, v]) => row([esc(String(k)), pct(v as number | null)])).join("")
+    }${row(["<b>score</b>", `<b>${pct(q.score)}</b>`])}</table><p class="muted">${
+      esc(q.formula)
+    }</p>${q.notes.map((n) => `<p class="muted">${esc(n)}</p>`).join("")}`,
+  );
+  if (q.rates.length > 0) {
+    parts.push(
+      `<h3>Configured vs realised rates</h3><table>${
+        row(["kind", "column", "configured", "realised", "tolerance", "3σ band", "result"], true)
+      }${
+        q.rates.map((r) =>
+          row([
+            esc(r.kind),
+            esc(r.column),
+            pct(r.configured),
+            pct(r.realised),
+            `± ${pct(r.tolerance)}`,
+            `${pct(r.band.low)} – ${pct(r.band.high)}`,
+            badge(r.passed ? "pass" : "fail") + (r.note ? ` ${esc(r.note)}` : ""),
+          ])
+        ).join("")
+      }</table>`,
+    );
+  }
+  // Validation.
+  const colV = Object.keys(validation.columns).sort(compareNames);
+  const chkV = Object.keys(validation.checks).sort(compareNames);
+  parts.push(
+    `<h2 id="validation">Validation</h2><p>${
+      badge(validation.passed ? "pass" : "fail")
+    } ${validation.rows} rows checked.</p><table>${row(["column or check", "violations"], true)}${
+      colV.map((c) => row([esc(c), String(validation.columns[c].violations)])).join("")
+    }${
+      chkV.map((c) => row([`check: ${esc(c)}`, String(validation.checks[c].violations)])).join("")
+    }</table>`,
+  );
+  const record = validation as unknown as Record<string, unknown>;
+  const extra = Object.keys(record).filter((k) =>
+    !["passed", "rows", "columns", "checks"].includes(k)
+  ).sort(compareNames);
+  if (extra.length > 0) {
+    const o: Record<string, unknown> = {};
+    for (const k of extra) o[k] = record[k];
+    parts.push(
+      `<details><summary>Validator details</summary><pre>${
+        esc(JSON.stringify(o, null, 2))
+      }</pre></details>`,
+    );
+  }
+  // Drift overview.
+  parts.push(`<h2 id="drift">Drift</h2>`);
+  if (!drift.available) {
+    parts.push(`<p id="no-prior"><b>${esc(drift.message)}</b></p>`);
+  } else {
+    const names = Object.keys(drift.columns).sort(compareNames);
+    parts.push(
+      `<table>${row(["column", "type", "PSI", "KS", "W/std", "JS", "status"], true)}${
+        names.map((n) => {
+          const d = drift.columns[n];
+          return row([
+            `<a href="#col-${esc(n)}">${esc(n)}</a>`,
+            esc(d.type),
+            metricCell(d.psi),
+            num(d.ks?.statistic),
+            metricCell(d.wasserstein?.normalized),
+            metricCell(d.jensenShannon),
+            badge(d.status),
+          ]);
+        }).join("")
+      }</table>`,
+    );
+    const s = drift.schema;
+    for (
+      const [label, list] of [["added", s.added], ["removed", s.removed], [
+        "type changed",
+        s.typeChanged,
+      ]] as const
+    ) {
+      if (list.length > 0) parts.push(`<p>Columns ${label}: ${list.map(esc).join(", ")}</p>`);
+    }
+  }
+  // Per-column sections.
+  parts.push(`<h2 id="columns">Columns</h2>`);
+  for (const name of Object.keys(profile.columns).sort(compareNames)) {
+    const cur = profile.columns[name];
+    const ref = prior?.profile.columns[name] ?? null;
+    const sameType = ref !== null && ref.type === cur.type ? ref : null;
+    const d = drift.columns[name];
+    const status = d?.status;
+    const chart = cur.categorical !== null || cur.numeric === null && cur.type !== "integer" &&
+        cur.type !== "float" && cur.type !== "datetime"
+      ? categoricalChart(name, cur, sameType, priorLabel)
+      : numericChart(name, cur, sameType, priorLabel);
+    parts.push(
+      `<section class="column" id="col-${esc(name)}"><h3>${esc(name)} <span class="muted">${
+        esc(cur.type)
+      }</span> ${status ? badge(status) : ""}</h3>${chart}<div class="grid"><div>${
+        profileTable(cur, sameType)
+      }</div><div>${driftTable(d)}</div></div></section>`,
+    );
+  }
+  parts.push(`<p class="muted">Generated by sdp. Self-contained: no scripts or network.</p>`);
+  parts.push(`</body></html>\n`);
+  return parts.join("\n");
+}

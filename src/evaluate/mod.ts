@@ -1,0 +1,139 @@
+/**
+ * Quality and drift evaluation of a dataset version, and its reports.
+ *
+ * - {@link evaluate}: quality (see quality.ts) + drift against the prior
+ *   version's stored profile (see drift.ts, metrics.ts). Without a prior the
+ *   drift section says so explicitly (`available: false`, verdict `no_prior`).
+ * - {@link compareProfiles}: the drift report between any two profiles (also
+ *   used by `sdp diff`).
+ * - {@link renderReportHtml}: self-contained report.html (inline SVG only).
+ * - {@link formatSummary} / {@link formatDriftTable}: plain-text tables
+ *   within 100 columns.
+ *
+ * Reports are plain data built with a fixed key order and columns in
+ * code-unit name order: identical inputs give byte-identical JSON and HTML.
+ *
+ * @module
+ */
+import type { DatasetSpec } from "../config/spec.ts";
+import { compareNames } from "../data/mod.ts";
+import type { DatasetProfile } from "../profile/mod.ts";
+import { compareProfiles, type DriftReport, fmt, noPriorDrift } from "./drift.ts";
+import { assessQuality, type QualityReport, type ValidationSummary } from "./quality.ts";
+
+export {
+  type ColumnDrift,
+  compareProfiles,
+  type DriftReport,
+  type DriftStatus,
+  type JudgedMetric,
+  WASSERSTEIN_STD_FLOOR,
+} from "./drift.ts";
+export {
+  type ColumnQuality,
+  type PairTrend,
+  type QualityReport,
+  type RateCheck,
+  SCORE_FORMULA,
+  type ValidationSummary,
+} from "./quality.ts";
+export { PSI_BINS, PSI_EPSILON } from "./metrics.ts";
+export { renderReportHtml } from "./html.ts";
+
+/** Quality and drift of one version. */
+export interface EvaluationReport {
+  version: 1;
+  /** The prior version compared against, or null for a first version. */
+  priorVersion: string | null;
+  quality: QualityReport;
+  drift: DriftReport;
+}
+
+/** Evaluate quality and drift of `profile` (against `prior` when given). */
+export function evaluate(input: {
+  spec: DatasetSpec;
+  profile: DatasetProfile;
+  prior: { version: string; profile: DatasetProfile } | null;
+  validation: ValidationSummary;
+}): EvaluationReport {
+  const thresholds = input.spec.evolution.thresholds;
+  const drift = input.prior === null
+    ? noPriorDrift(thresholds)
+    : compareProfiles(input.prior.profile, input.profile, thresholds);
+  const quality = assessQuality(
+    input.spec,
+    input.profile,
+    input.prior?.profile ?? null,
+    drift,
+    input.validation,
+  );
+  return { version: 1, priorVersion: input.prior?.version ?? null, quality, drift };
+}
+
+function pct(x: number | null): string {
+  return x === null ? "-" : `${(x * 100).toFixed(1)}%`;
+}
+
+function num(x: number | null | undefined): string {
+  return x === null || x === undefined || Number.isNaN(x) ? "-" : fmt(x);
+}
+
+function pad(s: string, w: number): string {
+  const t = s.length > w ? s.slice(0, w - 1) + "~" : s;
+  return t.padEnd(w);
+}
+
+/** Plain-text drift table (one line per column), within 100 columns. */
+export function formatDriftTable(drift: DriftReport): string {
+  const lines: string[] = [];
+  if (!drift.available) return drift.message;
+  lines.push(`Drift verdict: ${drift.verdict.toUpperCase()} - ${drift.message}`);
+  lines.push(
+    pad("column", 24) + pad("type", 9) + pad("null%", 8) + pad("PSI", 11) + pad("KS", 11) +
+      pad("W/std", 11) + pad("JS", 11) + "status",
+  );
+  lines.push("-".repeat(91));
+  for (const name of Object.keys(drift.columns).sort(compareNames)) {
+    const c = drift.columns[name];
+    lines.push(
+      pad(name, 24) + pad(c.type, 9) + pad(pct(c.nullRate.current), 8) +
+        pad(num(c.psi?.value), 11) + pad(num(c.ks?.statistic), 11) +
+        pad(num(c.wasserstein?.normalized.value), 11) + pad(num(c.jensenShannon?.value), 11) +
+        c.status,
+    );
+  }
+  for (const n of drift.schema.added) lines.push(`column added: ${n}`);
+  for (const n of drift.schema.removed) lines.push(`column removed: ${n}`);
+  for (const n of drift.schema.typeChanged) lines.push(`column type changed: ${n}`);
+  return lines.join("\n");
+}
+
+/** Terminal summary printed after `sdp run` (plain text, within 100 columns). */
+export function formatSummary(evaluation: EvaluationReport): string {
+  const q = evaluation.quality;
+  const c = q.components;
+  const lines: string[] = [];
+  lines.push(`Quality score: ${pct(q.score)}`);
+  lines.push(
+    `  completeness ${pct(c.completeness)}  validity ${pct(c.validity)}  uniqueness ${
+      pct(c.uniqueness)
+    }  rates ${pct(c.rateConformance)}`,
+  );
+  lines.push(
+    `  column shapes ${pct(c.columnShapes)}  column-pair trends ${pct(c.columnPairTrends)}`,
+  );
+  if (q.rates.length > 0) {
+    lines.push("Configured vs realised rates:");
+    for (const r of q.rates) {
+      lines.push(
+        `  ${r.passed ? "PASS" : "FAIL"} ${pad(`${r.kind} ${r.column}`, 40)} configured ${
+          pct(r.configured)
+        }  realised ${pct(r.realised)}  tolerance ${pct(r.tolerance)}`,
+      );
+    }
+  }
+  const prior = evaluation.priorVersion;
+  lines.push(prior === null ? "Drift: no prior version" : `Drift vs ${prior}:`);
+  lines.push(formatDriftTable(evaluation.drift));
+  return lines.join("\n") + "\n";
+}

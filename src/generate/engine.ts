@@ -1,0 +1,932 @@
+/**
+ * Chunk generation: turns a {@link GenerationPlan} and a chunk index into a
+ * {@link Chunk}. Every (column, chunk) draws from its own stream
+ * `Rng.forStream(seed, column, chunk)`, so any chunk is produced alone, in any
+ * order, on any worker. Entity-keyed generators use counter-based streams
+ * keyed by (column, entity, block) derived from the column's `#entity` state, so
+ * state at a chunk start is recomputed from the chunk index alone.
+ *
+ * @module
+ */
+import { type Chunk, chunkRowsAt, type ColumnValues } from "../data/mod.ts";
+import { Rng, streamState } from "../rng/mod.ts";
+import { compileExpr, roundTo, type Val } from "./expr.ts";
+import { distCdf, distQuantile, normalCdf } from "./math.ts";
+import type { GenerationPlan, PlanColumn } from "./plan.ts";
+import {
+  DEFAULT_END_MS,
+  DEFAULT_START_MS,
+  type DistSpec,
+  type GeneratorSpec,
+  type NumericCommon,
+  type StepUnit,
+  type TemplatePart,
+} from "./spec.ts";
+import {
+  CITIES,
+  COMPANY_NOUNS,
+  COMPANY_SUFFIXES,
+  COMPANY_WORDS,
+  FIRST_NAMES,
+  LAST_NAMES,
+} from "./words.ts";
+
+/** Inputs of a run that every chunk needs. */
+export interface GenerationContext {
+  /** Run seed (hex SHA-256 of `<dataset>:<version>`). */
+  seedHex: string;
+  rowCount: number;
+  /** 0-based position of this version among the dataset's finalized versions (drift multiplier). */
+  versionIndex: number;
+  /** Rows per chunk (normally CHUNK_ROWS; part of the format contract). */
+  chunkRows: number;
+}
+
+/** Steps per block of a random walk (see {@link walkAt}). */
+export const WALK_BLOCK = 64;
+
+/** A row function: value of chunk row `i` drawing from `rng`. */
+type RowFn = (i: number, rng: Rng) => Val;
+
+/** Linear transform x -> f * x + s applied by drift. */
+interface Affine {
+  f: number;
+  s: number;
+}
+
+/** Per-chunk state shared by the column compilers. */
+interface ChunkEnv {
+  plan: GenerationPlan;
+  ctx: GenerationContext;
+  chunk: number;
+  start: number;
+  rows: number;
+  cols: Map<string, ColumnValues>;
+  /** `#entity` base states per column (counter-based per-entity streams). */
+  bases: Map<string, Uint32Array>;
+  /** Copula uniforms per column. */
+  copula: Map<string, Float64Array>;
+  /** Entity layout per key column: entity index and step/event index per row. */
+  entities: Map<string, { entity: Float64Array; step: Float64Array }>;
+  /** Session number (0-based) per row for event_time columns. */
+  sessions: Map<string, Float64Array>;
+}
+
+/** Generate chunk `chunkIndex` (exactly `chunkRowsAt(...)` rows, columns in sorted order). */
+export async function generateChunk(
+  plan: GenerationPlan,
+  ctx: GenerationContext,
+  chunkIndex: number,
+): Promise<Chunk> {
+  const rows = chunkRowsAt(chunkIndex, ctx.rowCount, ctx.chunkRows);
+  if (!(rows > 0) || !Number.isInteger(chunkIndex)) {
+    throw new RangeError(`chunk ${chunkIndex} is outside a table of ${ctx.rowCount} rows`);
+  }
+  const start = chunkIndex * ctx.chunkRows;
+  const env: ChunkEnv = {
+    plan,
+    ctx,
+    chunk: chunkIndex,
+    start,
+    rows,
+    cols: new Map(),
+    bases: new Map(),
+    copula: new Map(),
+    entities: new Map(),
+    sessions: new Map(),
+  };
+  for (const name of plan.order) {
+    env.bases.set(name, await streamState(ctx.seedHex, `${name}#entity`, 0));
+  }
+  for (let b = 0; b < plan.copulas.length; b++) await copulaUniforms(env, b);
+  for (const name of plan.order) {
+    const col = plan.columns[name];
+    const rng = await Rng.forStream(ctx.seedHex, name, chunkIndex);
+    env.cols.set(name, generateColumn(col, env, rng));
+  }
+  for (const name of plan.order) {
+    const col = plan.columns[name];
+    if (col.missing === undefined) continue;
+    const rate = clamp01(col.missing + driftSum(col, "missingness") * ctx.versionIndex);
+    if (rate <= 0) continue;
+    const rng = await Rng.forStream(ctx.seedHex, `${name}#missing`, chunkIndex);
+    applyMissing(env.cols.get(name)!, pickRows(rows, Math.round(rate * rows), rng));
+  }
+  const columns = new Map<string, ColumnValues>();
+  for (const name of plan.names) columns.set(name, env.cols.get(name)!);
+  return { index: chunkIndex, start, rows, columns };
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function driftSum(col: PlanColumn, kind: "shift" | "rate" | "missingness"): number {
+  let s = 0;
+  for (const d of col.drift) if (d.kind === kind) s += d.amount;
+  return s;
+}
+
+function affineFor(col: PlanColumn, v: number): Affine {
+  let f = 1;
+  let s = 0;
+  for (const d of col.drift) {
+    if (d.kind === "scale") f *= Math.pow(d.factor, v);
+  }
+  for (const d of col.drift) if (d.kind === "shift") s += d.amount * v;
+  return { f, s };
+}
+
+/**
+ * Choose exactly `k` of `n` rows, uniformly, by a partial Fisher-Yates shuffle
+ * driven by `rng` (k draws). Returns a 0/1 mask.
+ */
+export function pickRows(n: number, k: number, rng: Rng): Uint8Array {
+  const mask = new Uint8Array(n);
+  if (k <= 0) return mask;
+  if (k >= n) return mask.fill(1);
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.nextInt(n - i);
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+    mask[idx[i]] = 1;
+  }
+  return mask;
+}
+
+function applyMissing(col: ColumnValues, mask: Uint8Array): void {
+  const n = mask.length;
+  const valid = col.valid ?? new Uint8Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    if (mask[i] === 1) {
+      valid[i] = 0;
+      zeroAt(col, i);
+    }
+  }
+  col.valid = valid;
+}
+
+function zeroAt(col: ColumnValues, i: number): void {
+  switch (col.type) {
+    case "string":
+      col.values[i] = "";
+      return;
+    case "boolean":
+      col.values[i] = 0;
+      return;
+    case "integer":
+    case "float":
+    case "datetime":
+      col.values[i] = 0;
+      return;
+  }
+}
+
+/** Gaussian copula: z ~ N(0, I), x = L z, u = Φ(x), one stream per block and chunk. */
+async function copulaUniforms(env: ChunkEnv, b: number): Promise<void> {
+  const cop = env.plan.copulas[b];
+  const k = cop.columns.length;
+  const rng = await Rng.forStream(env.ctx.seedHex, `copula:${cop.columns.join(",")}`, env.chunk);
+  const outs = cop.columns.map(() => new Float64Array(env.rows));
+  const z = new Float64Array(k);
+  for (let i = 0; i < env.rows; i++) {
+    for (let a = 0; a < k; a++) z[a] = rng.nextNormal();
+    for (let a = 0; a < k; a++) {
+      let x = 0;
+      const row = cop.chol[a];
+      for (let c = 0; c <= a; c++) x += row[c] * z[c];
+      // Keep u strictly inside (0, 1) so quantiles stay finite.
+      const u = normalCdf(x);
+      outs[a][i] = u <= 0 ? Number.MIN_VALUE : u >= 1 ? 1 - 2 ** -53 : u;
+    }
+  }
+  cop.columns.forEach((name, a) => env.copula.set(name, outs[a]));
+}
+
+function generateColumn(col: PlanColumn, env: ChunkEnv, rng: Rng): ColumnValues {
+  const n = env.rows;
+  const v = env.ctx.versionIndex;
+  if (col.labelRate !== undefined) {
+    // Label columns: exactly round(rate * rows) true values per chunk.
+    const rate = clamp01(col.labelRate + driftSum(col, "rate") * v);
+    return { type: "boolean", values: pickRows(n, Math.round(rate * n), rng), valid: null };
+  }
+  const fn = compile(col.gen, col, env, affineFor(col, v));
+  return writeColumn(col, env, fn, rng);
+}
+
+/** Evaluate `fn` on every row and store with type conversion, rounding and bounds. */
+function writeColumn(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng): ColumnValues {
+  const n = env.rows;
+  let valid: Uint8Array | null = null;
+  const markNull = (i: number) => {
+    if (!valid) valid = new Uint8Array(n).fill(1);
+    valid[i] = 0;
+  };
+  switch (col.type) {
+    case "string": {
+      const values = new Array<string>(n);
+      const maxLen = col.maxLength;
+      for (let i = 0; i < n; i++) {
+        const x = fn(i, rng);
+        if (x === null) {
+          values[i] = "";
+          markNull(i);
+          continue;
+        }
+        const s = typeof x === "string" ? x : String(x);
+        values[i] = maxLen !== undefined && s.length > maxLen ? s.slice(0, maxLen) : s;
+      }
+      return { type: "string", values, valid };
+    }
+    case "boolean": {
+      const values = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = fn(i, rng);
+        if (x === null) markNull(i);
+        else values[i] = x !== 0 && x !== "" && x !== "false" ? 1 : 0;
+      }
+      return { type: "boolean", values, valid };
+    }
+    case "integer":
+    case "float":
+    case "datetime": {
+      const values = new Float64Array(n);
+      const decimals = col.type === "float" ? declaredDecimals(col.gen) : undefined;
+      const whole = col.type !== "float";
+      // Bounds on the rounding grid so rounded values never leave [min, max].
+      let lo = col.min ?? -Infinity;
+      let hi = col.max ?? Infinity;
+      if (whole) {
+        lo = Math.ceil(lo);
+        hi = Math.floor(hi);
+      } else if (decimals !== undefined) {
+        const p = Math.pow(10, decimals);
+        if (Number.isFinite(lo)) lo = Math.ceil(lo * p - 1e-9) / p;
+        if (Number.isFinite(hi)) hi = Math.floor(hi * p + 1e-9) / p;
+      }
+      for (let i = 0; i < n; i++) {
+        const x = fn(i, rng);
+        const num = typeof x === "number" ? x : x === null ? NaN : Number(x);
+        if (!Number.isFinite(num)) {
+          markNull(i);
+          continue;
+        }
+        let y = whole ? Math.round(num) : decimals !== undefined ? roundTo(num, decimals) : num;
+        if (y < lo) y = lo;
+        else if (y > hi) y = hi;
+        values[i] = y === 0 ? 0 : y; // no -0 in output
+      }
+      return { type: col.type, values, valid };
+    }
+  }
+}
+
+function declaredDecimals(g: GeneratorSpec): number | undefined {
+  switch (g.kind) {
+    case "uniform":
+    case "normal":
+    case "lognormal":
+    case "exponential":
+    case "gamma":
+    case "beta":
+    case "poisson":
+    case "derived":
+    case "random_walk":
+    case "lag":
+      return g.decimals;
+    case "conditional": {
+      // The finest decimals among the cases, so no case loses precision.
+      let d: number | undefined;
+      for (const c of [...g.cases.map((c) => c.generator), g.otherwise]) {
+        const x = c ? declaredDecimals(c) : undefined;
+        if (x !== undefined) d = d === undefined ? x : Math.max(d, x);
+      }
+      return d;
+    }
+    case "per_entity":
+      return declaredDecimals(g.of);
+    default:
+      return undefined;
+  }
+}
+
+function withAffine(fn: RowFn, t: Affine): RowFn {
+  if (t.f === 1 && t.s === 0) return fn;
+  return (i, rng) => {
+    const x = fn(i, rng);
+    return typeof x === "number" ? t.f * x + t.s : x;
+  };
+}
+
+/** Compile one generator for one chunk. */
+function compile(g: GeneratorSpec, col: PlanColumn, env: ChunkEnv, t: Affine): RowFn {
+  switch (g.kind) {
+    case "uniform":
+    case "normal":
+    case "lognormal":
+    case "exponential":
+    case "gamma":
+    case "beta":
+    case "poisson":
+      return distSampler(g, col, env, t);
+    case "categorical":
+      return categorical(g, col, env);
+    case "sequence": {
+      const { start, step } = g;
+      const s0 = env.start;
+      return withAffine((i) => start + step * (s0 + i), t);
+    }
+    case "uuid":
+      return (_i, rng) => uuid(rng);
+    case "template":
+      return templateFn(g.parts, env, (i) => g.start + env.start + i, col.name);
+    case "person": {
+      const part = g.part;
+      return (_i, rng) => {
+        const first = FIRST_NAMES[rng.nextInt(FIRST_NAMES.length)];
+        const last = LAST_NAMES[rng.nextInt(LAST_NAMES.length)];
+        return part === "first" ? first : part === "last" ? last : `${first} ${last}`;
+      };
+    }
+    case "company":
+      return (_i, rng) =>
+        `${COMPANY_WORDS[rng.nextInt(COMPANY_WORDS.length)]} ${
+          COMPANY_NOUNS[rng.nextInt(COMPANY_NOUNS.length)]
+        } ${COMPANY_SUFFIXES[rng.nextInt(COMPANY_SUFFIXES.length)]}`;
+    case "city":
+      return (_i, rng) => CITIES[rng.nextInt(CITIES.length)];
+    case "email":
+      return emailFn(g.from, g.domains, env);
+    case "boolean": {
+      const rate = clamp01(g.rate + driftSum(col, "rate") * env.ctx.versionIndex);
+      return (_i, rng) => (rng.nextFloat() < rate ? 1 : 0);
+    }
+    case "datetime":
+      return datetimeFn(g, col);
+    case "conditional": {
+      const on = env.cols.get(g.on);
+      const table = new Map<string, RowFn | null>();
+      for (const c of g.cases) {
+        if (!table.has(c.when)) {
+          table.set(c.when, c.generator ? compile(c.generator, col, env, t) : null);
+        }
+      }
+      const other = g.otherwise ? compile(g.otherwise, col, env, t) : null;
+      return (i, rng) => {
+        const key = on ? keyOf(on, i) : "null";
+        const f = table.has(key) ? table.get(key)! : other;
+        return f ? f(i, rng) : null;
+      };
+    }
+    case "derived": {
+      let cur: Rng | null = null;
+      const f = compileExpr(g.ast, {
+        column: (name, r) => valueAt(env.cols.get(name), r),
+        uniform: () => cur!.nextOpenFloat(),
+        normal: () => cur!.nextNormal(),
+      });
+      return withAffine((i, rng) => {
+        cur = rng;
+        return f(i);
+      }, t);
+    }
+    case "entity":
+      return entityFn(g, col, env);
+    case "per_entity": {
+      const layout = env.entities.get(g.key);
+      const inner = compile(g.of, col, env, t);
+      const base = env.bases.get(col.name)!;
+      return (i) => {
+        if (!layout) return null;
+        return inner(i, new Rng(mixState(base, layout.entity[i], 0)));
+      };
+    }
+    case "step_time": {
+      const layout = env.entities.get(g.key);
+      const { start, every } = g;
+      return (i) => (layout ? stepTime(start, every, layout.step[i]) : null);
+    }
+    case "random_walk": {
+      const layout = env.entities.get(g.key);
+      const w = new Walk(g, env.ctx.seedHex, col.name, env.bases.get(col.name)!);
+      return withAffine((i) => (layout ? w.value(layout.entity[i], layout.step[i] + 1) : null), t);
+    }
+    case "lag": {
+      const of = env.plan.columns[g.of];
+      const og = of?.gen;
+      if (!og || og.kind !== "random_walk") return () => null;
+      const layout = env.entities.get(og.key);
+      const w = new Walk(og, env.ctx.seedHex, of.name, env.bases.get(of.name)!);
+      const jitter = g.jitter;
+      return withAffine((i, rng) => {
+        if (!layout) return null;
+        const base = w.value(layout.entity[i], layout.step[i]);
+        const z = rng.nextNormal();
+        return og.model === "gbm" ? base * Math.exp(jitter * z) : base + jitter * z;
+      }, t);
+    }
+    case "event_time":
+      return eventTimeFn(g, col, env);
+    case "session_id": {
+      const sessions = env.sessions.get(g.of);
+      const of = env.plan.columns[g.of];
+      const keyName = of?.gen.kind === "event_time" ? of.gen.key : "";
+      const parts = g.template.map((p): TemplatePart =>
+        p.t === "col" && p.name === "KEY" ? { t: "col", name: keyName } : p
+      );
+      return templateFn(parts, env, (i) => (sessions ? sessions[i] + 1 : 0), col.name);
+    }
+  }
+}
+
+/** Text key of a value for `conditional` lookups ("true"/"false", numbers, strings, "null"). */
+function keyOf(c: ColumnValues, i: number): string {
+  if (c.valid !== null && c.valid[i] === 0) return "null";
+  switch (c.type) {
+    case "boolean":
+      return c.values[i] === 1 ? "true" : "false";
+    case "string":
+      return c.values[i];
+    case "integer":
+    case "float":
+    case "datetime":
+      return String(c.values[i]);
+  }
+}
+
+function valueAt(c: ColumnValues | undefined, i: number): Val {
+  if (!c || (c.valid !== null && c.valid[i] === 0)) return null;
+  return c.values[i];
+}
+
+/** Inverse-CDF sampler of a (drift-transformed, truncated) distribution. */
+function distSampler(
+  g: DistSpec & NumericCommon,
+  col: PlanColumn,
+  env: ChunkEnv,
+  t: Affine,
+): RowFn {
+  const whole = col.type === "integer" || g.kind === "poisson";
+  const u0 = env.copula.get(col.name);
+  const next = u0 ? (i: number) => u0[i] : (_i: number, rng: Rng) => rng.nextOpenFloat();
+  let lo = col.min ?? -Infinity;
+  let hi = col.max ?? Infinity;
+  if (g.kind === "poisson") {
+    // Discrete: scale multiplies lambda, shift moves by whole numbers.
+    const d: DistSpec = { kind: "poisson", lambda: g.lambda * t.f };
+    const off = Math.round(t.s);
+    const a = Math.ceil(lo) - off;
+    const b = Math.floor(hi) - off;
+    if (g.truncation === "clip") {
+      return (i, rng) => Math.min(hi, Math.max(lo, off + distQuantile(d, next(i, rng))));
+    }
+    const pa = a > 0 ? distCdf(d, a - 1) : 0;
+    const pb = Number.isFinite(b) ? distCdf(d, b) : 1;
+    return (i, rng) => {
+      const p = pa + next(i, rng) * (pb - pa);
+      return off + Math.min(Math.max(distQuantile(d, p), Math.max(a, 0)), b);
+    };
+  }
+  if (whole) {
+    // Continuous values are rounded later: [a - 0.5, b + 0.5) rounds into [a, b].
+    lo = Math.ceil(lo) - 0.5;
+    hi = Math.floor(hi) + 0.4999999;
+  }
+  const d: DistSpec = g;
+  const f = t.f;
+  const s = t.s;
+  if (g.truncation === "clip") {
+    return (i, rng) => {
+      const x = s + f * distQuantile(d, next(i, rng));
+      return x < lo ? lo : x > hi ? hi : x;
+    };
+  }
+  // X = s + f * Y, so X in [lo, hi] <=> Y in [(lo - s) / f, (hi - s) / f].
+  const pa = Number.isFinite(lo) ? distCdf(d, (lo - s) / f) : 0;
+  const pb = Number.isFinite(hi) ? distCdf(d, (hi - s) / f) : 1;
+  const full = pa === 0 && pb === 1;
+  return (i, rng) => {
+    const u = next(i, rng);
+    const x = s + f * distQuantile(d, full ? u : pa + u * (pb - pa));
+    return x < lo ? lo : x > hi ? hi : x;
+  };
+}
+
+function categorical(
+  g: Extract<GeneratorSpec, { kind: "categorical" }>,
+  col: PlanColumn,
+  env: ChunkEnv,
+): RowFn {
+  const total = g.weights.reduce((a, b) => a + b, 0);
+  let w = g.weights.map((x) => x / total);
+  for (const d of col.drift) {
+    if (d.kind !== "mix") continue;
+    const target = g.values.map((v) => d.target[String(v)] ?? 0);
+    const tt = target.reduce((a, b) => a + b, 0);
+    const k = Math.min(1, d.perVersion * env.ctx.versionIndex);
+    if (tt > 0) w = w.map((x, j) => (1 - k) * x + (k * target[j]) / tt);
+  }
+  const cum = new Float64Array(w.length);
+  let acc = 0;
+  w.forEach((x, j) => (cum[j] = acc += x));
+  const values: Val[] = g.values.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
+  const last = values.length - 1;
+  return (_i, rng) => {
+    const u = rng.nextFloat() * acc;
+    let j = 0;
+    while (j < last && cum[j] <= u) j++;
+    return values[j];
+  };
+}
+
+function uuid(rng: Rng): string {
+  const h = [rng.nextU32(), rng.nextU32(), rng.nextU32(), rng.nextU32()];
+  h[1] = ((h[1] & 0xffff0fff) | 0x00004000) >>> 0; // version 4
+  h[2] = ((h[2] & 0x3fffffff) | 0x80000000) >>> 0; // RFC 4122 variant
+  const x = h.map((n) => n.toString(16).padStart(8, "0")).join("");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const HEX = "0123456789abcdef";
+
+function templateFn(
+  parts: TemplatePart[],
+  env: ChunkEnv,
+  seq: (i: number) => number,
+  _self: string,
+): RowFn {
+  return (i, rng) => {
+    let s = "";
+    for (const p of parts) {
+      switch (p.t) {
+        case "lit":
+          s += p.v;
+          break;
+        case "seq":
+          s += String(seq(i)).padStart(p.width, "0");
+          break;
+        case "digits":
+          for (let k = 0; k < p.n; k++) s += String(rng.nextInt(10));
+          break;
+        case "letters":
+          for (let k = 0; k < p.n; k++) s += LETTERS[rng.nextInt(26)];
+          break;
+        case "hex":
+          for (let k = 0; k < p.n; k++) s += HEX[rng.nextInt(16)];
+          break;
+        case "col": {
+          const c = env.cols.get(p.name);
+          const v = valueAt(c, i);
+          if (v === null) return null;
+          s += c?.type === "datetime" ? new Date(Number(v)).toISOString() : String(v);
+          break;
+        }
+      }
+    }
+    return s;
+  };
+}
+
+function emailFn(from: string | undefined, domains: string[], env: ChunkEnv): RowFn {
+  return (i, rng) => {
+    let local: string;
+    if (from !== undefined) {
+      const v = valueAt(env.cols.get(from), i);
+      if (v === null) return null;
+      local = String(v).toLowerCase().replace(/[^a-z0-9]+/g, ".").replace(/^\.+|\.+$/g, "") ||
+        "user";
+    } else {
+      local = `${FIRST_NAMES[rng.nextInt(FIRST_NAMES.length)]}.${
+        LAST_NAMES[rng.nextInt(LAST_NAMES.length)]
+      }`.toLowerCase();
+    }
+    // A number half of the time, as real addresses often carry one.
+    const n = rng.nextInt(200);
+    const suffix = n < 100 ? "" : String(n - 100);
+    return `${local}${suffix}@${domains[rng.nextInt(domains.length)]}`;
+  };
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/**
+ * Datetime sampler. Without profiles: uniform over the instants of the range on
+ * the resolution grid. With weekday/hour weights: the range is cut into hourly
+ * (daily for day resolution) slots, each weighted by weekday weight x hour
+ * weight x number of grid instants in it; a slot is drawn by inverse CDF, then an
+ * instant uniformly inside it.
+ */
+function datetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanColumn): RowFn {
+  const res = g.resolutionMs;
+  let a = Math.max(g.start ?? col.min ?? DEFAULT_START_MS, col.min ?? -Infinity);
+  let b = Math.min(g.end ?? col.max ?? DEFAULT_END_MS, col.max ?? Infinity);
+  a = Math.ceil(a / res) * res;
+  b = Math.floor(b / res) * res;
+  if (!(b >= a)) return () => null;
+  const count = (b - a) / res + 1;
+  if (!g.weekdayWeights && !g.hourWeights) {
+    return (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res;
+  }
+  const wd = g.weekdayWeights ?? [1, 1, 1, 1, 1, 1, 1];
+  const hw = g.hourWeights ?? new Array<number>(24).fill(1);
+  const slot = res >= DAY ? DAY : HOUR;
+  const first = Math.floor(a / slot) * slot;
+  const nSlots = Math.floor((b - first) / slot) + 1;
+  const cum = new Float64Array(nSlots);
+  const firstK = new Float64Array(nSlots);
+  const nK = new Float64Array(nSlots);
+  let acc = 0;
+  for (let k = 0; k < nSlots; k++) {
+    const s0 = first + k * slot;
+    const lo = Math.max(s0, a);
+    const hi = Math.min(s0 + slot - 1, b);
+    const k0 = Math.ceil((lo - a) / res);
+    const k1 = Math.floor((hi - a) / res);
+    const m = Math.max(0, k1 - k0 + 1);
+    const d = new Date(s0);
+    const w = wd[(d.getUTCDay() + 6) % 7] * (slot === DAY ? 1 : hw[d.getUTCHours()]);
+    acc += w * m;
+    cum[k] = acc;
+    firstK[k] = k0;
+    nK[k] = m;
+  }
+  if (!(acc > 0)) return (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res;
+  return (_i, rng) => {
+    const u = rng.nextFloat() * acc;
+    let lo = 0;
+    let hi = nSlots - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid] <= u) lo = mid + 1;
+      else hi = mid;
+    }
+    return a + (firstK[lo] + Math.floor(rng.nextFloat() * nK[lo])) * res;
+  };
+}
+
+/**
+ * Mix a base stream state with two counters into a fresh xoshiro state
+ * (murmur3 finalizer per word): a counter-based stream keyed by (entity, block).
+ */
+export function mixState(base: Uint32Array, a: number, b: number): Uint32Array {
+  const s = new Uint32Array(4);
+  const lo = a >>> 0;
+  const hi = Math.floor(a / 4294967296) >>> 0;
+  for (let k = 0; k < 4; k++) {
+    let h = base[k] ^ fmix(lo + Math.imul(k + 1, 0x9e3779b9));
+    h = fmix(h ^ fmix(hi ^ Math.imul(b + 1, 0x85ebca6b) ^ k));
+    s[k] = fmix(h + Math.imul(b, 0x27d4eb2f) + k);
+  }
+  if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
+  return s;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Cumulative event counts per `events` entity column, extended on demand (per process). */
+const eventCounts = new Map<string, number[]>();
+
+function entityFn(
+  g: Extract<GeneratorSpec, { kind: "entity" }>,
+  col: PlanColumn,
+  env: ChunkEnv,
+): RowFn {
+  const n = env.rows;
+  const entity = new Float64Array(n);
+  const step = new Float64Array(n);
+  if (g.layout === "panel") {
+    for (let i = 0; i < n; i++) {
+      const r = env.start + i;
+      entity[i] = r % g.count;
+      step[i] = Math.floor(r / g.count);
+    }
+  } else {
+    // Events per entity: 1 + geometric(mean_events - 1), capped, from (column, entity) streams.
+    const key = `${env.ctx.seedHex}|${col.name}|${g.meanEvents}|${g.maxEvents}`;
+    let cum = eventCounts.get(key);
+    if (!cum) eventCounts.set(key, cum = [0]);
+    const base = env.bases.get(col.name)!;
+    const p = 1 / g.meanEvents;
+    const need = env.start + n;
+    while (cum[cum.length - 1] < need) {
+      const e = cum.length - 1;
+      const u = new Rng(mixState(base, e, 0)).nextOpenFloat();
+      const extra = p >= 1 ? 0 : Math.floor(Math.log(u) / Math.log(1 - p));
+      cum.push(cum[cum.length - 1] + Math.min(g.maxEvents, 1 + extra));
+    }
+    // Binary search the entity holding the chunk's first row, then walk forward.
+    let lo = 0;
+    let hi = cum.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cum[mid] <= env.start) lo = mid;
+      else hi = mid - 1;
+    }
+    let e = lo;
+    for (let i = 0; i < n; i++) {
+      const r = env.start + i;
+      while (cum[e + 1] <= r) e++;
+      entity[i] = e;
+      step[i] = r - cum[e];
+    }
+  }
+  env.entities.set(col.name, { entity, step });
+  if (g.values) {
+    const values = g.values;
+    return (i) => values[entity[i]];
+  }
+  if (col.type === "string") {
+    const parts = g.template ?? [{ t: "seq", width: 0 }];
+    return templateFn(parts, env, (i) => g.start + entity[i], col.name);
+  }
+  return (i) => g.start + entity[i];
+}
+
+function stepTime(start: number, every: StepUnit, k: number): number {
+  switch (every) {
+    case "minute":
+      return start + k * 60_000;
+    case "hour":
+      return start + k * HOUR;
+    case "day":
+      return start + k * DAY;
+    case "business_day": {
+      // Move the start to a weekday, then 5 business days per calendar week.
+      let t = start;
+      while (isWeekend(t)) t += DAY;
+      t += Math.floor(k / 5) * 7 * DAY;
+      for (let r = k % 5; r > 0; r--) {
+        t += DAY;
+        while (isWeekend(t)) t += DAY;
+      }
+      return t;
+    }
+  }
+}
+
+function isWeekend(t: number): boolean {
+  const d = new Date(t).getUTCDay();
+  return d === 0 || d === 6;
+}
+
+/** Block sums S_b per (seed, column, entity), extended on demand (per process). */
+const walkPrefix = new Map<string, number[]>();
+
+/**
+ * A per-entity random walk whose value at any step is computable alone.
+ *
+ * Increments Z_1, Z_2, ... (standard normal) are grouped in blocks of
+ * {@link WALK_BLOCK}. Block b of entity e has its own counter-based stream
+ * `mixState(base, e, b + 1)`: its first normal gives the block total
+ * S_b = sqrt(B) N(0, 1), the next B normals a path conditioned on that total
+ * (Z_j - mean(Z) + S_b / B, exactly the conditional law of iid normals given
+ * their sum). W_k = sum of S over earlier blocks + partial sum inside block.
+ * So W_k needs only the block totals before it (one draw per block), never the
+ * rows of earlier chunks. Value: gbm start * exp((mu - σ²/2) dt k + σ sqrt(dt) W_k),
+ * arithmetic start + mu dt k + σ sqrt(dt) W_k, with dt = 1 / steps_per_year.
+ */
+class Walk {
+  #g: Extract<GeneratorSpec, { kind: "random_walk" }>;
+  #base: Uint32Array;
+  #key: string;
+  #params = new Map<number, [number, number]>();
+  #paths = new Map<number, { block: number; cum: Float64Array }>();
+  constructor(
+    g: Extract<GeneratorSpec, { kind: "random_walk" }>,
+    seedHex: string,
+    column: string,
+    base: Uint32Array,
+  ) {
+    this.#g = g;
+    this.#base = base;
+    this.#key = `${seedHex}|${column}`;
+  }
+
+  /** Per-entity start value and volatility (log-uniform / uniform within the declared ranges). */
+  params(e: number): [number, number] {
+    let p = this.#params.get(e);
+    if (!p) {
+      const r = new Rng(mixState(this.#base, e, 0));
+      const [s0, s1] = this.#g.start;
+      const [v0, v1] = this.#g.volatility;
+      const u1 = r.nextFloat();
+      const u2 = r.nextFloat();
+      const start = this.#g.model === "gbm"
+        ? Math.exp(Math.log(s0) + u1 * (Math.log(s1) - Math.log(s0)))
+        : s0 + u1 * (s1 - s0);
+      p = [start, v0 + u2 * (v1 - v0)];
+      this.#params.set(e, p);
+    }
+    return p;
+  }
+
+  /** W_k: sum of the first k increments of entity e. */
+  w(e: number, k: number): number {
+    if (k <= 0) return 0;
+    const B = WALK_BLOCK;
+    const b = Math.floor((k - 1) / B);
+    const pk = `${this.#key}|${e}`;
+    let prefix = walkPrefix.get(pk);
+    if (!prefix) walkPrefix.set(pk, prefix = [0]);
+    while (prefix.length <= b) {
+      const j = prefix.length - 1;
+      const s = Math.sqrt(B) * new Rng(mixState(this.#base, e, j + 1)).nextNormal();
+      prefix.push(prefix[j] + s);
+    }
+    let path = this.#paths.get(e);
+    if (!path || path.block !== b) {
+      const r = new Rng(mixState(this.#base, e, b + 1));
+      const total = Math.sqrt(B) * r.nextNormal();
+      const z = new Float64Array(B);
+      let mean = 0;
+      for (let j = 0; j < B; j++) mean += z[j] = r.nextNormal();
+      mean /= B;
+      const cum = new Float64Array(B + 1);
+      for (let j = 0; j < B; j++) cum[j + 1] = cum[j] + z[j] - mean + total / B;
+      path = { block: b, cum };
+      this.#paths.set(e, path);
+    }
+    return prefix[b] + path.cum[k - b * B];
+  }
+
+  /** Walk value of entity e after k steps (k = 0: the start value). */
+  value(e: number, k: number): number {
+    const [start, vol] = this.params(e);
+    const dt = 1 / this.#g.stepsPerYear;
+    const w = this.w(e, k);
+    return this.#g.model === "gbm"
+      ? start * Math.exp((this.#g.drift - (vol * vol) / 2) * dt * k + vol * Math.sqrt(dt) * w)
+      : start + this.#g.drift * dt * k + vol * Math.sqrt(dt) * w;
+  }
+}
+
+/**
+ * Monotonic per-entity event times: event 0 comes Exp(first_event_hours) after
+ * the entity's `after` value; each later event starts a new session with
+ * probability 1 / events_per_session (gap Exp(session_gap_hours)), else follows
+ * within the session (gap Exp(event_gap_seconds)). Gaps are rounded up to whole
+ * seconds (>= 1 s) so times strictly increase. The sequence of entity e comes from
+ * the counter-based stream (event_time column, e).
+ */
+function eventTimeFn(
+  g: Extract<GeneratorSpec, { kind: "event_time" }>,
+  col: PlanColumn,
+  env: ChunkEnv,
+): RowFn {
+  const layout = env.entities.get(g.key);
+  const after = env.cols.get(g.after);
+  const base = env.bases.get(col.name)!;
+  const sessions = new Float64Array(env.rows);
+  env.sessions.set(col.name, sessions);
+  if (!layout || !after) return () => null;
+  let curE = -1;
+  let offsets: number[] = [];
+  let sess: number[] = [];
+  const pNew = 1 / g.eventsPerSession;
+  return (i) => {
+    const e = layout.entity[i];
+    const j = layout.step[i];
+    if (e !== curE) {
+      curE = e;
+      offsets = [];
+      sess = [];
+    }
+    if (offsets.length <= j) {
+      // Regenerate the entity's sequence from its start up to event j.
+      const r = new Rng(mixState(base, e, 1));
+      offsets = [];
+      sess = [];
+      let t = 0;
+      let s = 0;
+      // Generate ahead: the draws are sequential, so a longer prefix never changes earlier events.
+      const upTo = j + 256;
+      for (let k = 0; k <= upTo; k++) {
+        let gapMs: number;
+        if (k === 0) gapMs = -Math.log(r.nextOpenFloat()) * g.firstEventHours * HOUR;
+        else if (r.nextFloat() < pNew) {
+          s++;
+          gapMs = -Math.log(r.nextOpenFloat()) * g.sessionGapHours * HOUR;
+        } else gapMs = -Math.log(r.nextOpenFloat()) * g.eventGapSeconds * 1000;
+        t += Math.max(1000, Math.ceil(gapMs / 1000) * 1000);
+        offsets.push(t);
+        sess.push(s);
+      }
+    }
+    sessions[i] = sess[j];
+    const a = valueAt(after, i);
+    return a === null ? null : Number(a) + offsets[j];
+  };
+}

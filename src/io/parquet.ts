@@ -1,0 +1,189 @@
+/**
+ * Parquet encoding and decoding through parquet-wasm (bundler entry: the WASM
+ * is part of the module graph, so no file reads are needed to load it).
+ *
+ * Writer contract: one row group per chunk (CHUNK_ROWS rows), ZSTD, fixed
+ * `created_by`, page statistics on. parquet-wasm's streaming writer produces
+ * the same bytes as one whole-table write when every input batch is one chunk.
+ */
+import * as pw from "parquet-wasm";
+import * as arrow from "apache-arrow";
+import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
+import { type ArrowColumn, arrowSchema, chunkToIpc, tableToChunk } from "./arrow.ts";
+
+/** Parquet `created_by`: names the contract, not a build, so bytes survive upgrades. */
+export const PARQUET_CREATED_BY = "sdp determinism-contract-1 (parquet-rs via parquet-wasm 0.8.0)";
+
+/** Fresh writer properties (parquet-wasm's setters consume the builder). */
+export function writerProperties(chunkRows: number = CHUNK_ROWS): pw.WriterProperties {
+  return new pw.WriterPropertiesBuilder()
+    .setCompression(pw.Compression.ZSTD)
+    .setMaxRowGroupSize(chunkRows)
+    .setCreatedBy(PARQUET_CREATED_BY)
+    .build();
+}
+
+/** Random-access byte source (a file adapter or an in-memory buffer). */
+export interface ByteSource {
+  size: number;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** A ByteSource over bytes in memory. */
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return { size: bytes.length, read: (o, n) => Promise.resolve(bytes.subarray(o, o + n)) };
+}
+
+// parquet-wasm's ParquetFile.fromFile only calls size, slice() and arrayBuffer().
+interface BlobLike {
+  size: number;
+  slice(start?: number, end?: number): BlobLike;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+function blobLike(src: ByteSource, start: number, end: number): BlobLike {
+  return {
+    size: end - start,
+    slice(s = 0, e = end - start) {
+      return blobLike(src, start + s, start + Math.min(e, end - start));
+    },
+    async arrayBuffer() {
+      const b = await src.read(start, end - start);
+      return b.slice().buffer as ArrayBuffer;
+    },
+  };
+}
+
+/**
+ * Encode chunks (in order) into one Parquet file, writing bytes with `write`
+ * as they are produced. Returns the number of rows fed. Callers must compare
+ * it with the footer (see {@link parquetRowCount}) because the streaming writer
+ * silently drops batches it cannot encode.
+ */
+export async function encodeParquet(
+  chunks: AsyncIterable<Chunk>,
+  columns: readonly ArrowColumn[],
+  options: { write: (bytes: Uint8Array) => Promise<void>; chunkRows?: number },
+): Promise<{ rows: number; bytes: number }> {
+  const it = chunks[Symbol.asyncIterator]();
+  let rows = 0;
+  let failure: unknown;
+  const source = new ReadableStream<pw.RecordBatch>({
+    async pull(controller) {
+      try {
+        const next = await it.next();
+        if (next.done) {
+          controller.close();
+          return;
+        }
+        rows += next.value.rows;
+        const table = pw.Table.fromIPCStream(chunkToIpc(next.value, columns));
+        const batch = table.recordBatch(0);
+        if (!batch) throw new Error(`chunk ${next.value.index} produced no record batch`);
+        controller.enqueue(batch);
+      } catch (err) {
+        // The wasm writer ignores source errors; remember and rethrow after.
+        failure = err;
+        controller.close();
+      }
+    },
+  }, { highWaterMark: 0 });
+  const out = await pw.transformParquetStream(source, writerProperties(options.chunkRows));
+  let bytes = 0;
+  for await (const part of out as unknown as AsyncIterable<Uint8Array>) {
+    bytes += part.length;
+    await options.write(part);
+  }
+  if (failure !== undefined) throw failure;
+  if (rows === 0) {
+    // An empty stream writes nothing; emit a valid zero-row file instead.
+    const empty = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
+    const b = pw.writeParquet(pw.Table.fromIPCStream(empty), writerProperties(options.chunkRows));
+    await options.write(b);
+    bytes = b.length;
+  }
+  return { rows, bytes };
+}
+
+/** Footer facts of a Parquet file. */
+export interface ParquetFooter {
+  rows: number;
+  rowGroups: number[];
+  columns: string[];
+}
+
+/** Read only the footer (row counts per row group, column names). */
+export async function readParquetFooter(src: ByteSource): Promise<ParquetFooter> {
+  const file = await openParquet(src);
+  try {
+    const md = file.metadata();
+    const rowGroups = md.rowGroups().map((g) => g.numRows());
+    const schema = arrow.tableFromIPC(file.schema().intoIPCStream());
+    return {
+      rows: md.fileMetadata().numRows(),
+      rowGroups,
+      columns: schema.schema.fields.map((f) => f.name),
+    };
+  } finally {
+    file.free();
+  }
+}
+
+async function openParquet(src: ByteSource): Promise<pw.ParquetFile> {
+  if (src.size < 12) throw new Error("not a Parquet file: shorter than 12 bytes");
+  const head = await src.read(0, 4);
+  const tail = await src.read(src.size - 4, 4);
+  const magic = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
+  if (!magic(head) || !magic(tail)) {
+    throw new Error("not a Parquet file (missing PAR1 magic at start or end; truncated?)");
+  }
+  return await pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
+}
+
+/** Total rows stated by the footer. */
+export async function parquetRowCount(src: ByteSource): Promise<number> {
+  return (await readParquetFooter(src)).rows;
+}
+
+/** Arrow field names and sdp-compatible types found in a file's schema. */
+export async function readParquetSchema(src: ByteSource): Promise<arrow.Field[]> {
+  const file = await openParquet(src);
+  try {
+    return arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields;
+  } finally {
+    file.free();
+  }
+}
+
+/**
+ * Stream a Parquet file back as chunks of up to `batchRows` rows, in file order
+ * (the validator reads the data as written, row group by row group).
+ */
+export async function* readParquetChunks(
+  src: ByteSource,
+  columns: readonly ArrowColumn[],
+  options: { batchRows?: number } = {},
+): AsyncGenerator<Chunk> {
+  const file = await openParquet(src);
+  try {
+    const md = file.metadata();
+    let start = 0;
+    let index = 0;
+    for (let g = 0; g < md.numRowGroups(); g++) {
+      const stream = await file.stream({
+        rowGroups: [g],
+        batchSize: options.batchRows ?? CHUNK_ROWS,
+        columns: columns.map((c) => c.name),
+      });
+      for await (const rb of stream as unknown as AsyncIterable<pw.RecordBatch>) {
+        const table = arrow.tableFromIPC(rb.intoIPCStream());
+        const chunk = tableToChunk(table, columns, { index, start });
+        index++;
+        start += chunk.rows;
+        yield chunk;
+      }
+    }
+  } finally {
+    file.free();
+  }
+}

@@ -1,0 +1,421 @@
+/**
+ * The run pipeline: version -> prior profile -> generate -> validate the data
+ * as written -> evaluate -> finalize -> registry. Everything that varies
+ * between runs (clock, pid, attempt token, worker count, logger, progress
+ * display) is passed in; nothing here reads the environment.
+ */
+import {
+  ARTIFACTS,
+  canonicalJson,
+  configsSnapshot,
+  type FileDigest,
+  type FinalMetadata,
+  finalMetadata,
+  sealRunMetadata,
+} from "../artifacts/mod.ts";
+import type { DatasetSpec } from "../config/spec.ts";
+import { type Chunk, CHUNK_ROWS, chunkCount } from "../data/mod.ts";
+import { IntegrityError, ValidationFailedError } from "../errors.ts";
+import { evaluate, renderReportHtml } from "../evaluate/mod.ts";
+import type { EvaluationReport, ValidationSummary } from "../evaluate/mod.ts";
+import { generateChunks, planGeneration } from "../generate/mod.ts";
+import { describeVerify, verifyVersion } from "../integrity/verify.ts";
+import type { ArrowColumn } from "../io/arrow.ts";
+import { chunkToCsv, csvHeader } from "../io/csv.ts";
+import {
+  createWriter,
+  exists,
+  hashFile,
+  makeReadOnly,
+  openFileSource,
+  readTextIfExists,
+} from "../io/files.ts";
+import { encodeParquet, readParquetChunks, readParquetFooter } from "../io/parquet.ts";
+import type { Logger } from "../log/mod.ts";
+import { type DatasetProfile, Profiler } from "../profile/mod.ts";
+import {
+  addVersion,
+  readRegistry,
+  type Registry,
+  type VersionEntry,
+  versionsOf,
+  withRegistryLock,
+} from "../registry/mod.ts";
+import { runSeed } from "../rng/mod.ts";
+import { describeFailures, type ValidationReport, Validator } from "../validate/mod.ts";
+import { readCsvChunks } from "./csv_readback.ts";
+
+/** Output formats. */
+export type OutputFormat = "parquet" | "csv" | "both";
+
+/** Progress callback: rows done of total, per stage. */
+export type Progress = (stage: string, done: number, total: number) => void;
+
+/** Inputs to a run that vary between runs but never reach deterministic artifacts. */
+export interface RunEnvironment {
+  now: () => Date;
+  pid: number;
+  /** Unique token for staging folder names (attempt id). */
+  token: string;
+  log: Logger;
+  progress?: Progress;
+  /** Facts for run_metadata.json (sdp version, Deno version, OS). */
+  runtime: Record<string, string>;
+}
+
+/** Options of {@link runDataset}. */
+export interface RunOptions {
+  version: string;
+  /** Overrides dataset.yaml row_count. */
+  rows?: number;
+  format: OutputFormat;
+  workers: number;
+  runsDir: string;
+  registryFile: string;
+  /** Run without a prior when the prior version is missing or fails verification. */
+  allowMissingPrior?: boolean;
+  /** Use this version index instead of the registry's count (reproduction). */
+  versionIndex?: number;
+  /** Use this prior instead of the registry's latest (reproduction); null = none. */
+  prior?: { version: string; profile: DatasetProfile } | null;
+  /** Write into this folder and skip the registry (reproduction). */
+  outputDir?: string;
+}
+
+/** What a successful run returns. */
+export interface RunResult {
+  dataset: string;
+  version: string;
+  path: string;
+  rows: number;
+  final: FinalMetadata;
+  evaluation: EvaluationReport;
+  validation: ValidationReport;
+  durations: Record<string, number>;
+}
+
+/** Columns in the Arrow/Parquet schema order. */
+export function arrowColumns(spec: DatasetSpec): ArrowColumn[] {
+  return spec.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
+}
+
+/** Read a finalized version's own profile (after verifying the folder). */
+export async function loadPriorProfile(
+  runsDir: string,
+  dataset: string,
+  version: string,
+): Promise<DatasetProfile> {
+  const dir = `${runsDir}/${dataset}/${version}`;
+  const v = await verifyVersion(dir, { dataset, version });
+  if (!v.ok) {
+    throw new IntegrityError(
+      `prior version ${dataset}/${version} fails verification (${describeVerify(v).join("; ")}); ` +
+        `drift is never computed from corrupted data. Restore it, or pass --allow-missing-prior to run without a prior`,
+    );
+  }
+  const text = await readTextIfExists(`${dir}/${ARTIFACTS.profile}`);
+  if (text === undefined) {
+    throw new IntegrityError(`prior version ${dataset}/${version} has no profile.json`);
+  }
+  return JSON.parse(text) as DatasetProfile;
+}
+
+/** Run the whole pipeline for one dataset version. */
+export async function runDataset(
+  spec: DatasetSpec,
+  options: RunOptions,
+  env: RunEnvironment,
+): Promise<RunResult> {
+  const durations: Record<string, number> = {};
+  const startedAt = env.now();
+  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    env.log.log("DEBUG", "stage_start", { stage: name });
+    const out = await fn();
+    durations[name] = Math.round(performance.now() - t0);
+    env.log.log("INFO", "stage_done", { stage: name, duration_ms: durations[name] });
+    return out;
+  };
+  const dataset = spec.name;
+  const version = options.version;
+  const rowCount = options.rows ?? spec.rowCount;
+  const datasetDir = `${options.runsDir}/${dataset}`;
+  const finalDir = options.outputDir ?? `${datasetDir}/${version}`;
+
+  // Version resolution and prior.
+  const registry = options.outputDir ? undefined : await readRegistry(options.registryFile);
+  if (!options.outputDir) {
+    if (
+      await exists(finalDir) || versionsOf(registry!, dataset).some((v) => v.version === version)
+    ) {
+      throw new IntegrityError(
+        `version ${version} of ${dataset} already exists (${finalDir}); finalized versions are immutable: choose another --run-id`,
+      );
+    }
+  }
+  const known = registry ? versionsOf(registry, dataset) : [];
+  const versionIndex = options.versionIndex ?? known.length;
+  let priorVersion = options.prior !== undefined
+    ? (options.prior?.version ?? null)
+    : (known.at(-1)?.version ?? null);
+  let prior: DatasetProfile | null = options.prior?.profile ?? null;
+  let priorNote: string | null = null;
+  await stage("profile_prior", async () => {
+    if (priorVersion === null || prior !== null) return;
+    try {
+      prior = await loadPriorProfile(options.runsDir, dataset, priorVersion);
+    } catch (err) {
+      if (!(err instanceof IntegrityError) || !options.allowMissingPrior) throw err;
+      env.log.log("WARNING", "prior_unusable", { prior: priorVersion, reason: err.message });
+      priorNote =
+        `prior version ${priorVersion} was unusable (${err.message}); evaluated without a prior`;
+      priorVersion = null;
+    }
+  });
+
+  const stagingDir = options.outputDir
+    ? `${options.outputDir}.staging-${env.token}`
+    : `${datasetDir}/.staging-${version}-${env.token}`;
+  await Deno.mkdir(stagingDir, { recursive: true });
+  try {
+    const columns = arrowColumns(spec);
+    const names = columns.map((c) => c.name);
+    const wantParquet = options.format !== "csv";
+    const wantCsv = options.format !== "parquet";
+
+    // Generate and write.
+    const seedHex = await runSeed(dataset, version);
+    const plan = planGeneration(spec);
+    const ctx = { seedHex, rowCount, versionIndex, chunkRows: CHUNK_ROWS };
+    await stage("generate", async () => {
+      const csv = wantCsv ? await createWriter(`${stagingDir}/${ARTIFACTS.csv}`) : undefined;
+      const enc = new TextEncoder();
+      let done = 0;
+      const total = chunkCount(rowCount);
+      async function* tee(): AsyncGenerator<Chunk> {
+        for await (const chunk of generateChunks(plan, ctx, { workers: options.workers })) {
+          if (csv) {
+            if (chunk.index === 0) await csv.write(enc.encode(csvHeader(names)));
+            await csv.write(enc.encode(chunkToCsv(chunk, names)));
+          }
+          done += chunk.rows;
+          env.progress?.("generate", done, rowCount);
+          yield chunk;
+        }
+      }
+      try {
+        if (wantParquet) {
+          const out = await createWriter(`${stagingDir}/${ARTIFACTS.parquet}`);
+          try {
+            const res = await encodeParquet(tee(), columns, { write: (b) => out.write(b) });
+            if (res.rows !== rowCount) {
+              throw new Error(`generated ${res.rows} rows, expected ${rowCount}`);
+            }
+          } finally {
+            out.close();
+          }
+        } else {
+          for await (const _ of tee()) { /* written by tee */ }
+        }
+        if (csv && rowCount === 0) await csv.write(enc.encode(csvHeader(names)));
+      } finally {
+        csv?.close();
+      }
+      void total;
+    });
+
+    // Validate the data as written, profiling in the same pass.
+    const { report: validation, profile } = await stage("validate", async () => {
+      const validator = new Validator(spec.columns, spec.checks, rowCount);
+      const profiler = new Profiler(columns);
+      const read = (): AsyncIterable<Chunk> =>
+        wantParquet
+          ? readParquetFile(`${stagingDir}/${ARTIFACTS.parquet}`, columns)
+          : readCsvChunks(`${stagingDir}/${ARTIFACTS.csv}`, spec.columns);
+      if (wantParquet) {
+        const src = await openFileSource(`${stagingDir}/${ARTIFACTS.parquet}`);
+        try {
+          const footer = await readParquetFooter(src);
+          const want = names.join(",");
+          if (footer.columns.join(",") !== want) {
+            validator.schemaProblems([
+              `data.parquet columns are [${footer.columns.join(", ")}], expected [${want}]`,
+            ]);
+          }
+          if (footer.rows !== rowCount) {
+            validator.schemaProblems([
+              `data.parquet footer states ${footer.rows} rows, ${rowCount} were generated`,
+            ]);
+          }
+        } finally {
+          src.close();
+        }
+      }
+      let done = 0;
+      for await (const chunk of read()) {
+        validator.add(chunk);
+        profiler.add(chunk);
+        done += chunk.rows;
+        env.progress?.("validate", done, rowCount);
+      }
+      for (const p of validator.pendingUnique()) {
+        for (let i = 0; i < p.partitions; i++) {
+          await validator.uniquePass(p.column, { index: i, of: p.partitions }, read());
+        }
+      }
+      if (wantParquet && wantCsv) {
+        // The CSV is validated too: same checks on its own read-back.
+        const csvValidator = new Validator(spec.columns, spec.checks, rowCount);
+        for await (const chunk of readCsvChunks(`${stagingDir}/${ARTIFACTS.csv}`, spec.columns)) {
+          csvValidator.add(chunk);
+        }
+        const csvReport = csvValidator.finish();
+        if (!csvReport.passed) {
+          validator.schemaProblems(describeFailures(csvReport).map((l) => `data.csv: ${l}`));
+        }
+      }
+      return { report: validator.finish(), profile: profiler.finish() };
+    });
+
+    const summary: ValidationSummary = {
+      passed: validation.passed,
+      rows: validation.rows.actual,
+      columns: Object.fromEntries(
+        Object.entries(validation.columns).map(([k, v]) => [k, { violations: v.violations }]),
+      ),
+      checks: Object.fromEntries(
+        Object.entries(validation.checks).map(([k, v]) => [k, { violations: v.violations }]),
+      ),
+    };
+    const priorInput = prior !== null && priorVersion !== null
+      ? { version: priorVersion as string, profile: prior as DatasetProfile }
+      : null;
+    const evaluation = await stage(
+      "evaluate",
+      () => Promise.resolve(evaluate({ spec, profile, prior: priorInput, validation: summary })),
+    );
+    if (priorNote) (evaluation as unknown as Record<string, unknown>).prior_note = priorNote;
+
+    // Deterministic reports.
+    const write = (name: string, text: string) => Deno.writeTextFile(`${stagingDir}/${name}`, text);
+    await write(ARTIFACTS.validation, canonicalJson(validation));
+    await write(ARTIFACTS.evaluation, canonicalJson(evaluation));
+    await write(ARTIFACTS.profile, canonicalJson(profile));
+    if (priorInput) await write(ARTIFACTS.priorProfile, canonicalJson(priorInput.profile));
+    await write(ARTIFACTS.configs, configsSnapshot(dataset, { ...spec.sources }));
+    await write(
+      ARTIFACTS.report,
+      renderReportHtml({
+        dataset,
+        version,
+        spec,
+        profile,
+        prior: priorInput,
+        evaluation,
+        validation: { ...summary, report: validation },
+      }),
+    );
+
+    if (!validation.passed) {
+      const failedDir = options.outputDir
+        ? `${options.outputDir}.failed`
+        : `${datasetDir}/_failed/${version}-${env.token}`;
+      await Deno.mkdir(failedDir.slice(0, failedDir.lastIndexOf("/")), { recursive: true });
+      await Deno.rename(stagingDir, failedDir);
+      env.log.log("ERROR", "validation_failed", { dataset, version, kept: failedDir });
+      throw new ValidationFailedError(
+        `${dataset} ${version} failed validation; nothing was finalized. Reports kept in ${failedDir}:\n  ` +
+          describeFailures(validation).join("\n  "),
+        failedDir,
+      );
+    }
+
+    // Finalize.
+    const final = await stage("finalize", async () => {
+      const files: Record<string, FileDigest> = {};
+      const present = [];
+      for await (const e of Deno.readDir(stagingDir)) present.push(e.name);
+      for (const name of present.sort()) files[name] = await hashFile(`${stagingDir}/${name}`);
+      const meta = await finalMetadata({
+        dataset,
+        version,
+        version_index: versionIndex,
+        prior_version: priorInput ? priorInput.version : null,
+        row_count: rowCount,
+        formats: [wantParquet ? "parquet" : "", wantCsv ? "csv" : ""].filter((x) => x),
+        source: "generated",
+        files,
+      });
+      const finalText = canonicalJson(meta);
+      await write(ARTIFACTS.final, finalText);
+      const finishedAt = env.now();
+      const run = await sealRunMetadata({
+        dataset,
+        version,
+        started_at: startedAt.toISOString(),
+        finished_at: finishedAt.toISOString(),
+        duration_ms: finishedAt.getTime() - startedAt.getTime(),
+        stage_durations_ms: durations,
+        workers: options.workers,
+        pid: env.pid,
+        runtime: env.runtime,
+        final_metadata_sha256: (await hashFile(`${stagingDir}/${ARTIFACTS.final}`)).sha256,
+      });
+      await write(ARTIFACTS.runMetadata, canonicalJson(run));
+      for (const name of [...present, ARTIFACTS.final, ARTIFACTS.runMetadata]) {
+        await makeReadOnly(`${stagingDir}/${name}`);
+      }
+      return meta;
+    });
+
+    if (options.outputDir) {
+      await Deno.rename(stagingDir, finalDir);
+    } else {
+      await withRegistryLock(options.registryFile, async (current: Registry) => {
+        if (
+          await exists(finalDir) || versionsOf(current, dataset).some((v) => v.version === version)
+        ) {
+          throw new IntegrityError(
+            `version ${version} of ${dataset} was finalized by another process meanwhile; nothing was overwritten`,
+          );
+        }
+        await Deno.rename(stagingDir, finalDir);
+        const entry: VersionEntry = {
+          version,
+          row_count: rowCount,
+          data_sha256: final.files[wantParquet ? ARTIFACTS.parquet : ARTIFACTS.csv].sha256,
+          content_hash: final.content_hash,
+          path: `${dataset}/${version}`,
+          created_at: env.now().toISOString(),
+          formats: final.formats,
+          source: "generated",
+        };
+        return { registry: addVersion(current, dataset, entry), result: undefined };
+      }, { pid: env.pid, log: env.log });
+    }
+    env.log.log("INFO", "finalized", { dataset, version, path: finalDir, rows: rowCount });
+    return {
+      dataset,
+      version,
+      path: finalDir,
+      rows: rowCount,
+      final,
+      evaluation,
+      validation,
+      durations,
+    };
+  } catch (err) {
+    // A failed run leaves no partial version behind (failed reports were moved aside).
+    await Deno.remove(stagingDir, { recursive: true }).catch(() => {});
+    throw err;
+  }
+}
+
+async function* readParquetFile(path: string, columns: ArrowColumn[]): AsyncGenerator<Chunk> {
+  const src = await openFileSource(path);
+  try {
+    yield* readParquetChunks(src, columns);
+  } finally {
+    src.close();
+  }
+}

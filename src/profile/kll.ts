@@ -1,0 +1,101 @@
+/**
+ * A deterministic mergeable quantile sketch (KLL-style compactor hierarchy
+ * with equal level capacities, as in Manku-Rajagopalan-Lindsay).
+ *
+ * - Level h holds up to {@link SKETCH_LEVEL_CAPACITY} (k) items of weight 2^h.
+ * - When a level is full it is sorted and every other item is promoted to
+ *   level h+1. The choice of odd or even positions alternates per level with a
+ *   counter (never random), so repeated compactions do not bias ranks in one
+ *   direction and the result depends only on the sequence of values.
+ * - Each compaction at level h changes the rank of any query point by at most
+ *   2^h. The sketch sums these worst-case errors, so {@link QuantileSketch.rankErrorBound}
+ *   is a guaranteed (not probabilistic) bound on the absolute rank error, as a
+ *   fraction of n. It is about log2(n / k) / k: e.g. <= 0.3% at n = 10^7 with
+ *   k = 4096.
+ * - Total weight is preserved exactly (k is even), so weights sum to n.
+ *
+ * @module
+ */
+
+/** Items per level before compaction (even). */
+export const SKETCH_LEVEL_CAPACITY = 4096;
+
+/** Sorted weighted items: `values` ascending, `weights` positive integers. */
+export interface WeightedItems {
+  values: Float64Array;
+  weights: Float64Array;
+}
+
+/** Deterministic quantile sketch over finite float64 values. */
+export class QuantileSketch {
+  #levels: Float64Array[] = [];
+  #sizes: number[] = [];
+  #parity: number[] = [];
+  #n = 0;
+  #errorWeight = 0;
+  readonly #k: number;
+
+  /** `k` (even, >= 2) is overridable for tests only. */
+  constructor(k: number = SKETCH_LEVEL_CAPACITY) {
+    if (k < 2 || k % 2 !== 0) throw new RangeError("sketch capacity must be even and >= 2");
+    this.#k = k;
+  }
+
+  /** Number of values added. */
+  get n(): number {
+    return this.#n;
+  }
+
+  /** Guaranteed bound on |estimated rank - true rank| / n for any query. */
+  get rankErrorBound(): number {
+    return this.#n === 0 ? 0 : this.#errorWeight / this.#n;
+  }
+
+  /** Add one value. */
+  add(v: number): void {
+    this.#n++;
+    this.#push(0, v);
+  }
+
+  #push(h: number, v: number): void {
+    if (h === this.#levels.length) {
+      this.#levels.push(new Float64Array(this.#k));
+      this.#sizes.push(0);
+      this.#parity.push(0);
+    }
+    this.#levels[h][this.#sizes[h]++] = v;
+    if (this.#sizes[h] === this.#k) this.#compact(h);
+  }
+
+  #compact(h: number): void {
+    const buf = this.#levels[h];
+    // Detach the full buffer first: promotions may cascade upwards but never
+    // back into this level, yet a fresh array keeps the invariant obvious.
+    this.#levels[h] = new Float64Array(this.#k);
+    this.#sizes[h] = 0;
+    buf.sort();
+    const offset = this.#parity[h];
+    this.#parity[h] ^= 1;
+    this.#errorWeight += 2 ** h;
+    for (let i = offset; i < this.#k; i += 2) this.#push(h + 1, buf[i]);
+  }
+
+  /** All retained items sorted by value, with their weights (ties keep both). */
+  items(): WeightedItems {
+    let total = 0;
+    for (const s of this.#sizes) total += s;
+    const pairs: Array<[number, number]> = [];
+    for (let h = 0; h < this.#levels.length; h++) {
+      const w = 2 ** h;
+      for (let i = 0; i < this.#sizes[h]; i++) pairs.push([this.#levels[h][i], w]);
+    }
+    pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const values = new Float64Array(total);
+    const weights = new Float64Array(total);
+    for (let i = 0; i < total; i++) {
+      values[i] = pairs[i][0];
+      weights[i] = pairs[i][1];
+    }
+    return { values, weights };
+  }
+}

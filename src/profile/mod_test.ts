@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { type DatasetProfile, EXACT_QUANTILE_LIMIT, Profiler, SUPPORT_ATOMS } from "./mod.ts";
+import { chunksOf, declarations, type PlainColumn } from "./testing.ts";
+
+function profileOf(columns: Record<string, PlainColumn>, chunkRows = 4): DatasetProfile {
+  const p = new Profiler(declarations(columns));
+  for (const c of chunksOf(columns, chunkRows)) p.add(c);
+  return p.finish();
+}
+
+Deno.test("Welford mean and population std on a hand-worked case", () => {
+  // [2,4,4,4,5,5,7,9]: mean 5, squared deviations sum 32, population variance 4.
+  const p = profileOf({ x: { type: "float", values: [2, 4, 4, 4, 5, 5, 7, 9] } }, 3);
+  const n = p.columns.x.numeric!;
+  assert.equal(n.mean, 5);
+  assert.equal(n.std, 2);
+  assert.equal(n.min, 2);
+  assert.equal(n.max, 9);
+  assert.equal(n.count, 8);
+  assert.equal(p.columns.x.distinct.count, 5);
+});
+
+Deno.test("Welford stays accurate with a large offset (catastrophic cancellation case)", () => {
+  const base = 1e9;
+  const values = [4, 7, 13, 16].map((v) => base + v); // variance of [4,7,13,16] = 22.5
+  const n = profileOf({ x: { type: "float", values } }).columns.x.numeric!;
+  assert.ok(Math.abs(n.std - Math.sqrt(22.5)) < 1e-6);
+  assert.equal(n.mean, base + 10);
+});
+
+Deno.test("exact quantiles follow numpy type 7 (linear)", () => {
+  // numpy.percentile([1,2,3,4], [0,25,50,75,100]) = [1, 1.75, 2.5, 3.25, 4]
+  const q = profileOf({ x: { type: "integer", values: [4, 1, 3, 2] } }).columns.x.numeric!
+    .quantiles;
+  assert.equal(q.method, "exact");
+  assert.equal(q.rankErrorBound, 0);
+  assert.equal(q.values.length, 101);
+  assert.deepEqual([q.values[0], q.values[25], q.values[50], q.values[75], q.values[100]], [
+    1,
+    1.75,
+    2.5,
+    3.25,
+    4,
+  ]);
+  // With ties: numpy.percentile([1,1,1,5], 50) = 1.0, 90 -> 3.8
+  const t = profileOf({ x: { type: "integer", values: [1, 5, 1, 1] } }).columns.x.numeric!
+    .quantiles;
+  assert.equal(t.values[50], 1);
+  assert.ok(Math.abs(t.values[90] - 3.8) < 1e-12);
+});
+
+Deno.test("nulls, all-null and constant columns", () => {
+  const p = profileOf({
+    a: { type: "float", values: [null, null, null] },
+    c: { type: "integer", values: [7, 7, 7] },
+    s: { type: "string", values: [null, null, null] },
+    x: { type: "float", values: [1, null, 3] },
+  });
+  assert.equal(p.rows, 3);
+  assert.equal(p.columns.a.nulls, 3);
+  assert.equal(p.columns.a.numeric, null);
+  assert.equal(p.columns.a.distinct.count, 0);
+  assert.deepEqual(p.columns.s.categorical, {
+    method: "exact",
+    maxUndercount: 0,
+    top: [],
+    other: 0,
+  });
+  const c = p.columns.c.numeric!;
+  assert.equal(c.std, 0);
+  assert.deepEqual(c.histogram, { edges: [7, 7], counts: [3], exact: true });
+  assert.deepEqual(c.support, { values: [7], counts: [3], exact: true, cdfErrorBound: 0 });
+  assert.equal(p.columns.x.nulls, 1);
+  assert.equal(p.columns.x.numeric!.mean, 2);
+});
+
+Deno.test("histogram: equal width, last bin closed", () => {
+  const values = Array.from({ length: 21 }, (_, i) => i); // 0..20, width 1 bins
+  const h = profileOf({ x: { type: "integer", values } }).columns.x.numeric!.histogram;
+  assert.equal(h.edges.length, 21);
+  assert.equal(h.edges[0], 0);
+  assert.equal(h.edges[20], 20);
+  assert.deepEqual(h.counts, [...new Array(19).fill(1), 2]);
+});
+
+Deno.test("categories sorted by count then code-unit value; booleans keep empty categories", () => {
+  const p = profileOf({
+    b: { type: "boolean", values: [true, true, null, true, true, true, null] },
+    s: { type: "string", values: ["b", "a", "B", "a", "b", "c", null] },
+  });
+  assert.deepEqual(
+    p.columns.s.categorical!.top,
+    [
+      { value: "a", count: 2 },
+      { value: "b", count: 2 },
+      { value: "B", count: 1 },
+      { value: "c", count: 1 },
+    ].sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : 1)),
+  );
+  assert.equal(p.columns.s.categorical!.top[2].value, "B"); // "B" < "c" in code units
+  assert.deepEqual(p.columns.b.categorical!.top, [
+    { value: "true", count: 5 },
+    { value: "false", count: 0 },
+  ]);
+  assert.equal(p.columns.b.distinct.count, 1);
+  assert.equal(p.columns.s.distinct.count, 4);
+});
+
+Deno.test("correlations: perfect, inverse, pairwise-complete and constant", () => {
+  const x = [1, 2, 3, 4, 5, null];
+  const p = profileOf({
+    c: { type: "float", values: [3, 3, 3, 3, 3, 3] },
+    x: { type: "float", values: x },
+    y: { type: "float", values: [3, 5, 7, 9, 11, 100] },
+    z: { type: "datetime", values: [50, 40, 30, 20, 10, 0] },
+  }, 4);
+  const cor = p.correlations;
+  assert.deepEqual(cor.columns, ["c", "x", "y", "z"]);
+  const m = cor.matrix;
+  assert.equal(m[0][0], null); // constant column has no correlation
+  assert.equal(m[0][1], null);
+  assert.ok(Math.abs((m[1][2] as number) - 1) < 1e-12);
+  assert.ok(Math.abs((m[1][3] as number) + 1) < 1e-12);
+  assert.equal(cor.counts[1][2], 5);
+  assert.equal(cor.counts[2][3], 6);
+  assert.equal(m[2][1], m[1][2]);
+});
+
+function pseudoRandom(n: number, seed: number): number[] {
+  // Deterministic LCG values for tests (no Math.random).
+  const out: number[] = [];
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out.push(Math.round((s / 2 ** 32) * 1e6) / 100);
+  }
+  return out;
+}
+
+Deno.test("chunk boundaries do not change an exact-mode profile (byte-identical JSON)", () => {
+  const n = 5000;
+  const v = pseudoRandom(n, 1);
+  const cols: Record<string, PlainColumn> = {
+    f: { type: "float", values: v.map((x, i) => (i % 17 === 0 ? null : x)) },
+    i: { type: "integer", values: v.map((x) => Math.floor(x) % 50) },
+    s: { type: "string", values: v.map((x) => `k${Math.floor(x) % 1500}`) },
+    b: { type: "boolean", values: v.map((x) => x > 5000) },
+  };
+  const a = JSON.stringify(profileOf(cols, 7));
+  const b = JSON.stringify(profileOf(cols, 1024));
+  const c = JSON.stringify(profileOf(cols, n));
+  assert.equal(a, b);
+  assert.equal(a, c);
+  const p = JSON.parse(a) as DatasetProfile;
+  // > SUPPORT_ATOMS distinct: compressed support with a stated error bound.
+  const f = p.columns.f.numeric!;
+  assert.equal(f.quantiles.method, "exact");
+  assert.equal(f.support.exact, false);
+  assert.ok(f.support.values.length <= SUPPORT_ATOMS);
+  assert.equal(f.support.counts.reduce((x, y) => x + y, 0), f.count);
+  assert.ok(f.support.cdfErrorBound > 0 && f.support.cdfErrorBound <= 0.0012);
+  // Few distinct: exact support.
+  assert.equal(p.columns.i.numeric!.support.exact, true);
+  assert.equal(p.columns.i.numeric!.support.values.length, 50);
+  // > CATEGORY_LIMIT distinct strings: Misra-Gries, exact distinct count.
+  assert.equal(p.columns.s.categorical!.method, "misra-gries");
+  assert.equal(p.columns.s.distinct.exact, true);
+});
+
+Deno.test("sketch mode above the exact limit: bounded rank error, exact extremes", () => {
+  const n = EXACT_QUANTILE_LIMIT + 50_000;
+  const values: number[] = new Array(n);
+  // A permutation of 0..n-1 (stride coprime with n) so true quantiles are known.
+  for (let i = 0; i < n; i++) values[i] = (i * 7919) % n;
+  const p = profileOf({ x: { type: "float", values } }, 65_536);
+  const x = p.columns.x.numeric!;
+  assert.equal(x.quantiles.method, "sketch");
+  assert.ok(x.quantiles.rankErrorBound > 0 && x.quantiles.rankErrorBound < 0.01);
+  assert.equal(x.quantiles.values[0], 0);
+  assert.equal(x.quantiles.values[100], n - 1);
+  for (let i = 1; i < 100; i++) {
+    const trueQ = ((n - 1) * i) / 100;
+    const rankErr = Math.abs(x.quantiles.values[i] - trueQ) / n;
+    assert.ok(rankErr <= x.quantiles.rankErrorBound + 1 / n, `q${i} error ${rankErr}`);
+  }
+  assert.equal(x.histogram.counts.reduce((a, b) => a + b, 0), n);
+  assert.equal(x.histogram.exact, false);
+  const d = p.columns.x.distinct;
+  assert.equal(d.method, "hyperloglog");
+  assert.ok(Math.abs(d.count - n) / n < 4 * d.relativeStandardError);
+  assert.ok(Math.abs(x.mean - (n - 1) / 2) < 1e-6);
+});
+
+Deno.test("profiler rejects missing and mistyped columns", () => {
+  const p = new Profiler([{ name: "x", type: "float" }]);
+  const [chunk] = chunksOf({ x: { type: "integer", values: [1] } }, 10);
+  assert.throws(() => p.add(chunk), /expected float/);
+  const [other] = chunksOf({ y: { type: "float", values: [1] } }, 10);
+  assert.throws(() => p.add(other), /no column "x"/);
+});

@@ -1,0 +1,340 @@
+/**
+ * Validation stage: checks the data as written (chunks read back from the
+ * file) against every declared constraint and table-level check, collecting
+ * every violation. Pure: the caller feeds chunks and reads the report.
+ *
+ * Unique checks keep exact sets of values up to {@link UNIQUE_MEMORY_LIMIT}
+ * distinct values per column; a column whose values arrive strictly
+ * increasing (sequences) needs no set at all. Above the limit the validator
+ * asks the caller for extra passes, each tracking one hash partition of the
+ * values, so memory stays bounded and the answer stays exact.
+ *
+ * @module
+ */
+import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
+import { type Chunk, type ColumnValues, formatDatetime } from "../data/mod.ts";
+
+/** How many offending row indices a report keeps per check. */
+export const FIRST_ROWS = 5;
+/** Distinct values per column tracked in memory before partitioned passes. */
+export const UNIQUE_MEMORY_LIMIT = 2_000_000;
+
+/** Violations of one check. */
+export interface CheckResult {
+  violations: number;
+  /** First offending absolute row indices (0-based), at most {@link FIRST_ROWS}. */
+  first_rows: number[];
+}
+
+/** The content of validation_report.json. */
+export interface ValidationReport {
+  passed: boolean;
+  /** Total violations over all checks. */
+  violations: number;
+  rows: { expected: number; actual: number; passed: boolean };
+  /** File-level schema problems (missing/extra columns, wrong types). */
+  schema: { passed: boolean; problems: string[] };
+  /** Per column: per constraint name. */
+  columns: Record<string, { violations: number; checks: Record<string, CheckResult> }>;
+  /** Table-level checks by name. */
+  checks: Record<string, CheckResult>;
+}
+
+function result(): CheckResult {
+  return { violations: 0, first_rows: [] };
+}
+
+function hit(r: CheckResult, row: number): void {
+  r.violations++;
+  if (r.first_rows.length < FIRST_ROWS) r.first_rows.push(row);
+}
+
+class UniqueTracker {
+  lastNumber = -Infinity;
+  monotonic = true;
+  seen: Set<number | string> | null = new Set();
+  overflow = false;
+  result = result();
+  /** Partition (of `parts`) tracked in a partitioned pass, or -1 in the main pass. */
+  constructor(readonly partition = -1, readonly parts = 1) {}
+  add(v: number | string, row: number): void {
+    if (this.partition >= 0) {
+      if (partitionOf(v, this.parts) !== this.partition) return;
+      if (this.seen!.has(v)) hit(this.result, row);
+      else this.seen!.add(v);
+      return;
+    }
+    // Strictly increasing numbers (sequences) are unique without any set.
+    if (this.monotonic && typeof v === "number" && v > this.lastNumber) this.lastNumber = v;
+    else this.monotonic = false;
+    if (this.seen === null) return;
+    if (this.seen.has(v)) hit(this.result, row);
+    else this.seen.add(v);
+    if (this.seen.size > UNIQUE_MEMORY_LIMIT) {
+      this.overflow = true;
+      this.seen = null;
+    }
+  }
+}
+
+/** FNV-1a based partition of a value (stable across platforms). */
+function partitionOf(v: number | string, parts: number): number {
+  const s = typeof v === "number" ? String(v) : v;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % parts;
+}
+
+/** Streaming validator for one dataset. */
+export class Validator {
+  #columns: ColumnSpec[];
+  #checks: CheckSpec[];
+  #report: ValidationReport;
+  #unique = new Map<string, UniqueTracker>();
+  #patterns = new Map<string, RegExp>();
+  #rows = 0;
+
+  /** Validate data declared by `columns` and `checks`, expecting `expectedRows` rows. */
+  constructor(columns: ColumnSpec[], checks: CheckSpec[], expectedRows: number) {
+    this.#columns = columns;
+    this.#checks = checks;
+    this.#report = {
+      passed: true,
+      violations: 0,
+      rows: { expected: expectedRows, actual: 0, passed: true },
+      schema: { passed: true, problems: [] },
+      columns: {},
+      checks: {},
+    };
+    for (const c of columns) {
+      const checks: Record<string, CheckResult> = {};
+      if (!c.nullable) checks.not_null = result();
+      if (c.min !== undefined) checks.min = result();
+      if (c.max !== undefined) checks.max = result();
+      if (c.allowed) checks.allowed_values = result();
+      if (c.pattern !== undefined) {
+        checks.pattern = result();
+        this.#patterns.set(c.name, new RegExp(`^(?:${c.pattern})$`, "u"));
+      }
+      if (c.maxLength !== undefined) checks.max_length = result();
+      if (c.type === "float") checks.finite = result();
+      if (c.type === "integer" || c.type === "datetime") checks.whole_number = result();
+      if (c.unique) {
+        const t = new UniqueTracker();
+        this.#unique.set(c.name, t);
+        checks.unique = t.result;
+      }
+      this.#report.columns[c.name] = { violations: 0, checks };
+    }
+    for (const k of checks) this.#report.checks[k.name] = result();
+  }
+
+  /** Record file-level schema problems (found by the caller from the file's schema). */
+  schemaProblems(problems: string[]): void {
+    this.#report.schema.problems.push(...problems);
+  }
+
+  /** Check one chunk (chunks must arrive in row order). */
+  add(chunk: Chunk): void {
+    for (const c of this.#columns) {
+      const col = chunk.columns.get(c.name);
+      if (col) this.#checkColumn(c, col, chunk);
+    }
+    for (const k of this.#checks) this.#checkTable(k, chunk);
+    this.#rows += chunk.rows;
+  }
+
+  #checkColumn(c: ColumnSpec, col: ColumnValues, chunk: Chunk): void {
+    const r = this.#report.columns[c.name].checks;
+    const uniq = this.#unique.get(c.name);
+    const pattern = this.#patterns.get(c.name);
+    const allowed = c.allowed ? new Set(c.allowed) : null;
+    for (let i = 0; i < chunk.rows; i++) {
+      const row = chunk.start + i;
+      if (col.valid !== null && col.valid[i] === 0) {
+        if (r.not_null) hit(r.not_null, row);
+        continue;
+      }
+      switch (col.type) {
+        case "integer":
+        case "float":
+        case "datetime": {
+          const v = col.values[i];
+          if (r.finite && !Number.isFinite(v)) hit(r.finite, row);
+          if (r.whole_number && !Number.isInteger(v)) hit(r.whole_number, row);
+          if (r.min && v < c.min!) hit(r.min, row);
+          if (r.max && v > c.max!) hit(r.max, row);
+          uniq?.add(v, row);
+          break;
+        }
+        case "string": {
+          const v = col.values[i];
+          if (allowed && !allowed.has(v)) hit(r.allowed_values, row);
+          if (pattern && !pattern.test(v)) hit(r.pattern, row);
+          if (r.max_length && v.length > c.maxLength!) hit(r.max_length, row);
+          uniq?.add(v, row);
+          break;
+        }
+        case "boolean":
+          uniq?.add(col.values[i], row);
+          break;
+      }
+    }
+  }
+
+  #checkTable(k: CheckSpec, chunk: Chunk): void {
+    const r = this.#report.checks[k.name];
+    switch (k.kind) {
+      case "compare": {
+        const left = chunk.columns.get(k.left);
+        const right = "column" in k.right ? chunk.columns.get(k.right.column) : undefined;
+        if (!left || ("column" in k.right && !right)) return;
+        for (let i = 0; i < chunk.rows; i++) {
+          const a = valueAt(left, i);
+          const b = right ? valueAt(right, i) : (k.right as { value: number }).value;
+          // Comparisons with a null side are not violations (nullability is checked per column).
+          if (a === null || b === null) continue;
+          if (!compare(a, k.op, b)) hit(r, chunk.start + i);
+        }
+        return;
+      }
+      case "null_unless":
+      case "not_null_when": {
+        const col = chunk.columns.get(k.column);
+        const when = chunk.columns.get(k.whenColumn);
+        if (!col || !when) return;
+        const values = new Set(k.whenValues);
+        for (let i = 0; i < chunk.rows; i++) {
+          const w = valueAt(when, i);
+          const holds = w !== null && values.has(String(w));
+          const isNull = col.valid !== null && col.valid[i] === 0;
+          if (k.kind === "null_unless" ? !holds && !isNull : holds && isNull) {
+            hit(r, chunk.start + i);
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  /**
+   * Columns whose unique check overflowed memory: the caller must re-read the
+   * data and feed it to {@link uniquePass} once per partition.
+   */
+  pendingUnique(): { column: string; partitions: number }[] {
+    const out: { column: string; partitions: number }[] = [];
+    for (const [name, t] of this.#unique) {
+      if (t.overflow && !t.monotonic) {
+        out.push({
+          column: name,
+          partitions: Math.max(2, Math.ceil(this.#rows / UNIQUE_MEMORY_LIMIT)),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Run one partition of an overflowed unique check over re-read chunks. */
+  async uniquePass(
+    column: string,
+    partition: { index: number; of: number },
+    chunks: AsyncIterable<Chunk>,
+  ): Promise<void> {
+    const t = new UniqueTracker(partition.index, partition.of);
+    for await (const chunk of chunks) {
+      const col = chunk.columns.get(column);
+      if (!col) continue;
+      for (let i = 0; i < chunk.rows; i++) {
+        const v = valueAt(col, i);
+        if (v !== null) t.add(typeof v === "boolean" ? Number(v) : v, chunk.start + i);
+      }
+    }
+    const r = this.#report.columns[column].checks.unique;
+    // Partitioned passes replace the partial count of the main pass.
+    if (partition.index === 0) {
+      r.violations = 0;
+      r.first_rows = [];
+    }
+    r.violations += t.result.violations;
+    r.first_rows = [...r.first_rows, ...t.result.first_rows].sort((a, b) => a - b).slice(
+      0,
+      FIRST_ROWS,
+    );
+  }
+
+  /** Finish and return the report (after all chunks and unique passes). */
+  finish(): ValidationReport {
+    const rep = this.#report;
+    rep.rows.actual = this.#rows;
+    rep.rows.passed = rep.rows.actual === rep.rows.expected;
+    rep.schema.passed = rep.schema.problems.length === 0;
+    let total = 0;
+    for (const col of Object.values(rep.columns)) {
+      col.violations = Object.values(col.checks).reduce((n, r) => n + r.violations, 0);
+      total += col.violations;
+    }
+    for (const r of Object.values(rep.checks)) total += r.violations;
+    rep.violations = total;
+    rep.passed = total === 0 && rep.rows.passed && rep.schema.passed;
+    return rep;
+  }
+}
+
+function valueAt(col: ColumnValues, i: number): number | string | boolean | null {
+  if (col.valid !== null && col.valid[i] === 0) return null;
+  return col.type === "boolean" ? col.values[i] === 1 : col.values[i];
+}
+
+function compare(a: number | string | boolean, op: string, b: number | string | boolean): boolean {
+  switch (op) {
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
+  }
+  return false;
+}
+
+/** One-line human summary of the failures in a report (for the CLI). */
+export function describeFailures(rep: ValidationReport, limit = 8): string[] {
+  const lines: string[] = [];
+  if (!rep.rows.passed) lines.push(`row count ${rep.rows.actual}, expected ${rep.rows.expected}`);
+  for (const p of rep.schema.problems) lines.push(p);
+  for (const [name, col] of Object.entries(rep.columns)) {
+    for (const [check, r] of Object.entries(col.checks)) {
+      if (r.violations > 0) {
+        lines.push(
+          `column ${name}: ${check}: ${r.violations} violation(s), first rows ${
+            r.first_rows.join(", ")
+          }`,
+        );
+      }
+    }
+  }
+  for (const [name, r] of Object.entries(rep.checks)) {
+    if (r.violations > 0) {
+      lines.push(
+        `check "${name}": ${r.violations} violation(s), first rows ${r.first_rows.join(", ")}`,
+      );
+    }
+  }
+  return lines.length > limit
+    ? [...lines.slice(0, limit), `... and ${lines.length - limit} more`]
+    : lines;
+}
+
+/** Format a bound for messages. */
+export function formatBound(c: ColumnSpec, v: number): string {
+  return c.type === "datetime" ? formatDatetime(v) : String(v);
+}

@@ -1,0 +1,73 @@
+/**
+ * Runs the sdp CLI as a real process with exactly the permission flags the
+ * release binary is compiled with (permissions.json), from a given working
+ * directory, and captures its exit code, stdout and stderr.
+ */
+import permissions from "../permissions.json" with { type: "json" };
+
+/** Absolute path of the repository root. */
+export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** The compile flags, as used by the binary. */
+export const COMPILE_FLAGS: readonly string[] = permissions.flags;
+
+/** Result of one CLI process. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `sdp <args>` in `cwd` (a temp dir) with the release permission flags. */
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; extraFlags?: string[] },
+): Promise<CliResult> {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--config=${ROOT}/deno.json`,
+      ...COMPILE_FLAGS,
+      ...(options.extraFlags ?? []),
+      `${ROOT}/main.ts`,
+      ...args,
+    ],
+    cwd: options.cwd,
+    env: { SDP_LOGGING_ENABLED: "false", NO_COLOR: "1", ...options.env },
+    clearEnv: false,
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  });
+  const out = await cmd.output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** A fresh empty working directory. */
+export function tempDir(prefix = "sdp-test-"): Promise<string> {
+  return Deno.makeTempDir({ prefix });
+}
+
+/** Every file under `dir` (relative paths, sorted), for "nothing was written" checks. */
+export async function listTree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(d: string, rel: string) {
+    for await (const e of Deno.readDir(d)) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory) {
+        out.push(r + "/");
+        await walk(`${d}/${e.name}`, r);
+      } else out.push(r);
+    }
+  }
+  await walk(dir, "");
+  return out.sort();
+}
+
+/** SHA-256 hex of a file. */
+export async function sha256File(path: string): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
+}
