@@ -23,6 +23,8 @@ import { checkVersionId, DETERMINISM_CONTRACT, versionFromTime } from "../versio
 import { SDP_VERSION } from "../version/build.ts";
 import { commandHelp, parseCommand, type Parsed, positiveInt, str } from "./args.ts";
 import { EXTRA_COMMANDS } from "./commands.ts";
+import { INGEST_PUBLISH_COMMANDS } from "./ingest_publish.ts";
+import { runShard, SHARD_COMMANDS } from "./shard_commands.ts";
 import { checkAccess, type Io, progressReporter } from "./io.ts";
 import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts } from "./shared.ts";
 
@@ -59,6 +61,16 @@ const runCommand: Command = {
       help: "Generator workers (default: CPU cores or SDP_WORKERS)",
       valueName: "N",
     },
+    shard: {
+      type: "string",
+      help: "Generate only shard i of n (e.g. 2/5) into --parts-dir",
+      valueName: "I/N",
+    },
+    "parts-dir": {
+      type: "string",
+      help: "Where --shard writes its part and manifest",
+      valueName: "DIR",
+    },
     "allow-missing-prior": {
       type: "boolean",
       help:
@@ -70,6 +82,9 @@ const runCommand: Command = {
     const [name] = p.positionals;
     const nameProblem = checkDatasetName(name);
     if (nameProblem) throw new UsageError(`sdp run: ${nameProblem}`);
+    if (p.values.shard !== undefined || p.values["parts-dir"] !== undefined) {
+      return await runShard(p, io);
+    }
     const version = str(p, "run-id") ?? versionFromTime(io.now());
     const idProblem = checkVersionId(version);
     if (idProblem) throw new UsageError(`sdp run: --run-id "${printable(version)}": ${idProblem}`);
@@ -152,7 +167,13 @@ const listCommand: Command = {
 };
 
 /** All commands, by name. */
-export const COMMANDS: Command[] = [runCommand, listCommand, ...EXTRA_COMMANDS];
+export const COMMANDS: Command[] = [
+  runCommand,
+  listCommand,
+  ...EXTRA_COMMANDS,
+  ...SHARD_COMMANDS,
+  ...INGEST_PUBLISH_COMMANDS,
+];
 
 function printable(s: string): string {
   // deno-lint-ignore no-control-regex

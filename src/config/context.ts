@@ -177,7 +177,7 @@ export function parseYaml(text: string, file: string, problems: ConfigProblem[])
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const ctx = new ParseContext(file, lines, problems);
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
+    const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     const what = e.code === "DUPLICATE_KEY"
       ? "duplicate key; each key may appear once in a mapping, remove or rename one"
       : `malformed YAML (${e.code}): ${e.message.split("\n")[0]}`;

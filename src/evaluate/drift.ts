@@ -28,7 +28,8 @@
  *
  * Metrics use the profiles' support atoms; `approximate` is set, and
  * `ks.errorBound` gives the bound on the KS error, when either side's atoms are
- * not exact.
+ * not exact. The KS p-value is then computed from max(0, D - errorBound), so
+ * that approximation error alone never reads as significant.
  *
  * @module
  */
@@ -253,13 +254,10 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds): C
       bins: edges.length + 1,
     };
     const d = ksStatistic(rd, cdist);
-    const p = ksPValue(d, rn.count, cn.count);
-    out.ks = {
-      statistic: d,
-      pValue: p,
-      significant: p < t.ksPValue,
-      errorBound: rn.support.cdfErrorBound + cn.support.cdfErrorBound,
-    };
+    const errorBound = rn.support.cdfErrorBound + cn.support.cdfErrorBound;
+    // Conservative: approximation error alone must never look significant.
+    const p = ksPValue(Math.max(0, d - errorBound), rn.count, cn.count);
+    out.ks = { statistic: d, pValue: p, significant: p < t.ksPValue, errorBound };
     const w = wasserstein1(rd, cdist);
     if (rn.std === 0) {
       notes.push(`reference is constant: Wasserstein normalised by ${WASSERSTEIN_STD_FLOOR}`);

@@ -157,3 +157,30 @@ Deno.test("schema changes make the verdict drift", () => {
   assert.equal(r.verdict, "drift");
   assert.equal(r.summary.compared, 0);
 });
+
+Deno.test("sketch-mode profiles: KS within the stated error bound of the exact value", () => {
+  const n = 120_000; // above the exact-quantile limit and the 1000-atom support
+  const lcg = (seed: number): () => number => {
+    let s = seed >>> 0;
+    return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  };
+  const r1 = lcg(7);
+  const r2 = lcg(11);
+  // Sum of three uniforms: a smooth bell; the current is shifted by 0.05.
+  const ref = range(n, () => r1() + r1() + r1());
+  const cur = range(n, () => r2() + r2() + r2() + 0.05);
+  const d = compareProfiles(
+    profileOf({ x: { type: "float", values: ref } }, 65_536),
+    profileOf({ x: { type: "float", values: cur } }, 65_536),
+    T,
+  ).columns.x;
+  assert.equal(d.approximate, true);
+  const exactD = ksStatistic(discreteOf(ref), discreteOf(cur));
+  assert.ok(d.ks!.errorBound > 0 && d.ks!.errorBound < 0.01);
+  assert.ok(
+    Math.abs(d.ks!.statistic - exactD) <= d.ks!.errorBound,
+    `${d.ks!.statistic} vs ${exactD}`,
+  );
+  const exactW = wasserstein1(discreteOf(ref), discreteOf(cur));
+  assert.ok(Math.abs(d.wasserstein!.distance - exactW) / exactW < 0.02);
+});

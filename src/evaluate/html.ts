@@ -347,7 +347,7 @@ export function renderReportHtml(input: {
    * shown as "Validator details". Typed as the base interface so callers may
    * pass interface types without an index signature.
    */
-  validation: ValidationSummary;
+  validation: ValidationSummary | (ValidationSummary & Record<string, unknown>);
 }): string {
   const { dataset, version, profile, prior, evaluation, validation } = input;
   const q = evaluation.quality;

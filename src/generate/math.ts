@@ -137,8 +137,9 @@ function betaCf(x: number, a: number, b: number): number {
 export function normalCdf(x: number): number {
   if (x === Infinity) return 1;
   if (x === -Infinity) return 0;
-  const half = 0.5 * gammaP(0.5, (x * x) / 2);
-  return x >= 0 ? 0.5 + half : 0.5 - half;
+  // Tail through Q(1/2, x²/2) so small probabilities keep full relative precision.
+  const tail = 0.5 * gammaQ(0.5, (x * x) / 2);
+  return x >= 0 ? 1 - tail : tail;
 }
 
 /** Standard normal upper tail 1 - Φ(x), accurate for large x. */
@@ -200,6 +201,8 @@ export function normalQuantile(p: number): number {
 
 /** CDF of a {@link DistSpec} at x (for discrete kinds: P(X <= x)). */
 export function distCdf(d: DistSpec, x: number): number {
+  if (x === Infinity) return 1;
+  if (x === -Infinity) return 0;
   switch (d.kind) {
     case "uniform": {
       const lo = d.min ?? 0;
@@ -270,20 +273,25 @@ export function gammaQuantile(a: number, p: number): number {
   // Wilson-Hilferty start, then Newton steps kept inside a shrinking bracket.
   const z = normalQuantile(p);
   const c = 1 / (9 * a);
-  let x = Math.max(1e-300, a * Math.pow(1 - c + z * Math.sqrt(c), 3));
-  if (!(x > 0) || !Number.isFinite(x)) x = a;
+  const lga = logGamma(a);
+  let x = a * Math.pow(1 - c + z * Math.sqrt(c), 3);
+  // Small-x series P(a, x) ~ x^a / Γ(a + 1) where Wilson-Hilferty is poor.
+  const small = Math.exp((Math.log(p) + lga + Math.log(a)) / a);
+  if (!(x > 0) || !Number.isFinite(x) || small < 0.3 * a) x = small;
   let lo = 0;
   let hi = Infinity;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     const f = gammaP(a, x) - p;
+    if (f === 0) return x;
     if (f < 0) lo = x;
     else hi = x;
-    const pdf = Math.exp((a - 1) * Math.log(x) - x - logGamma(a));
+    const pdf = Math.exp((a - 1) * Math.log(x) - x - lga);
     let next = x - f / pdf;
     if (!(next > lo && next < hi) || !Number.isFinite(next)) {
-      next = hi === Infinity ? Math.max(2 * x, 1) : (lo + hi) / 2;
+      // Bisect geometrically: the bracket can span many orders of magnitude.
+      next = hi === Infinity ? 2 * x + 1 : lo > 0 ? Math.sqrt(lo * hi) : hi / 16;
     }
-    if (Math.abs(next - x) <= 1e-14 * Math.max(1, x)) return next;
+    if (Math.abs(next - x) <= 1e-15 * x) return next;
     x = next;
   }
   return x;
@@ -315,6 +323,9 @@ export function distributionMass(d: DistSpec, lo: number, hi: number, integer: b
     const b = Math.floor(hi);
     if (a > b) return 0;
     if (d.kind === "poisson") return distCdf(d, b) - (a > 0 ? distCdf(d, a - 1) : 0);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) {
+      return distCdf(d, b + 0.5) - distCdf(d, a - 0.5);
+    }
     // Continuous values are rounded to whole numbers: [a - 0.5, b + 0.5) maps into [a, b].
     return distCdf(d, b + 0.5) - distCdf(d, a - 0.5);
   }

@@ -62,7 +62,7 @@ Deno.test("parseValue parses or explains", () => {
     ["2000-02-29T23:59:59.999Z", "datetime", Date.UTC(2000, 1, 29, 23, 59, 59, 999)],
     ["2024-06-01T12:00:00.5Z", "datetime", Date.UTC(2024, 5, 1, 12, 0, 0, 500)],
     ["0001-01-01", "datetime", -62135596800000],
-    ["0099-12-31", "datetime", -59042995200000], // Date.UTC(99, ...) would mean 1999
+    ["0099-12-31", "datetime", -59011545600000], // = setUTCFullYear(99, 11, 31); Date.UTC(99, ...) means 1999
   ];
   for (const [text, type, value] of ok) {
     assert.deepEqual(parseValue(text, type), { ok: true, value }, `${text} as ${type}`);

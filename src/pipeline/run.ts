@@ -80,6 +80,81 @@ export interface RunOptions {
   prior?: { version: string; profile: DatasetProfile } | null;
   /** Write into this folder and skip the registry (reproduction). */
   outputDir?: string;
+  /** How the data files are produced; default: generation from the spec. */
+  producer?: DataProducer;
+}
+
+/** What a producer is given: where to write and what. */
+export interface ProduceContext {
+  stagingDir: string;
+  columns: ArrowColumn[];
+  rowCount: number;
+  version: string;
+  versionIndex: number;
+  workers: number;
+  parquet: boolean;
+  csv: boolean;
+  progress?: Progress;
+}
+
+/**
+ * Produces data.parquet and/or data.csv in the staging folder. Generation,
+ * shard assembly and ingestion are producers; everything after (validation
+ * of the data as written, evaluation, finalization) is shared.
+ */
+export interface DataProducer {
+  /** Stage name for logs and durations. */
+  stage: string;
+  source: "generated" | "ingested";
+  /** Provenance recorded in final_metadata.json (ingest). */
+  provenance?: { file_name: string; bytes: number; sha256: string };
+  produce(ctx: ProduceContext): Promise<{ rows: number }>;
+}
+
+/** The default producer: generate chunks (in workers) and stream them into the writers. */
+export function generationProducer(spec: DatasetSpec): DataProducer {
+  return {
+    stage: "generate",
+    source: "generated",
+    async produce(p) {
+      const names = p.columns.map((c) => c.name);
+      const seedHex = await runSeed(spec.name, p.version);
+      const plan = planGeneration(spec);
+      const ctx = {
+        seedHex,
+        rowCount: p.rowCount,
+        versionIndex: p.versionIndex,
+        chunkRows: CHUNK_ROWS,
+      };
+      const csv = p.csv ? await createWriter(`${p.stagingDir}/${ARTIFACTS.csv}`) : undefined;
+      const enc = new TextEncoder();
+      let done = 0;
+      async function* tee(): AsyncGenerator<Chunk> {
+        for await (const chunk of generateChunks(plan, ctx, { workers: p.workers })) {
+          if (csv) await csv.write(enc.encode(chunkToCsv(chunk, names)));
+          done += chunk.rows;
+          p.progress?.("generate", done, p.rowCount);
+          yield chunk;
+        }
+      }
+      try {
+        if (csv) await csv.write(enc.encode(csvHeader(names)));
+        if (p.parquet) {
+          const out = await createWriter(`${p.stagingDir}/${ARTIFACTS.parquet}`);
+          try {
+            await encodeParquet(tee(), p.columns, { write: (b) => out.write(b) });
+          } finally {
+            out.close();
+          }
+        } else {
+          for await (const _ of tee()) { /* written by tee */ }
+        }
+      } finally {
+        csv?.close();
+      }
+      return { rows: done };
+    },
+  };
 }
 
 /** What a successful run returns. */
@@ -183,46 +258,23 @@ export async function runDataset(
     const wantParquet = options.format !== "csv";
     const wantCsv = options.format !== "parquet";
 
-    // Generate and write.
-    const seedHex = await runSeed(dataset, version);
-    const plan = planGeneration(spec);
-    const ctx = { seedHex, rowCount, versionIndex, chunkRows: CHUNK_ROWS };
-    await stage("generate", async () => {
-      const csv = wantCsv ? await createWriter(`${stagingDir}/${ARTIFACTS.csv}`) : undefined;
-      const enc = new TextEncoder();
-      let done = 0;
-      const total = chunkCount(rowCount);
-      async function* tee(): AsyncGenerator<Chunk> {
-        for await (const chunk of generateChunks(plan, ctx, { workers: options.workers })) {
-          if (csv) {
-            if (chunk.index === 0) await csv.write(enc.encode(csvHeader(names)));
-            await csv.write(enc.encode(chunkToCsv(chunk, names)));
-          }
-          done += chunk.rows;
-          env.progress?.("generate", done, rowCount);
-          yield chunk;
-        }
-      }
-      try {
-        if (wantParquet) {
-          const out = await createWriter(`${stagingDir}/${ARTIFACTS.parquet}`);
-          try {
-            const res = await encodeParquet(tee(), columns, { write: (b) => out.write(b) });
-            if (res.rows !== rowCount) {
-              throw new Error(`generated ${res.rows} rows, expected ${rowCount}`);
-            }
-          } finally {
-            out.close();
-          }
-        } else {
-          for await (const _ of tee()) { /* written by tee */ }
-        }
-        if (csv && rowCount === 0) await csv.write(enc.encode(csvHeader(names)));
-      } finally {
-        csv?.close();
-      }
-      void total;
-    });
+    // Produce the data files (generation by default).
+    const producer = options.producer ?? generationProducer(spec);
+    const produced = await stage(producer.stage, () =>
+      producer.produce({
+        stagingDir,
+        columns,
+        rowCount,
+        version,
+        versionIndex,
+        workers: options.workers,
+        parquet: wantParquet,
+        csv: wantCsv,
+        progress: env.progress,
+      }));
+    if (produced.rows !== rowCount) {
+      throw new Error(`${producer.stage} wrote ${produced.rows} rows, expected ${rowCount}`);
+    }
 
     // Validate the data as written, profiling in the same pass.
     const { report: validation, profile } = await stage("validate", async () => {
@@ -343,7 +395,8 @@ export async function runDataset(
         prior_version: priorInput ? priorInput.version : null,
         row_count: rowCount,
         formats: [wantParquet ? "parquet" : "", wantCsv ? "csv" : ""].filter((x) => x),
-        source: "generated",
+        source: producer.source,
+        ...(producer.provenance ? { provenance: producer.provenance } : {}),
         files,
       });
       const finalText = canonicalJson(meta);
@@ -388,7 +441,7 @@ export async function runDataset(
           path: `${dataset}/${version}`,
           created_at: env.now().toISOString(),
           formats: final.formats,
-          source: "generated",
+          source: producer.source,
         };
         return { registry: addVersion(current, dataset, entry), result: undefined };
       }, { pid: env.pid, log: env.log });

@@ -28,26 +28,20 @@ export const HLL_RELATIVE_STANDARD_ERROR = 1.04 / Math.sqrt(HLL_REGISTERS);
 
 const f64 = new Float64Array(1);
 const u16 = new Uint16Array(f64.buffer);
+/** Scratch output of the hash functions (avoids an allocation per value). */
+const scratch = new Uint32Array(2);
 
-/** Two 32-bit halves of cyrb53 over a sequence of 16-bit words. */
-function cyrb53Words(words: ArrayLike<number>, out: Uint32Array): void {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < words.length; i++) {
-    const ch = words[i];
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
+function finish(h1: number, h2: number): void {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  out[0] = h1 >>> 0;
-  out[1] = h2 >>> 0;
+  scratch[0] = h1;
+  scratch[1] = h2;
 }
 
-/** cyrb53 over a string's UTF-16 code units; returns [low, high] 32-bit words. */
-export function hashString(s: string): [number, number] {
+/** cyrb53 of a string's UTF-16 code units into `scratch`. */
+function hashStringInto(s: string): void {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < s.length; i++) {
@@ -55,19 +49,32 @@ export function hashString(s: string): [number, number] {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return [h1 >>> 0, h2 >>> 0];
+  finish(h1, h2);
+}
+
+/** cyrb53 of a number's four little-endian 16-bit IEEE-754 words into `scratch`. */
+function hashNumberInto(v: number): void {
+  f64[0] = v === 0 ? 0 : v;
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < 4; i++) {
+    const ch = u16[i];
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  finish(h1, h2);
+}
+
+/** cyrb53 over a string's UTF-16 code units; returns [low, high] 32-bit words. */
+export function hashString(s: string): [number, number] {
+  hashStringInto(s);
+  return [scratch[0], scratch[1]];
 }
 
 /** cyrb53 over a number's IEEE-754 bits (little-endian words; -0 treated as 0). */
 export function hashNumber(v: number): [number, number] {
-  f64[0] = v === 0 ? 0 : v;
-  const out = new Uint32Array(2);
-  cyrb53Words(u16, out);
-  return [out[0], out[1]];
+  hashNumberInto(v);
+  return [scratch[0], scratch[1]];
 }
 
 /** A HyperLogLog sketch with {@link HLL_REGISTERS} registers. */
@@ -137,6 +144,7 @@ export class DistinctCounter {
 }
 
 function addTo(hll: HyperLogLog, v: string | number): void {
-  const [lo, hi] = typeof v === "number" ? hashNumber(v) : hashString(v);
-  hll.addHash(lo, hi);
+  if (typeof v === "number") hashNumberInto(v);
+  else hashStringInto(v);
+  hll.addHash(scratch[0], scratch[1]);
 }

@@ -29,6 +29,8 @@ export interface WeightedItems {
 /** Deterministic quantile sketch over finite float64 values. */
 export class QuantileSketch {
   #levels: Float64Array[] = [];
+  /** One spare buffer per level, swapped in on compaction (no allocation per compaction). */
+  #spares: Float64Array[] = [];
   #sizes: number[] = [];
   #parity: number[] = [];
   #n = 0;
@@ -60,6 +62,7 @@ export class QuantileSketch {
   #push(h: number, v: number): void {
     if (h === this.#levels.length) {
       this.#levels.push(new Float64Array(this.#k));
+      this.#spares.push(new Float64Array(this.#k));
       this.#sizes.push(0);
       this.#parity.push(0);
     }
@@ -69,9 +72,10 @@ export class QuantileSketch {
 
   #compact(h: number): void {
     const buf = this.#levels[h];
-    // Detach the full buffer first: promotions may cascade upwards but never
-    // back into this level, yet a fresh array keeps the invariant obvious.
-    this.#levels[h] = new Float64Array(this.#k);
+    // Swap in the spare buffer first: promotions cascade upwards only, but the
+    // level must be empty and writable while its old items are read.
+    this.#levels[h] = this.#spares[h];
+    this.#spares[h] = buf;
     this.#sizes[h] = 0;
     buf.sort();
     const offset = this.#parity[h];

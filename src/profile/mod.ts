@@ -37,7 +37,14 @@
  *
  * @module
  */
-import { type Chunk, type ColumnType, type ColumnValues, compareNames } from "../data/mod.ts";
+import {
+  type Chunk,
+  COLUMN_TYPES,
+  type ColumnType,
+  type ColumnValues,
+  compareNames,
+} from "../data/mod.ts";
+import { IntegrityError } from "../errors.ts";
 import { DISTINCT_EXACT_LIMIT, DistinctCounter, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
 import { QuantileSketch, SKETCH_LEVEL_CAPACITY } from "./kll.ts";
 import {
@@ -570,3 +577,56 @@ export const PROFILE_LIMITS = {
   hllRelativeStandardError: HLL_RELATIVE_STANDARD_ERROR,
   maxCorrelationColumns: MAX_CORRELATION_COLUMNS,
 } as const;
+
+/** Serialize a profile: 2-space JSON with a trailing newline (byte-stable). */
+export function serializeProfile(profile: DatasetProfile): string {
+  return JSON.stringify(profile, null, 2) + "\n";
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Parse a stored profile (e.g. prior_profile.json) and check its structure
+ * enough for drift to be computed. Throws {@link IntegrityError} naming
+ * `source` when it is not a format-1 profile.
+ */
+export function parseProfile(text: string, source: string): DatasetProfile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new IntegrityError(`${source}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  const bad = (why: string): never => {
+    throw new IntegrityError(`${source}: not an sdp profile: ${why}`);
+  };
+  if (!isObject(data)) return bad("expected an object");
+  if (data.version !== PROFILE_FORMAT) return bad(`unsupported profile version ${data.version}`);
+  if (typeof data.rows !== "number") return bad("rows missing");
+  if (!isObject(data.columns)) return bad("columns missing");
+  for (const [name, c] of Object.entries(data.columns)) {
+    if (!isObject(c) || !COLUMN_TYPES.includes(c.type as ColumnType)) {
+      return bad(`column "${name}" has no valid type`);
+    }
+    if (typeof c.count !== "number" || typeof c.nulls !== "number" || !isObject(c.distinct)) {
+      return bad(`column "${name}" lacks count, nulls or distinct`);
+    }
+    const numeric = isNumericType(c.type as ColumnType);
+    if (numeric && c.numeric !== null) {
+      const n = c.numeric;
+      if (!isObject(n) || !isObject(n.support) || !Array.isArray(n.support.values)) {
+        return bad(`column "${name}" lacks its numeric support`);
+      }
+    }
+    if (!numeric && (!isObject(c.categorical) || !Array.isArray(c.categorical.top))) {
+      return bad(`column "${name}" lacks its categories`);
+    }
+  }
+  const cor = data.correlations;
+  if (!isObject(cor) || !Array.isArray(cor.columns) || !Array.isArray(cor.matrix)) {
+    return bad("correlations missing");
+  }
+  return data as unknown as DatasetProfile;
+}

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { type DatasetProfile, EXACT_QUANTILE_LIMIT, Profiler, SUPPORT_ATOMS } from "./mod.ts";
+import {
+  type DatasetProfile,
+  EXACT_QUANTILE_LIMIT,
+  parseProfile,
+  Profiler,
+  serializeProfile,
+  SUPPORT_ATOMS,
+} from "./mod.ts";
+import { IntegrityError } from "../errors.ts";
 import { chunksOf, declarations, type PlainColumn } from "./testing.ts";
 
 function profileOf(columns: Record<string, PlainColumn>, chunkRows = 4): DatasetProfile {
@@ -173,6 +181,11 @@ Deno.test("sketch mode above the exact limit: bounded rank error, exact extremes
   // A permutation of 0..n-1 (stride coprime with n) so true quantiles are known.
   for (let i = 0; i < n; i++) values[i] = (i * 7919) % n;
   const p = profileOf({ x: { type: "float", values } }, 65_536);
+  // The sketch sees values one by one in row order: chunking cannot matter.
+  assert.equal(
+    JSON.stringify(p),
+    JSON.stringify(profileOf({ x: { type: "float", values } }, 50_000)),
+  );
   const x = p.columns.x.numeric!;
   assert.equal(x.quantiles.method, "sketch");
   assert.ok(x.quantiles.rankErrorBound > 0 && x.quantiles.rankErrorBound < 0.01);
@@ -197,4 +210,43 @@ Deno.test("profiler rejects missing and mistyped columns", () => {
   assert.throws(() => p.add(chunk), /expected float/);
   const [other] = chunksOf({ y: { type: "float", values: [1] } }, 10);
   assert.throws(() => p.add(other), /no column "x"/);
+});
+
+Deno.test("Misra-Gries keeps heavy hitters within the stated undercount", () => {
+  // 30% "hot", 10% "warm", the rest cold values, interleaved.
+  const n = 20_000;
+  const values = Array.from(
+    { length: n },
+    (_, i) => i % 10 < 3 ? "hot" : i % 10 === 3 ? "warm" : `cold${i % 6000}`,
+  );
+  const c = profileOf({ s: { type: "string", values } }, 4096).columns.s;
+  const cat = c.categorical!;
+  assert.equal(cat.method, "misra-gries");
+  assert.ok(cat.maxUndercount > 0 && cat.maxUndercount <= n / 1001);
+  assert.equal(cat.top[0].value, "hot");
+  assert.equal(cat.top[1].value, "warm");
+  for (const [i, trueCount] of [[0, 6000], [1, 2000]]) {
+    assert.ok(cat.top[i].count <= trueCount);
+    assert.ok(cat.top[i].count >= trueCount - cat.maxUndercount);
+  }
+  assert.equal(cat.other + cat.top.reduce((a, t) => a + t.count, 0), n);
+  // cold values i % 6000 only occur with i % 10 in 4..9: 3600 of them, plus hot and warm.
+  assert.equal(c.distinct.count, 3602);
+  assert.equal(c.distinct.exact, true);
+});
+
+Deno.test("serializeProfile / parseProfile round trip; corrupt profiles are rejected", () => {
+  const p = profileOf({
+    s: { type: "string", values: ["a", null] },
+    x: { type: "float", values: [1.5, -0] },
+  });
+  const text = serializeProfile(p);
+  assert.ok(text.endsWith("}\n"));
+  assert.deepEqual(parseProfile(text, "prior_profile.json"), JSON.parse(text));
+  assert.equal(serializeProfile(parseProfile(text, "p")), text);
+  assert.throws(() => parseProfile("{", "prior_profile.json"), IntegrityError);
+  assert.throws(() => parseProfile('{"version":2}', "p"), /unsupported profile version/);
+  const broken = JSON.parse(text);
+  delete broken.columns.x.numeric.support;
+  assert.throws(() => parseProfile(JSON.stringify(broken), "p"), /numeric support/);
 });

@@ -50,7 +50,7 @@ export const DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
 export interface ByteSource {
   /** Exactly `length` bytes starting at `offset` (fewer only at end of file). */
   read(offset: number, length: number): Promise<Uint8Array<ArrayBuffer>>;
-  /** Release the underlying handle. */
+  /** Release the underlying handle (called only for sources the client opened). */
   close?(): void;
 }
 
@@ -323,7 +323,13 @@ async function datasetExists(ctx: Ctx, path: string, ref: string): Promise<boole
     return false;
   }
   if (!res.ok) throw await httpFailure(ctx, res, `checking ${ref}`);
-  await readJson(ctx, res, `checking ${ref}`);
+  try {
+    await readJson(ctx, res, `checking ${ref}`);
+  } catch (e) {
+    // `{"code": 404}` inside a 200 also means "no such dataset".
+    if (e instanceof PublishError && e.status === 404) return false;
+    throw e;
+  }
   return true;
 }
 
@@ -493,9 +499,12 @@ async function uploadOne(
   pieceBytes: number,
 ): Promise<string> {
   let source: ByteSource;
+  // Close only what this function opened; a caller's source stays theirs.
+  let owned = false;
   if (file.path !== undefined) {
     const opened = await openFile(file.path);
     source = opened.source;
+    owned = true;
     if (opened.size !== file.size) {
       source.close?.();
       throw new IntegrityError(
@@ -521,7 +530,7 @@ async function uploadOne(
     }
     throw new PublishError("upload", `upload of ${file.name}: the upload session kept expiring`);
   } finally {
-    source.close?.();
+    if (owned) source.close?.();
   }
 }
 

@@ -221,6 +221,18 @@ Deno.test("existing dataset: creates a version and polls until ready", async () 
   });
 });
 
+Deno.test("a {code: 404} body inside a 200 also means a new dataset", async () => {
+  await withHarness(async ({ fake, options }) => {
+    fake.apiFaults.push({
+      route: "GET /datasets/status",
+      status: 200,
+      body: '{"code":404,"message":"Not found"}',
+    });
+    const r = await publishDataset(planOf([fileOf("a.csv", bytesOf(5, 25))]), options);
+    assert.equal(r.created, true);
+  });
+});
+
 Deno.test("firstTime skips the existence check; wait:false returns pending", async () => {
   await withHarness(async ({ fake, options }) => {
     const result = await publishDataset(

@@ -1,0 +1,128 @@
+/**
+ * Renders report.html in headless Chromium (Debian's `chromium` package) and
+ * checks that every column's chart is in the parsed DOM and laid out with a
+ * non-zero size. Skipped, with a message, when /usr/bin/chromium is absent.
+ */
+import assert from "node:assert/strict";
+import type { PlainColumn } from "../profile/testing.ts";
+import { evaluate, renderReportHtml, type ValidationSummary } from "./mod.ts";
+import { profileOf, specFor } from "./testing.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+
+function hasChromium(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+}
+
+const available = hasChromium();
+if (!available) {
+  console.warn(`SKIP report.html Chromium test: ${CHROMIUM} not found (apt-get install chromium)`);
+}
+
+function range<T>(n: number, f: (i: number) => T): T[] {
+  return Array.from({ length: n }, (_, i) => f(i));
+}
+
+function reportHtml(): { html: string; columns: number } {
+  const spec = specFor([
+    { name: "amount", type: "float" },
+    { name: "flag", type: "boolean" },
+    { name: "kind", type: "string" },
+    { name: "nothing", type: "integer" },
+    { name: "ts", type: "datetime" },
+  ]);
+  const cols = (shift: number): Record<string, PlainColumn> => ({
+    amount: { type: "float", values: range(800, (i) => ((i * 37) % 800) / 8 + shift) },
+    flag: { type: "boolean", values: range(800, (i) => i % (3 + shift) === 0) },
+    kind: { type: "string", values: range(800, (i) => `k${(i + shift) % 6}`) },
+    nothing: { type: "integer", values: range(800, () => null) },
+    ts: { type: "datetime", values: range(800, (i) => 1_700_000_000_000 + i * 3_600_000) },
+  });
+  const prior = profileOf(cols(0));
+  const profile = profileOf(cols(2));
+  const validation: ValidationSummary = { passed: true, rows: 800, columns: {}, checks: {} };
+  const evaluation = evaluate({
+    spec,
+    profile,
+    prior: { version: "v1", profile: prior },
+    validation,
+  });
+  const html = renderReportHtml({
+    dataset: "chromium_demo",
+    version: "v2",
+    spec,
+    profile,
+    prior: { version: "v1", profile: prior },
+    evaluation,
+    validation,
+  });
+  return { html, columns: 5 };
+}
+
+async function dumpDom(file: string, profileDir: string): Promise<string> {
+  const cmd = new Deno.Command(CHROMIUM, {
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      `--user-data-dir=${profileDir}`,
+      "--dump-dom",
+      `file://${file}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
+  });
+  const out = await cmd.output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout);
+}
+
+Deno.test({
+  name: "report.html renders in headless Chromium with every chart laid out",
+  ignore: !available,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const { html, columns } = reportHtml();
+    const dir = await Deno.makeTempDir({ prefix: "sdp_html_" });
+    try {
+      // 1. The report as written: Chromium parses the inline SVG charts.
+      const file = `${dir}/report.html`;
+      await Deno.writeTextFile(file, html);
+      const dom = await dumpDom(file, `${dir}/profile1`);
+      assert.equal((dom.match(/<svg class="chart/g) ?? []).length, columns);
+      assert.ok((dom.match(/<rect class="bar current"/g) ?? []).length >= 20);
+      assert.ok((dom.match(/<rect class="bar prior"/g) ?? []).length >= 20);
+      assert.match(dom, /id="quality-score"/);
+      // 2. A copy with a test-only probe script measures the rendered layout.
+      const probe = `<script>addEventListener("load",()=>{const r=[...document.querySelectorAll(` +
+        `"svg.chart")].map(s=>{const b=s.getBoundingClientRect();const bars=[...s.querySelectorAll(` +
+        `"rect.bar")].filter(x=>x.getBoundingClientRect().width>0).length;return [s.dataset.column,` +
+        `Math.round(b.width),Math.round(b.height),bars].join(":")});const p=document.createElement(` +
+        `"pre");p.id="probe";p.textContent=r.join("|");document.body.appendChild(p)});</script>`;
+      const probed = `${dir}/probed.html`;
+      await Deno.writeTextFile(probed, html.replace("</body>", `${probe}</body>`));
+      const pdom = await dumpDom(probed, `${dir}/profile2`);
+      const m = pdom.match(/<pre id="probe">([^<]*)<\/pre>/);
+      assert.ok(m, "probe output missing");
+      const charts = m[1].split("|").map((s) => s.split(":"));
+      assert.equal(charts.length, columns);
+      for (const [name, w, h, bars] of charts) {
+        assert.ok(Number(w) > 100 && Number(h) > 40, `chart ${name} is ${w}x${h}`);
+        if (name !== "nothing") assert.ok(Number(bars) > 0, `chart ${name} has no visible bars`);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

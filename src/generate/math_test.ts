@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import {
+  betaI,
+  betaQuantile,
+  choleskyPsd,
+  distCdf,
+  distQuantile,
+  gammaP,
+  gammaQuantile,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  poissonQuantile,
+} from "./math.ts";
+
+function close(a: number, b: number, tol: number, what = "") {
+  assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tol ${tol})`);
+}
+
+Deno.test("special functions match reference values", () => {
+  close(logGamma(0.5), Math.log(Math.sqrt(Math.PI)), 1e-14, "lgamma(0.5)");
+  close(logGamma(10), Math.log(362880), 1e-12, "lgamma(10)");
+  close(normalCdf(1.959963984540054), 0.975, 1e-15, "Phi");
+  close(normalCdf(-3), 0.0013498980316300946, 1e-17, "Phi(-3)");
+  close(normalQuantile(0.975), 1.959963984540054, 1e-14, "Phi^-1");
+  close(normalQuantile(1e-10), -6.361340902404056, 1e-11, "Phi^-1 tail");
+  close(gammaP(2, 3), 1 - 4 * Math.exp(-3), 1e-15, "P(2,3)");
+  close(betaI(0.3, 2, 3), 0.3483, 1e-12, "I(0.3;2,3)");
+  close(gammaQuantile(2, gammaP(2, 3)), 3, 1e-12, "gamma quantile");
+  close(betaQuantile(2, 3, 0.3483), 0.3, 1e-12, "beta quantile");
+  assert.equal(poissonQuantile(4, 0.5), 4);
+  assert.equal(poissonQuantile(100, 0.5), 100);
+});
+
+Deno.test("quantile inverts CDF for every distribution", () => {
+  const dists = [
+    { kind: "uniform", min: -2, max: 5 },
+    { kind: "normal", mean: 50, std: 10 },
+    { kind: "lognormal", mu: 3, sigma: 0.8 },
+    { kind: "exponential", mean: 4 },
+    { kind: "gamma", shape: 0.7, scale: 3 },
+    { kind: "gamma", shape: 9, scale: 0.5 },
+    { kind: "beta", alpha: 0.5, beta: 2.5, min: 0, max: 1 },
+    { kind: "beta", alpha: 3, beta: 3, min: 10, max: 20 },
+  ] as const;
+  for (const d of dists) {
+    for (const p of [1e-6, 0.01, 0.2, 0.5, 0.8, 0.99, 1 - 1e-6]) {
+      close(distCdf(d, distQuantile(d, p)), p, 1e-9, `${d.kind} p=${p}`);
+    }
+  }
+  const pois = { kind: "poisson", lambda: 250 } as const;
+  for (const p of [0.01, 0.5, 0.99]) {
+    const k = distQuantile(pois, p);
+    assert.ok(distCdf(pois, k) >= p && distCdf(pois, k - 1) < p);
+  }
+});
+
+Deno.test("Cholesky accepts PSD (also singular) and rejects indefinite matrices", () => {
+  const l = choleskyPsd([[1, 0.5], [0.5, 1]])!;
+  close(l[1][0], 0.5, 1e-15);
+  close(l[1][1], Math.sqrt(0.75), 1e-15);
+  assert.ok(choleskyPsd([[1, 1], [1, 1]]), "singular but PSD");
+  assert.equal(choleskyPsd([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]), undefined);
+});
