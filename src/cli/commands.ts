@@ -1,10 +1,10 @@
 /**
  * The commands beyond run/list: init, verify, diff, registry.
  */
-import { ARTIFACTS, type FinalMetadata } from "../artifacts/mod.ts";
+import { ARTIFACTS } from "../artifacts/mod.ts";
 import { checkDatasetName, specFromSnapshot } from "../config/mod.ts";
 import type { ConfigSources } from "../config/spec.ts";
-import { UsageError } from "../errors.ts";
+import { IntegrityError, UsageError } from "../errors.ts";
 import { compareProfiles, formatDriftTable } from "../evaluate/mod.ts";
 import { scaffoldDataset } from "../generate/mod.ts";
 import {
@@ -15,7 +15,7 @@ import {
 } from "../integrity/verify.ts";
 import { exists, hashFile, listDirs, readTextIfExists } from "../io/files.ts";
 import { loadPriorProfile, runDataset } from "../pipeline/run.ts";
-import type { DatasetProfile } from "../profile/mod.ts";
+import { parseProfile } from "../profile/mod.ts";
 import { rebuildRegistry } from "../integrity/rebuild.ts";
 import { readRegistry, versionsOf, withRegistryLock } from "../registry/mod.ts";
 import { checkVersionId } from "../version/mod.ts";
@@ -125,73 +125,76 @@ const verifyCommand: Command = {
 async function reproduce(dataset: string, version: string, p: Parsed, io: Io): Promise<number> {
   const d = dirs(p);
   const dir = `${d.runsDir}/${dataset}/${version}`;
+  // Verification problems are reported, but reproduction still runs: an
+  // auditor wants to know which artifact the stored configs no longer produce.
   const v = await verifyVersion(dir, { dataset, version });
-  if (!v.ok) {
-    io.out(`MISMATCH ${dataset} ${version}: stored version fails verification, cannot reproduce\n`);
-    for (const line of describeVerify(v)) io.out(`  ${line}\n`);
-    return 1;
-  }
-  const { meta } = await readFinalMetadata(dir);
-  const m = meta as FinalMetadata;
-  if (m.source !== "generated") {
+  const { meta, problem } = await readFinalMetadata(dir);
+  if (!meta) throw new IntegrityError(`cannot reproduce ${dataset} ${version}: ${problem}`);
+  if (meta.source !== "generated") {
     throw new UsageError(
       `sdp verify --reproduce: ${dataset} ${version} was ingested, not generated`,
     );
   }
-  const snap = JSON.parse((await readTextIfExists(`${dir}/${ARTIFACTS.configs}`))!) as {
-    files: ConfigSources;
-  };
+  const snapText = await readTextIfExists(`${dir}/${ARTIFACTS.configs}`);
+  if (snapText === undefined) {
+    throw new IntegrityError(
+      `cannot reproduce ${dataset} ${version}: configs_snapshot.json is missing`,
+    );
+  }
+  const snap = JSON.parse(snapText) as { files: ConfigSources };
   const spec = specFromSnapshot(dataset, snap.files);
   const priorText = await readTextIfExists(`${dir}/${ARTIFACTS.priorProfile}`);
-  const prior = m.prior_version && priorText
-    ? { version: m.prior_version, profile: JSON.parse(priorText) as DatasetProfile }
+  const prior = meta.prior_version && priorText
+    ? {
+      version: meta.prior_version,
+      profile: parseProfile(priorText, `${dir}/${ARTIFACTS.priorProfile}`),
+    }
     : null;
   const token = io.token();
   const out = `${d.runsDir}/${dataset}/.reproduce-${version}-${token}`;
   try {
     await runDataset(spec, {
       version,
-      rows: m.row_count,
-      format: m.formats.length === 2 ? "both" : (m.formats[0] as "parquet" | "csv"),
+      rows: meta.row_count,
+      format: meta.formats.length === 2 ? "both" : (meta.formats[0] as "parquet" | "csv"),
       workers: Math.max(1, io.cores),
       runsDir: d.runsDir,
       registryFile: d.registryFile,
-      versionIndex: m.version_index,
+      versionIndex: meta.version_index,
       prior,
       outputDir: out,
     }, { now: io.now, pid: io.pid, token, log: makeLogger(io), runtime: runtimeFacts(io) });
-    const names = Object.keys(m.files).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+    const names = Object.keys(meta.files).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+    let first: { name: string; expected: string; actual: string | null } | undefined;
     for (const name of [...names, ARTIFACTS.final]) {
-      const want = name === ARTIFACTS.final ? await hashFile(`${dir}/${name}`) : m.files[name];
+      const stored = await hashFile(`${dir}/${name}`).catch(() => undefined);
       const got = await hashFile(`${out}/${name}`).catch(() => undefined);
-      if (!got || got.sha256 !== want.sha256) {
-        const result = {
-          dataset,
-          version,
-          reproduced: false,
-          first_difference: name,
-          expected: want.sha256,
-          actual: got?.sha256 ?? null,
-        };
-        if (p.values.json) io.out(JSON.stringify(result, null, 2) + "\n");
-        else io.out(`DIFFERS  ${dataset} ${version}: first differing artifact ${name}\n`);
-        return 1;
+      if (!got || !stored || got.sha256 !== stored.sha256) {
+        first = { name, expected: stored?.sha256 ?? "(missing)", actual: got?.sha256 ?? null };
+        break;
       }
     }
-    if (p.values.json) {
+    const reproduced = first === undefined && v.ok;
+    const result = {
+      dataset,
+      version,
+      reproduced,
+      verification: { ok: v.ok, problems: describeVerify(v) },
+      first_difference: first ?? null,
+      content_hash: meta.content_hash,
+    };
+    if (p.values.json) io.out(JSON.stringify(result, null, 2) + "\n");
+    else if (reproduced) {
       io.out(
-        JSON.stringify(
-          { dataset, version, reproduced: true, content_hash: m.content_hash },
-          null,
-          2,
-        ) + "\n",
-      );
-    } else {io.out(
         `reproduced ${dataset} ${version}: all ${
           names.length + 1
-        } deterministic artifacts byte-identical (${m.content_hash})\n`,
-      );}
-    return 0;
+        } deterministic artifacts byte-identical (${meta.content_hash})\n`,
+      );
+    } else {
+      if (first) io.out(`DIFFERS  ${dataset} ${version}: first differing artifact ${first.name}\n`);
+      for (const line of describeVerify(v)) io.out(`  stored version: ${line}\n`);
+    }
+    return reproduced ? 0 : 1;
   } finally {
     await Deno.remove(out, { recursive: true }).catch(() => {});
     await Deno.remove(`${out}.failed`, { recursive: true }).catch(() => {});

@@ -496,7 +496,11 @@ function distSampler(
     lo = Math.ceil(lo) - 0.5;
     hi = Math.floor(hi) + 0.4999999;
   }
-  const d: DistSpec = g;
+  // A whole-number uniform spans [min - 0.5, max + 0.5) so rounding gives every
+  // integer, the end points included, the same probability.
+  const d: DistSpec = whole && g.kind === "uniform"
+    ? { kind: "uniform", min: Math.ceil(g.min ?? 0) - 0.5, max: Math.floor(g.max ?? 1) + 0.4999999 }
+    : g;
   const f = t.f;
   const s = t.s;
   if (g.truncation === "clip") {

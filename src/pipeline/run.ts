@@ -20,6 +20,7 @@ import { evaluate, renderReportHtml } from "../evaluate/mod.ts";
 import type { EvaluationReport, ValidationSummary } from "../evaluate/mod.ts";
 import { generateChunks, planGeneration } from "../generate/mod.ts";
 import { describeVerify, verifyVersion } from "../integrity/verify.ts";
+import { sweepLeftovers } from "../integrity/leftovers.ts";
 import type { ArrowColumn } from "../io/arrow.ts";
 import { chunkToCsv, csvHeader } from "../io/csv.ts";
 import {
@@ -32,7 +33,7 @@ import {
 } from "../io/files.ts";
 import { encodeParquet, readParquetChunks, readParquetFooter } from "../io/parquet.ts";
 import type { Logger } from "../log/mod.ts";
-import { type DatasetProfile, Profiler } from "../profile/mod.ts";
+import { type DatasetProfile, parseProfile, Profiler } from "../profile/mod.ts";
 import {
   addVersion,
   readRegistry,
@@ -192,7 +193,7 @@ export async function loadPriorProfile(
   if (text === undefined) {
     throw new IntegrityError(`prior version ${dataset}/${version} has no profile.json`);
   }
-  return JSON.parse(text) as DatasetProfile;
+  return parseProfile(text, `${dir}/${ARTIFACTS.profile}`);
 }
 
 /** Run the whole pipeline for one dataset version. */
@@ -251,6 +252,9 @@ export async function runDataset(
   const stagingDir = options.outputDir
     ? `${options.outputDir}.staging-${env.token}`
     : `${datasetDir}/.staging-${version}-${env.token}`;
+  if (!options.outputDir) {
+    await sweepLeftovers(datasetDir, { now: startedAt, log: env.log, ownToken: env.token });
+  }
   await Deno.mkdir(stagingDir, { recursive: true });
   try {
     const columns = arrowColumns(spec);

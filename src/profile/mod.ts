@@ -188,6 +188,8 @@ class NumericAccumulator {
   #distinct: DistinctCounter | null = null;
   #buffer: Float64Array | null = new Float64Array(1024);
   #sketch: QuantileSketch | null = null;
+  /** Values written to the buffer or sketch (all of them once counts are dropped). */
+  #stored = 0;
 
   add(x: number): void {
     if (!Number.isFinite(x)) {
@@ -202,17 +204,39 @@ class NumericAccumulator {
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
     if (this.#counts !== null) {
-      this.#counts.set(v, (this.#counts.get(v) ?? 0) + 1);
-      if (this.#counts.size > SUPPORT_ATOMS) {
-        this.#distinct = new DistinctCounter();
-        for (const k of this.#counts.keys()) this.#distinct.add(k);
-        this.#counts = null;
-      }
-    } else (this.#distinct as DistinctCounter).add(v);
+      // Few distinct values so far: exact value counts are all we need.
+      const c = this.#counts.get(v);
+      this.#counts.set(v, c === undefined ? 1 : c + 1);
+      if (this.#counts.size > SUPPORT_ATOMS) this.#materialize();
+      return;
+    }
+    (this.#distinct as DistinctCounter).add(v);
+    this.#store(v);
+  }
+
+  /**
+   * Leave value-count mode: replay the counts, in ascending value order, into
+   * the distinct counter and the exact buffer (or sketch). The order is fixed
+   * by the data, not by chunking, so the result stays deterministic.
+   */
+  #materialize(): void {
+    const counts = this.#counts as Map<number, number>;
+    this.#counts = null;
+    const keys = Float64Array.from(counts.keys()).sort();
+    this.#distinct = new DistinctCounter();
+    for (const k of keys) this.#distinct.add(k);
+    for (const k of keys) {
+      const c = counts.get(k) as number;
+      for (let i = 0; i < c; i++) this.#store(k);
+    }
+  }
+
+  #store(v: number): void {
+    const n = ++this.#stored;
     if (this.#buffer !== null) {
-      if (this.n > this.#buffer.length) {
-        if (this.n > EXACT_QUANTILE_LIMIT) {
-          // Too many values to keep: replay them into the sketch in row order.
+      if (n > this.#buffer.length) {
+        if (n > EXACT_QUANTILE_LIMIT) {
+          // Too many values to keep: replay them into the sketch, in order.
           const sketch = new QuantileSketch();
           for (const b of this.#buffer) sketch.add(b);
           sketch.add(v);
@@ -224,7 +248,7 @@ class NumericAccumulator {
         grown.set(this.#buffer);
         this.#buffer = grown;
       }
-      this.#buffer[this.n - 1] = v;
+      this.#buffer[n - 1] = v;
     } else (this.#sketch as QuantileSketch).add(v);
   }
 

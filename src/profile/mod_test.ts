@@ -250,3 +250,26 @@ Deno.test("serializeProfile / parseProfile round trip; corrupt profiles are reje
   delete broken.columns.x.numeric.support;
   assert.throws(() => parseProfile(JSON.stringify(broken), "p"), /numeric support/);
 });
+
+Deno.test("few distinct values stay exact at any size; a late switch keeps every value", () => {
+  const n = EXACT_QUANTILE_LIMIT + 20_000;
+  const low = Array.from({ length: n }, (_, i) => i % 100);
+  // 10 distinct values for the first 110k rows, then 2000 new ones.
+  const late = Array.from({ length: n }, (_, i) => (i < 110_000 ? i % 10 : 1000 + (i % 2000)));
+  const p = profileOf({
+    late: { type: "float", values: late },
+    low: { type: "integer", values: low },
+  }, 65_536);
+  const l = p.columns.low.numeric!;
+  assert.equal(l.quantiles.method, "exact");
+  assert.equal(l.support.exact, true);
+  assert.equal(l.histogram.exact, true);
+  assert.equal(l.quantiles.values[50], 49.5); // numpy.percentile of 0..99 repeated: 49.5
+  const t = p.columns.late.numeric!;
+  assert.equal(t.quantiles.method, "sketch");
+  assert.equal(t.histogram.counts.reduce((a, b) => a + b, 0), n);
+  assert.equal(t.support.counts.reduce((a, b) => a + b, 0), n);
+  assert.equal(p.columns.late.distinct.count, 2010);
+  assert.equal(t.quantiles.values[0], 0);
+  assert.equal(t.quantiles.values[100], 2999);
+});

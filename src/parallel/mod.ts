@@ -1,0 +1,6 @@
+/**
+ * Parallel generation and Parquet encoding (see producer.ts).
+ *
+ * @module
+ */
+export * from "./producer.ts";

@@ -1,0 +1,49 @@
+/**
+ * Worker entry of the parallel producer: receives an {@link EncodeJob} once,
+ * then chunk indexes; answers each with the chunk's Parquet file bytes (and CSV
+ * bytes), transferring the buffers, or with an error message.
+ *
+ * Each worker has its own parquet-wasm instance (a module instance per worker).
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
+
+/** Messages the pool sends to a worker. */
+export type ToEncoder =
+  | { type: "init"; job: EncodeJob }
+  | { type: "chunk"; index: number };
+
+/** Messages a worker sends back. */
+export type FromEncoder =
+  | { type: "chunk"; chunk: EncodedChunk }
+  | { type: "error"; index: number; message: string; stack?: string };
+
+let job: EncodeJob | undefined;
+
+self.onmessage = async (ev: MessageEvent<ToEncoder>) => {
+  const msg = ev.data;
+  if (msg.type === "init") {
+    job = msg.job;
+    return;
+  }
+  try {
+    if (!job) throw new Error("encoder worker received a chunk before its job");
+    const chunk = await encodeGeneratedChunk(job, msg.index);
+    const transfer: Transferable[] = [];
+    if (chunk.file) transfer.push(chunk.file.buffer as ArrayBuffer);
+    if (chunk.csv) transfer.push(chunk.csv.buffer as ArrayBuffer);
+    self.postMessage({ type: "chunk", chunk } satisfies FromEncoder, transfer);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    self.postMessage(
+      {
+        type: "error",
+        index: msg.index,
+        message: err.message,
+        stack: err.stack,
+      } satisfies FromEncoder,
+    );
+  }
+};
