@@ -27,6 +27,11 @@ export async function runCli(
     args: [
       "run",
       "--quiet",
+      // Only what is already in the module graph's cache: no fetches, no
+      // other files. Read access is limited to the temporary working
+      // directory by the compile flags, so a read of the source tree or of
+      // Deno's cache outside the graph fails the test.
+      "--cached-only",
       `--config=${ROOT}/deno.json`,
       ...COMPILE_FLAGS,
       ...(options.extraFlags ?? []),

@@ -221,6 +221,7 @@ export async function main(args: string[], io: Io): Promise<number> {
       );
     }
     const parsed = parseCommand(cmd, args.slice(1));
+    makeLogger(io); // rejects bad SDP_LOGGING_ENABLED / SDP_LOG_LEVEL values for every command
     if (parsed.values.help) {
       io.out(commandHelp(cmd));
       return 0;

@@ -13,6 +13,7 @@ import { Rng, streamState } from "../rng/mod.ts";
 import { compileExpr, roundTo, type Val } from "./expr.ts";
 import { distCdf, distQuantile, normalCdf } from "./math.ts";
 import type { GenerationPlan, PlanColumn } from "./plan.ts";
+import { sampleRegex } from "./regex.ts";
 import {
   DEFAULT_END_MS,
   DEFAULT_START_MS,
@@ -78,6 +79,9 @@ export async function generateChunk(
   ctx: GenerationContext,
   chunkIndex: number,
 ): Promise<Chunk> {
+  if (!Number.isSafeInteger(ctx.chunkRows) || ctx.chunkRows <= 0) {
+    throw new RangeError(`chunkRows must be a positive whole number, got ${ctx.chunkRows}`);
+  }
   const rows = chunkRowsAt(chunkIndex, ctx.rowCount, ctx.chunkRows);
   if (!(rows > 0) || !Number.isInteger(chunkIndex)) {
     throw new RangeError(`chunk ${chunkIndex} is outside a table of ${ctx.rowCount} rows`);
@@ -344,6 +348,10 @@ function compile(g: GeneratorSpec, col: PlanColumn, env: ChunkEnv, t: Affine): R
       return (_i, rng) => uuid(rng);
     case "template":
       return templateFn(g.parts, env, (i) => g.start + env.start + i, col.name);
+    case "regex": {
+      const ast = g.ast;
+      return (_i, rng) => sampleRegex(ast, rng);
+    }
     case "person": {
       const part = g.part;
       return (_i, rng) => {

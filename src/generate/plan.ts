@@ -17,6 +17,7 @@ import {
   parseTemplate,
   type TemplatePart,
 } from "./spec.ts";
+import { parseRegex } from "./regex.ts";
 import { COUNTRIES, CURRENCIES, CURRENCY_WEIGHTS } from "./words.ts";
 
 /** Plan format version (bump when generated values change for the same config). */
@@ -121,7 +122,8 @@ const ID_RE = /(^id$|_id$|^id_|uuid)/;
  * 2. `*_id` / `id`: integer -> sequence from max(1, min) when it fits under max,
  *    else uniform whole numbers; string -> uuid (or `{seq}` when max_length < 36).
  * 3. boolean: the evolution label rate when given, else `is_*`/`has_*`/others 0.5.
- * 4. string with allowed_values -> categorical, uniform weights.
+ * 4. string with allowed_values -> categorical, uniform weights; with a pattern (supported
+ *    subset) -> strings drawn from the pattern.
  * 5. string by name: email, first_name, last_name, *name -> person, company /
  *    merchant -> company, city, country -> ISO codes, currency -> ISO codes
  *    (weighted to majors); otherwise `<name>_{digits:4}`.
@@ -160,6 +162,11 @@ export function inferGenerator(c: ColumnSpec, rowCount: number, labelRate?: numb
           weights: c.allowed.map(() => 1),
           loc,
         };
+      }
+      if (c.pattern !== undefined) {
+        // Strings drawn from the pattern itself (supported subset; see regex.ts).
+        const ast = parseRegex(c.pattern);
+        if (typeof ast !== "string") return { kind: "regex", pattern: c.pattern, ast, loc };
       }
       if (c.unique || ID_RE.test(n)) {
         if (!c.unique && (c.maxLength === undefined || c.maxLength >= 36)) {

@@ -16,6 +16,7 @@ import type { ColumnType } from "../data/mod.ts";
 import type { ConfigProblem, Location } from "../errors.ts";
 import { type Expr, exprColumns, parseExpr } from "./expr.ts";
 import { choleskyPsd, distributionMass } from "./math.ts";
+import { parseRegex, type ReNode } from "./regex.ts";
 
 /** How a bounded continuous distribution respects the column's [min, max]. */
 export type Truncation = "resample" | "clip";
@@ -75,6 +76,7 @@ export type GeneratorSpec =
   | { kind: "sequence"; start: number; step: number; loc: Location }
   | { kind: "uuid"; loc: Location }
   | { kind: "template"; template: string; parts: TemplatePart[]; start: number; loc: Location }
+  | { kind: "regex"; pattern: string; ast: ReNode; loc: Location }
   | { kind: "person"; part: "full" | "first" | "last"; loc: Location }
   | { kind: "company"; loc: Location }
   | { kind: "city"; loc: Location }
@@ -152,6 +154,7 @@ export const GENERATOR_KINDS = [
   "sequence",
   "uuid",
   "template",
+  "regex",
   "person",
   "company",
   "city",
@@ -246,6 +249,7 @@ const KEYS: Record<GeneratorKind, readonly string[]> = {
   sequence: ["kind", "start", "step"],
   uuid: ["kind"],
   template: ["kind", "template", "start"],
+  regex: ["kind", "pattern"],
   person: ["kind", "part"],
   company: ["kind"],
   city: ["kind"],
@@ -293,6 +297,7 @@ const TYPES: Record<GeneratorKind, readonly ColumnType[]> = {
   sequence: ["integer", "float", "datetime"],
   uuid: ["string"],
   template: ["string"],
+  regex: ["string"],
   person: ["string"],
   company: ["string"],
   city: ["string"],
@@ -790,6 +795,20 @@ function parseKind(
       if (template === undefined || parts === undefined || start === undefined) return undefined;
       return { kind, template, parts, start, loc };
     }
+    case "regex": {
+      const pattern = p.str("pattern");
+      if (pattern === undefined) return undefined;
+      const ast = parseRegex(pattern);
+      if (typeof ast === "string") {
+        ctx.problem(
+          p.node_("pattern"),
+          p.at("pattern"),
+          `cannot generate from this pattern: ${ast}`,
+        );
+        return undefined;
+      }
+      return { kind, pattern, ast, loc };
+    }
     case "person": {
       const part = p.oneOf("part", ["full", "first", "last"] as const, "full");
       return part === undefined ? undefined : { kind, part, loc };
@@ -1211,6 +1230,7 @@ export function generatorDeps(g: GeneratorSpec | null): string[] {
     case "categorical":
     case "sequence":
     case "uuid":
+    case "regex":
     case "person":
     case "company":
     case "city":
@@ -1249,7 +1269,7 @@ export function generatorDeps(g: GeneratorSpec | null): string[] {
 }
 
 /** Kinds whose values are unique by construction (so `unique: true` columns may use them). */
-const UNIQUE_KINDS: readonly GeneratorKind[] = ["sequence", "uuid", "session_id"];
+const UNIQUE_KINDS: readonly GeneratorKind[] = ["sequence", "uuid"];
 
 /**
  * Cross-column checks once the whole spec is known: unknown column references,
@@ -1382,11 +1402,9 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
 }
 
 function isUniqueGenerator(g: GeneratorSpec): boolean {
+  // Entity keys and session ids repeat across the rows of an entity/session by design.
   if (UNIQUE_KINDS.includes(g.kind)) return true;
-  if (g.kind === "template") return g.parts.some((p) => p.t === "seq");
-  if (g.kind === "entity") return g.layout === "events";
-  if (g.kind === "event_time" || g.kind === "email") return false;
-  return false;
+  return g.kind === "template" && g.parts.some((p) => p.t === "seq");
 }
 
 /** The distribution behind a column if it can join a copula. */

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { chunkCount } from "../data/mod.ts";
 import { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
 import type { FromEncoder, ToEncoder } from "./worker.ts";
@@ -24,6 +25,25 @@ export interface PoolOptions {
   inFlight?: number;
 }
 
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
+/**
+ * Whether encoder workers can start. Deno loads a worker's script like a
+ * dynamic import, so a `file:` worker needs read access to its source (unlike
+ * the main module's static graph). Under `deno run` with the release flags
+ * (`--allow-read=.`) from a folder outside the source tree that access is
+ * missing; the pool then works on the calling thread (same bytes, one core).
+ */
+export function workersAvailable(): boolean {
+  if (WORKER_URL.protocol !== "file:") return true;
+  try {
+    const path = fileURLToPath(WORKER_URL);
+    return Deno.permissions.querySync({ name: "read", path }).state === "granted";
+  } catch {
+    return true;
+  }
+}
+
 /** Yield the encoded chunks of `job` in index order. */
 export async function* encodeChunks(
   job: EncodeJob,
@@ -33,7 +53,7 @@ export async function* encodeChunks(
   const first = Math.max(0, options.start ?? 0);
   const end = Math.min(options.end ?? total, total);
   const workers = Math.max(1, Math.floor(options.workers));
-  if (workers <= 1 || end - first <= 1) {
+  if (workers <= 1 || end - first <= 1 || !workersAvailable()) {
     for (let i = first; i < end; i++) yield await encodeGeneratedChunk(job, i);
     return;
   }
@@ -60,7 +80,7 @@ export async function* encodeChunks(
   };
   try {
     for (let k = 0; k < n; k++) {
-      const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+      const w = new Worker(WORKER_URL.href, { type: "module" });
       w.onmessage = (ev: MessageEvent<FromEncoder>) => {
         const m = ev.data;
         if (m.type === "error") {

@@ -22,8 +22,8 @@ import { encodeChunks } from "./pool.ts";
 import { writeStitched } from "./stitch_stream.ts";
 
 export { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
-export { encodeChunks, type PoolOptions } from "./pool.ts";
-export { type StitchResult, writeStitched } from "./stitch_stream.ts";
+export { encodeChunks, type PoolOptions, workersAvailable } from "./pool.ts";
+export { emptyParquet, type StitchResult, writeStitched } from "./stitch_stream.ts";
 
 /** The job (plan + context) of one run, as the workers receive it. */
 export async function encodeJob(

@@ -5,8 +5,10 @@
  *
  * @module
  */
-import type { ArrowColumn } from "../io/arrow.ts";
-import { encodeParquet } from "../io/parquet.ts";
+import * as arrow from "apache-arrow";
+import * as pw from "parquet-wasm";
+import { type ArrowColumn, arrowSchema } from "../io/arrow.ts";
+import { writerProperties } from "../io/parquet.ts";
 import { ParquetAssembler, splitChunkFile } from "../parquet/stitch.ts";
 
 /** What {@link writeStitched} wrote. */
@@ -18,8 +20,9 @@ export interface StitchResult {
 
 /**
  * Stitch `files` (one-row-group Parquet files, in chunk order) into one file
- * through `write`. With no chunk at all, writes the same valid zero-row file as
- * {@link encodeParquet}.
+ * through `write`. With no chunk at all, writes a valid zero-row file: the
+ * one-call write of an empty table (what `encodeParquet` intends for zero rows;
+ * its streaming writer itself throws on an empty stream).
  */
 export async function writeStitched(
   files: AsyncIterable<Uint8Array>,
@@ -37,9 +40,16 @@ export async function writeStitched(
     await write(asm.add(part));
   }
   if (rowGroups === 0) {
-    const r = await encodeParquet((async function* () {})(), columns, { write });
-    return { rows: 0, bytes: r.bytes, rowGroups: 0 };
+    const b = emptyParquet(columns);
+    await write(b);
+    return { rows: 0, bytes: b.length, rowGroups: 0 };
   }
   await write(asm.finish());
   return { rows, bytes: asm.position, rowGroups };
+}
+
+/** A valid Parquet file with the schema of `columns` and no rows. */
+export function emptyParquet(columns: readonly ArrowColumn[]): Uint8Array {
+  const ipc = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
+  return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties());
 }

@@ -45,6 +45,7 @@ import {
 import { runSeed } from "../rng/mod.ts";
 import { describeFailures, type ValidationReport, Validator } from "../validate/mod.ts";
 import { readCsvChunks } from "./csv_readback.ts";
+import { parallelGenerationProducer } from "../parallel/producer.ts";
 
 /** Output formats. */
 export type OutputFormat = "parquet" | "csv" | "both";
@@ -263,7 +264,7 @@ export async function runDataset(
     const wantCsv = options.format !== "parquet";
 
     // Produce the data files (generation by default).
-    const producer = options.producer ?? generationProducer(spec);
+    const producer = options.producer ?? parallelGenerationProducer(spec);
     const produced = await stage(producer.stage, () =>
       producer.produce({
         stagingDir,

@@ -726,6 +726,13 @@ async function attempt(
       signal: AbortSignal.timeout(ctx.timeoutMs),
     });
   } catch (e) {
+    // A missing network permission never heals on retry: fail at once.
+    if (e instanceof Deno.errors.NotCapable) {
+      throw new PublishError(
+        "upload",
+        `no network permission for ${new URL(url).host}: sdp may only connect to Kaggle's hosts`,
+      );
+    }
     return { problem: `network error (${e instanceof Error ? e.message : String(e)})` };
   }
 }

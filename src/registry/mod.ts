@@ -159,22 +159,15 @@ export async function withRegistryLock<T>(
 }
 
 async function lockWithTimeout(f: Deno.FsFile, timeoutMs: number, path: string): Promise<void> {
-  // A blocking lock() cannot be cancelled, so poll tryLock-style with a short sleep.
-  const deadline = Date.now() + timeoutMs;
-  let wait = 5;
-  while (true) {
-    const got = await Promise.race([
-      f.lock(true).then(() => true),
-      new Promise<false>((r) => setTimeout(() => r(false), Math.max(0, deadline - Date.now()))),
-    ]);
-    if (got) return;
-    if (Date.now() >= deadline) {
-      throw new IntegrityError(
-        `timed out after ${timeoutMs} ms waiting for the registry lock ${path}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, wait));
-    wait = Math.min(wait * 2, 100);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+  // A lock() still pending after the timeout fails harmlessly once the file is closed.
+  const got = await Promise.race([f.lock(true).then(() => true, () => false), timeout]);
+  clearTimeout(timer);
+  if (!got) {
+    throw new IntegrityError(
+      `timed out after ${timeoutMs} ms waiting for the registry lock ${path}; another sdp process holds it`,
+    );
   }
 }
 

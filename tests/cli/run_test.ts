@@ -262,3 +262,51 @@ Deno.test("a path outside the permission set gives a clear error, not a NotCapab
   assert.deepEqual(await listTree(cwd), []);
   assert.deepEqual(await listTree(elsewhere), []);
 });
+
+Deno.test("logs are JSON lines on stderr with one event per stage and its duration", async () => {
+  const cwd = await tempDir();
+  const r = await runCli(["run", "finance_transactions", "--run-id", "v1", "--rows", "2000"], {
+    cwd,
+    env: { SDP_LOGGING_ENABLED: "true", SDP_LOG_LEVEL: "INFO" },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const events = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
+  const stages = events.filter((e) => e.event === "stage_done");
+  assert.deepEqual(stages.map((e) => e.stage), [
+    "profile_prior",
+    "generate",
+    "validate",
+    "evaluate",
+    "finalize",
+  ]);
+  for (const e of stages) {
+    assert.equal(typeof e.duration_ms, "number");
+    assert.equal(e.level, "INFO");
+    assert.equal(e.dataset, "finance_transactions");
+  }
+  assert.ok(!r.stdout.includes("{"), "stdout holds the human summary, not logs");
+  const quiet = await runCli(["run", "finance_transactions", "--run-id", "v2", "--rows", "2000"], {
+    cwd,
+    env: { SDP_LOGGING_ENABLED: "true", SDP_LOG_LEVEL: "ERROR" },
+  });
+  assert.equal(quiet.stderr, "");
+  const bad = await runCli(["list"], {
+    cwd,
+    env: { SDP_LOG_LEVEL: "LOUD", SDP_LOGGING_ENABLED: "true" },
+  });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /SDP_LOG_LEVEL/);
+});
+
+Deno.test("a corrupt registry is a clear error and is not overwritten", async () => {
+  const cwd = await tempDir();
+  await Deno.mkdir(`${cwd}/registry`);
+  await Deno.writeTextFile(`${cwd}/registry/datasets.json`, "{ not json");
+  const r = await runCli(["run", "finance_transactions", "--run-id", "v1", "--rows", "1000"], {
+    cwd,
+  });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /registry\/datasets\.json is not valid JSON.*registry rebuild/);
+  assert.equal(await Deno.readTextFile(`${cwd}/registry/datasets.json`), "{ not json");
+  assert.deepEqual(await listTree(cwd), ["registry/", "registry/datasets.json"]);
+});

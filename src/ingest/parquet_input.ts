@@ -1,0 +1,456 @@
+/**
+ * Reading a user's Parquet file for `sdp ingest`.
+ *
+ * Type mapping (Arrow type as read by parquet-wasm -> sdp type):
+ * - Utf8, LargeUtf8, Dictionary of Utf8/LargeUtf8   -> string
+ * - Int8..Int64, UInt8..UInt64                       -> integer (values must be
+ *   within ±(2^53 − 1), exact in float64, or the file is rejected)
+ * - Float16/32/64                                    -> float (finite values only:
+ *   NaN and ±Infinity are rejected; store missing values as nulls)
+ * - Bool                                             -> boolean
+ * - Timestamp (any unit, any zone), Date32, Date64   -> datetime, UTC epoch
+ *   milliseconds; a value with sub-millisecond precision is rejected rather
+ *   than silently truncated
+ * - anything else (decimal, binary, lists, structs, ...) is an
+ *   {@link InputError} naming the column.
+ *
+ * A declared integer column may be read into a float column (exact widening);
+ * no other type change is accepted.
+ *
+ * The file is read one row group at a time in record batches, and re-cut into
+ * {@link CHUNK_ROWS}-row chunks, so memory stays bounded by a row group and a
+ * chunk whatever the file's size, and the output does not depend on how the
+ * input was laid out.
+ *
+ * @module
+ */
+import * as arrow from "apache-arrow";
+import * as pw from "parquet-wasm";
+import {
+  type Chunk,
+  CHUNK_ROWS,
+  type ColumnType,
+  type ColumnValues,
+  compareNames,
+} from "../data/mod.ts";
+import { InputError } from "../errors.ts";
+import type { ByteSource } from "../io/parquet.ts";
+
+/** A column found in the Parquet file. */
+export interface ParquetInputColumn {
+  name: string;
+  /** The sdp type its Arrow type maps to. */
+  type: ColumnType;
+  /** The Arrow type, for messages. */
+  arrowType: string;
+}
+
+/** A column to produce: name, sdp type, nullability. */
+export interface TargetColumn {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+}
+
+// parquet-wasm's ParquetFile.fromFile only calls size, slice() and arrayBuffer().
+interface BlobLike {
+  size: number;
+  slice(start?: number, end?: number): BlobLike;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+function blobLike(src: ByteSource, start: number, end: number): BlobLike {
+  return {
+    size: end - start,
+    slice(s = 0, e = end - start) {
+      return blobLike(src, start + s, start + Math.min(e, end - start));
+    },
+    async arrayBuffer() {
+      const b = await src.read(start, end - start);
+      return b.slice().buffer as ArrayBuffer;
+    },
+  };
+}
+
+function notParquet(file: string, why: string): InputError {
+  return new InputError(`${file}: not a readable Parquet file: ${why}`);
+}
+
+/** Open a Parquet file; a clear {@link InputError} when it is not one or is truncated. */
+export async function openParquetInput(
+  src: ByteSource,
+  file: string,
+): Promise<pw.ParquetFile> {
+  if (src.size < 12) throw notParquet(file, `only ${src.size} bytes (truncated or empty?)`);
+  const head = await src.read(0, 4);
+  const tail = await src.read(src.size - 4, 4);
+  const magic = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
+  if (!magic(head)) throw notParquet(file, "it does not start with the PAR1 magic bytes");
+  if (!magic(tail)) {
+    throw notParquet(file, "it does not end with the PAR1 magic bytes (truncated?)");
+  }
+  try {
+    return await pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
+  } catch (err) {
+    throw notParquet(file, `its footer cannot be decoded (${errorText(err)}); truncated?`);
+  }
+}
+
+function errorText(err: unknown): string {
+  const s = err instanceof Error ? err.message : String(err);
+  return s.replace(/\s+/g, " ").slice(0, 200);
+}
+
+/** Map an Arrow type to an sdp type, or undefined when sdp has no such type. */
+export function sdpTypeOf(t: arrow.DataType): ColumnType | undefined {
+  if (arrow.DataType.isUtf8(t) || arrow.DataType.isLargeUtf8(t)) return "string";
+  if (arrow.DataType.isDictionary(t)) {
+    const v = (t as arrow.Dictionary).dictionary;
+    return arrow.DataType.isUtf8(v) || arrow.DataType.isLargeUtf8(v) ? "string" : undefined;
+  }
+  if (arrow.DataType.isInt(t)) return "integer";
+  if (arrow.DataType.isFloat(t)) return "float";
+  if (arrow.DataType.isBool(t)) return "boolean";
+  if (arrow.DataType.isTimestamp(t) || arrow.DataType.isDate(t)) return "datetime";
+  return undefined;
+}
+
+/** The file's columns (file order), each mapped to an sdp type; throws for unsupported types. */
+export function parquetColumns(pf: pw.ParquetFile, file: string): ParquetInputColumn[] {
+  let fields: arrow.Field[];
+  try {
+    fields = arrow.tableFromIPC(pf.schema().intoIPCStream()).schema.fields;
+  } catch (err) {
+    throw notParquet(file, `its schema cannot be read (${errorText(err)})`);
+  }
+  const seen = new Set<string>();
+  return fields.map((f) => {
+    if (seen.has(f.name)) throw new InputError(`${file}: column "${f.name}" appears twice`);
+    seen.add(f.name);
+    const type = sdpTypeOf(f.type);
+    if (type === undefined) {
+      throw new InputError(
+        `${file}: column "${f.name}" has Parquet/Arrow type ${String(f.type)}, which sdp cannot ` +
+          `ingest; supported: strings, integers, floats, booleans, timestamps and dates. ` +
+          `Convert or drop the column`,
+      );
+    }
+    return { name: f.name, type, arrowType: String(f.type) };
+  });
+}
+
+/** Total rows stated by the footer. */
+export function parquetRows(pf: pw.ParquetFile): number {
+  return pf.metadata().fileMetadata().numRows();
+}
+
+/**
+ * Check that the file's columns can be read as `targets` (same names; types
+ * equal, or integer into float). Throws {@link InputError} naming the column.
+ */
+export function matchColumns(
+  found: readonly ParquetInputColumn[],
+  targets: readonly TargetColumn[],
+  file: string,
+  schemaName: string,
+): void {
+  const byName = new Map(found.map((c) => [c.name, c]));
+  const declared = new Set(targets.map((c) => c.name));
+  for (const c of found) {
+    if (!declared.has(c.name)) {
+      throw new InputError(`${file}: column "${c.name}" is not declared in ${schemaName}`);
+    }
+  }
+  const missing = targets.filter((t) => !byName.has(t.name)).map((t) => t.name);
+  if (missing.length > 0) {
+    throw new InputError(
+      `${file}: lacks column(s) declared in ${schemaName}: ${missing.join(", ")}`,
+    );
+  }
+  for (const t of targets) {
+    const c = byName.get(t.name)!;
+    if (c.type !== t.type && !(c.type === "integer" && t.type === "float")) {
+      throw new InputError(
+        `${file}: column "${t.name}" is ${c.arrowType} (sdp ${c.type}) in the file, but ` +
+          `${schemaName} declares ${t.type}`,
+      );
+    }
+  }
+}
+
+/** Null counts seen while reading, per column. */
+export type NullCounts = Map<string, number>;
+
+/**
+ * Stream the file as sdp chunks of `chunkRows` rows (the last one shorter),
+ * columns converted to `targets` (sorted by name). Values that sdp cannot
+ * hold exactly, and nulls in non-nullable targets, are {@link InputError}s
+ * naming the column and the 1-based row.
+ */
+export async function* parquetToChunks(
+  pf: pw.ParquetFile,
+  targets: readonly TargetColumn[],
+  options: { file: string; chunkRows?: number; nulls?: NullCounts },
+): AsyncGenerator<Chunk, void, undefined> {
+  const file = options.file;
+  const chunkRows = options.chunkRows ?? CHUNK_ROWS;
+  const sorted = [...targets].sort((a, b) => compareNames(a.name, b.name));
+  const builder = new Rechunker(sorted, chunkRows);
+  const groups = pf.metadata().numRowGroups();
+  let rowBase = 0;
+  for (let g = 0; g < groups; g++) {
+    let stream;
+    try {
+      stream = await pf.stream({
+        rowGroups: [g],
+        batchSize: chunkRows,
+        columns: sorted.map((c) => c.name),
+      });
+    } catch (err) {
+      throw notParquet(file, `row group ${g} cannot be read (${errorText(err)})`);
+    }
+    const it = (stream as unknown as AsyncIterable<pw.RecordBatch>)[Symbol.asyncIterator]();
+    for (;;) {
+      let next;
+      try {
+        next = await it.next();
+      } catch (err) {
+        throw notParquet(file, `row group ${g} cannot be decoded (${errorText(err)})`);
+      }
+      if (next.done) break;
+      const table = arrow.tableFromIPC(next.value.intoIPCStream());
+      const n = table.numRows;
+      const cols = sorted.map((t) => {
+        const vec = table.getChild(t.name);
+        if (!vec) throw notParquet(file, `column "${t.name}" is missing from row group ${g}`);
+        const values = convertVector(vec, t, { file, rowBase });
+        if (options.nulls && values.valid) {
+          let k = 0;
+          for (let i = 0; i < n; i++) if (values.valid[i] === 0) k++;
+          options.nulls.set(t.name, (options.nulls.get(t.name) ?? 0) + k);
+        }
+        return values;
+      });
+      yield* builder.add(cols, n);
+      rowBase += n;
+    }
+  }
+  const last = builder.finish();
+  if (last) yield last;
+}
+
+interface Where {
+  file: string;
+  rowBase: number;
+}
+
+function valueError(w: Where, column: string, row: number, value: string, reason: string) {
+  return new InputError(
+    `${w.file}: row ${w.rowBase + row + 1}, column "${column}": ${value}: ${reason}`,
+  );
+}
+
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Convert one Arrow vector (a record batch column) to sdp values of `t.type`. */
+function convertVector(vec: arrow.Vector, t: TargetColumn, w: Where): ColumnValues {
+  const n = vec.length;
+  const valid = new Uint8Array(n);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    if (vec.isValid(i)) valid[i] = 1;
+    else {
+      nulls++;
+      if (!t.nullable) {
+        throw valueError(w, t.name, i, "null", "the schema says nullable: false");
+      }
+    }
+  }
+  const v = nulls === 0 ? null : valid;
+  switch (t.type) {
+    case "string": {
+      const values = new Array<string>(n);
+      for (let i = 0; i < n; i++) values[i] = valid[i] ? String(vec.get(i)) : "";
+      return { type: "string", values, valid: v };
+    }
+    case "boolean": {
+      const values = new Uint8Array(n);
+      for (let i = 0; i < n; i++) values[i] = valid[i] && vec.get(i) ? 1 : 0;
+      return { type: "boolean", values, valid: v };
+    }
+    case "integer":
+    case "float": {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        if (!valid[i]) continue;
+        const x = vec.get(i) as number | bigint;
+        if (typeof x === "bigint") {
+          if (x > MAX || x < -MAX) {
+            throw valueError(
+              w,
+              t.name,
+              i,
+              String(x),
+              "beyond ±9007199254740991, the exact integer range of sdp",
+            );
+          }
+          values[i] = Number(x);
+        } else {
+          if (!Number.isFinite(x)) {
+            throw valueError(
+              w,
+              t.name,
+              i,
+              String(x),
+              "not a finite number; sdp floats are finite (store missing values as nulls)",
+            );
+          }
+          values[i] = x === 0 ? 0 : x;
+        }
+      }
+      return { type: t.type, values, valid: v };
+    }
+    case "datetime":
+      return { type: "datetime", values: datetimes(vec, t, w, valid), valid: v };
+  }
+}
+
+const UNIT_NS: Record<number, bigint> = {
+  [arrow.TimeUnit.SECOND]: 1_000_000_000n,
+  [arrow.TimeUnit.MILLISECOND]: 1_000_000n,
+  [arrow.TimeUnit.MICROSECOND]: 1_000n,
+  [arrow.TimeUnit.NANOSECOND]: 1n,
+};
+
+function datetimes(vec: arrow.Vector, t: TargetColumn, w: Where, valid: Uint8Array): Float64Array {
+  const n = vec.length;
+  const out = new Float64Array(n);
+  const type = vec.type as arrow.DataType;
+  if (arrow.DataType.isTimestamp(type)) {
+    // Raw integers in the file's unit: exact, unlike Arrow's float conversion.
+    const unitNs = UNIT_NS[(type as arrow.Timestamp).unit];
+    let i = 0;
+    for (const d of vec.data) {
+      const raw = d.values as BigInt64Array | Int32Array;
+      for (let k = 0; k < d.length; k++, i++) {
+        if (!valid[i]) continue;
+        const x = BigInt(raw[d.offset + k]);
+        let ms: bigint;
+        if (unitNs >= 1_000_000n) ms = x * (unitNs / 1_000_000n);
+        else {
+          const per = 1_000_000n / unitNs;
+          if (x % per !== 0n) {
+            throw valueError(
+              w,
+              t.name,
+              i,
+              `${x} (${String(type)})`,
+              "has sub-millisecond precision; sdp datetimes are whole milliseconds, round them first",
+            );
+          }
+          ms = x / per;
+        }
+        if (ms > MAX || ms < -MAX) {
+          throw valueError(w, t.name, i, `${x} (${String(type)})`, "is out of range");
+        }
+        out[i] = Number(ms);
+      }
+    }
+    return out;
+  }
+  // Date32 (days) and Date64 (ms): Arrow returns whole milliseconds.
+  for (let i = 0; i < n; i++) {
+    if (!valid[i]) continue;
+    const x = vec.get(i) as number | Date;
+    const ms = typeof x === "number" ? x : x.getTime();
+    if (!Number.isSafeInteger(ms)) {
+      throw valueError(w, t.name, i, String(x), "is not a whole number of milliseconds");
+    }
+    out[i] = ms;
+  }
+  return out;
+}
+
+/** Re-cuts column batches of any length into chunks of exactly `chunkRows` rows. */
+class Rechunker {
+  #targets: readonly TargetColumn[];
+  #chunkRows: number;
+  #cols: ColumnValues[] = [];
+  #hasNull: boolean[] = [];
+  #rows = 0;
+  #index = 0;
+
+  constructor(targets: readonly TargetColumn[], chunkRows: number) {
+    this.#targets = targets;
+    this.#chunkRows = chunkRows;
+    this.#reset();
+  }
+
+  *add(cols: ColumnValues[], n: number): Generator<Chunk> {
+    let off = 0;
+    while (off < n) {
+      const k = Math.min(n - off, this.#chunkRows - this.#rows);
+      cols.forEach((src, c) => {
+        const dst = this.#cols[c];
+        if (dst.type === "string") {
+          const s = src.values as string[];
+          for (let i = 0; i < k; i++) dst.values[this.#rows + i] = s[off + i];
+        } else {
+          (dst.values as Float64Array | Uint8Array).set(
+            (src.values as Float64Array | Uint8Array).subarray(off, off + k),
+            this.#rows,
+          );
+        }
+        if (src.valid) {
+          (dst.valid as Uint8Array).set(src.valid.subarray(off, off + k), this.#rows);
+          this.#hasNull[c] = true;
+        }
+      });
+      this.#rows += k;
+      off += k;
+      if (this.#rows === this.#chunkRows) yield this.#emit();
+    }
+  }
+
+  finish(): Chunk | null {
+    return this.#rows > 0 ? this.#emit() : null;
+  }
+
+  #emit(): Chunk {
+    const rows = this.#rows;
+    const columns = new Map<string, ColumnValues>();
+    this.#targets.forEach((t, c) => {
+      const col = this.#cols[c];
+      const valid = this.#hasNull[c] ? (col.valid as Uint8Array).slice(0, rows) : null;
+      columns.set(
+        t.name,
+        col.type === "string"
+          ? { type: "string", values: col.values.slice(0, rows), valid }
+          : col.type === "boolean"
+          ? { type: "boolean", values: col.values.slice(0, rows), valid }
+          : { type: col.type, values: col.values.slice(0, rows), valid },
+      );
+    });
+    const chunk: Chunk = {
+      index: this.#index,
+      start: this.#index * this.#chunkRows,
+      rows,
+      columns,
+    };
+    this.#index++;
+    this.#rows = 0;
+    this.#reset();
+    return chunk;
+  }
+
+  #reset(): void {
+    const n = this.#chunkRows;
+    this.#cols = this.#targets.map((t): ColumnValues => {
+      const valid = new Uint8Array(n).fill(1);
+      if (t.type === "string") return { type: "string", values: new Array<string>(n), valid };
+      if (t.type === "boolean") return { type: "boolean", values: new Uint8Array(n), valid };
+      return { type: t.type, values: new Float64Array(n), valid };
+    });
+    this.#hasNull = this.#targets.map(() => false);
+  }
+}
