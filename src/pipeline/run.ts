@@ -349,7 +349,13 @@ export async function runDataset(
       : null;
     const evaluation = await stage(
       "evaluate",
-      () => Promise.resolve(evaluate({ spec, profile, prior: priorInput, validation: summary })),
+      () =>
+        Promise.resolve(evaluate({
+          spec: evolvedRates(spec, versionIndex),
+          profile,
+          prior: priorInput,
+          validation: summary,
+        })),
     );
     if (priorNote) (evaluation as unknown as Record<string, unknown>).prior_note = priorNote;
 
@@ -467,6 +473,24 @@ export async function runDataset(
     await Deno.remove(stagingDir, { recursive: true }).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * The spec with label and missingness rates as this version was generated:
+ * declared `rate`/`missingness` drift moves them by `amount x versionIndex`
+ * (clamped to [0, 1]), so the configured-vs-realised check compares like with like.
+ */
+export function evolvedRates(spec: DatasetSpec, versionIndex: number): DatasetSpec {
+  const labelRates = new Map(spec.evolution.labelRates);
+  const missingness = new Map(spec.evolution.missingness);
+  const clamp = (x: number) => Math.min(1, Math.max(0, x));
+  for (const d of spec.evolution.drift) {
+    if (d.kind !== "rate" && d.kind !== "missingness") continue;
+    const rates = d.kind === "rate" ? labelRates : missingness;
+    const base = rates.get(d.column);
+    if (base) rates.set(d.column, { ...base, rate: clamp(base.rate + d.amount * versionIndex) });
+  }
+  return { ...spec, evolution: { ...spec.evolution, labelRates, missingness } };
 }
 
 async function* readParquetFile(path: string, columns: ArrowColumn[]): AsyncGenerator<Chunk> {
