@@ -67,9 +67,10 @@ export function progressReporter(io: Io): Progress | undefined {
   let lastStage = "";
   return (stage, done, total) => {
     const t = performance.now();
-    if (stage !== lastStage) {
+    if (stage !== lastStage || done === 0) {
       started = t;
       lastStage = stage;
+      if (done === 0) return; // the stage has just begun: start its clock
     }
     if (t - last < 200 && done < total) return;
     last = t;

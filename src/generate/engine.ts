@@ -729,7 +729,10 @@ function entityFn(
     // Events per entity: 1 + geometric(mean_events - 1), capped, from (column, entity) streams.
     const key = `${env.ctx.seedHex}|${col.name}|${g.meanEvents}|${g.maxEvents}`;
     let cum = eventCounts.get(key);
-    if (!cum) eventCounts.set(key, cum = [0]);
+    if (!cum) {
+      if (eventCounts.size > 64) eventCounts.clear(); // bounded: one entry per (run, column)
+      eventCounts.set(key, cum = [0]);
+    }
     const base = env.bases.get(col.name)!;
     const p = 1 / g.meanEvents;
     const need = env.start + n;
@@ -852,7 +855,10 @@ class Walk {
     const b = Math.floor((k - 1) / B);
     const pk = `${this.#key}|${e}`;
     let prefix = walkPrefix.get(pk);
-    if (!prefix) walkPrefix.set(pk, prefix = [0]);
+    if (!prefix) {
+      if (walkPrefix.size > 65_536) walkPrefix.clear(); // bounded: one entry per (run, column, entity)
+      walkPrefix.set(pk, prefix = [0]);
+    }
     while (prefix.length <= b) {
       const j = prefix.length - 1;
       const s = Math.sqrt(B) * new Rng(mixState(this.#base, e, j + 1)).nextNormal();

@@ -265,6 +265,7 @@ export async function runDataset(
 
     // Produce the data files (generation by default).
     const producer = options.producer ?? parallelGenerationProducer(spec);
+    env.progress?.(producer.stage, 0, rowCount);
     const produced = await stage(producer.stage, () =>
       producer.produce({
         stagingDir,
@@ -309,6 +310,7 @@ export async function runDataset(
         }
       }
       let done = 0;
+      env.progress?.("validate", 0, rowCount);
       for await (const chunk of read()) {
         validator.add(chunk);
         profiler.add(chunk);

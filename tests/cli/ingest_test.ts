@@ -1,0 +1,373 @@
+/**
+ * End-to-end tests of `sdp ingest`: the real CLI with the release permission
+ * flags, on good and bad CSV and Parquet files made here.
+ */
+import assert from "node:assert/strict";
+import * as arrow from "apache-arrow";
+import * as pw from "parquet-wasm";
+import { listTree, runCli, sha256File, tempDir } from "../cli_harness.ts";
+
+const enc = new TextEncoder();
+
+async function dirWith(files: Record<string, string | Uint8Array>): Promise<string> {
+  const cwd = await tempDir("sdp-ingest-");
+  for (const [name, content] of Object.entries(files)) {
+    if (name.includes("/")) {
+      await Deno.mkdir(`${cwd}/${name.slice(0, name.lastIndexOf("/"))}`, { recursive: true });
+    }
+    await Deno.writeFile(
+      `${cwd}/${name}`,
+      typeof content === "string" ? enc.encode(content) : content,
+    );
+  }
+  return cwd;
+}
+
+async function readJson(path: string) {
+  return JSON.parse(await Deno.readTextFile(path));
+}
+
+/** Only the input files are there: nothing finalized, no runs/ or registry/ left behind. */
+async function assertNothingWritten(cwd: string, inputs: string[]): Promise<void> {
+  assert.deepEqual(await listTree(cwd), [...inputs].sort());
+}
+
+const GOOD_CSV = "\uFEFFid,name,amount,when,flag,note\r\n" +
+  '1,"Smith, J",12.5,2024-01-01,true,"line\nbreak"\r\n' +
+  "2,Ann,,2024-02-01T10:00:00Z,false,NA\r\n" +
+  '3,"say ""hi""",3,2024-03-01T00:00:00.5Z,,\r\n' +
+  "4,Zoë,-0.25,2024-04-01,true,x\r\n";
+
+Deno.test("ingest CSV: inferred schema, provenance, verify works, reproduce refused, deterministic", async () => {
+  const cwd = await dirWith({ "in/good.csv": GOOD_CSV });
+  const other = await dirWith({ "in/good.csv": GOOD_CSV });
+  const args = [
+    "ingest",
+    "in/good.csv",
+    "--dataset",
+    "people",
+    "--run-id",
+    "v1",
+    "--format",
+    "both",
+  ];
+  const [r, r2] = await Promise.all([runCli(args, { cwd }), runCli(args, { cwd: other })]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.match(r.stdout, /Finalized people v1: 4 rows in runs\/people\/v1/);
+  assert.match(r.stdout, /schema: inferred from good\.csv/);
+  const dir = `${cwd}/runs/people/v1`;
+  const meta = await readJson(`${dir}/final_metadata.json`);
+  assert.equal(meta.source, "ingested");
+  assert.equal(meta.row_count, 4);
+  assert.deepEqual(meta.provenance, {
+    bytes: (await Deno.stat(`${cwd}/in/good.csv`)).size,
+    file_name: "good.csv",
+    sha256: await sha256File(`${cwd}/in/good.csv`),
+  });
+  // The schema actually used is in the snapshot: sorted columns, inferred types.
+  const snap = await readJson(`${dir}/configs_snapshot.json`);
+  const schema = snap.files["schema.yaml"] as string;
+  const types = [...schema.matchAll(/"(\w+)":\n\s+type: (\w+)\n\s+nullable: (\w+)/g)].map((m) =>
+    `${m[1]}:${m[2]}:${m[3]}`
+  );
+  assert.deepEqual(types, [
+    "amount:float:true",
+    "flag:boolean:true",
+    "id:integer:false",
+    "name:string:false",
+    "note:string:true",
+    "when:datetime:false",
+  ]);
+  assert.match(snap.files["dataset.yaml"], /row_count: 4/);
+  // sdp's own CSV writer: sorted columns, values normalised.
+  const csv = await Deno.readTextFile(`${dir}/data.csv`);
+  assert.equal(csv.split("\n")[0], "amount,flag,id,name,note,when");
+  assert.match(csv, /^,false,2,Ann,NA,2024-02-01T10:00:00\.000Z$/m);
+  assert.match(csv, /"say ""hi"""/);
+  const reg = await readJson(`${cwd}/registry/datasets.json`);
+  assert.equal(reg.datasets.people.versions[0].source, "ingested");
+
+  // Same file + version in another folder: byte-identical deterministic artifacts.
+  for (
+    const f of [
+      "data.parquet",
+      "data.csv",
+      "configs_snapshot.json",
+      "profile.json",
+      "final_metadata.json",
+    ]
+  ) {
+    assert.equal(
+      await sha256File(`${dir}/${f}`),
+      await sha256File(`${other}/runs/people/v1/${f}`),
+      f,
+    );
+  }
+
+  const v = await runCli(["verify", "people", "v1"], { cwd });
+  assert.equal(v.code, 0, v.stderr + v.stdout);
+  const rep = await runCli(["verify", "people", "v1", "--reproduce"], { cwd });
+  assert.equal(rep.code, 2);
+  assert.match(rep.stderr, /ingested, not generated/);
+
+  // A second ingest uses v1's schema and is evaluated for drift against v1.
+  const r3 = await runCli(["ingest", "in/good.csv", "--dataset", "people", "--run-id", "v2"], {
+    cwd,
+  });
+  assert.equal(r3.code, 0, r3.stderr);
+  assert.match(r3.stdout, /schema: schema of the latest version v1/);
+  const ev = await readJson(`${cwd}/runs/people/v2/evaluation_report.json`);
+  assert.equal(ev.priorVersion, "v1");
+  assert.equal(ev.drift.available, true);
+  assert.equal(
+    await sha256File(`${cwd}/runs/people/v2/prior_profile.json`),
+    await sha256File(`${dir}/profile.json`),
+  );
+  // The same version again is refused before reading the file.
+  const again = await runCli(["ingest", "in/good.csv", "--dataset", "people", "--run-id", "v2"], {
+    cwd,
+  });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already exists/);
+});
+
+Deno.test("ingest CSV errors name file, line, column and value; nothing is written", async () => {
+  const schema =
+    "columns:\n  id:\n    type: integer\n  score:\n    type: float\n    nullable: true\n";
+  const cases: { name: string; file: string | Uint8Array; args?: string[]; want: RegExp }[] = [
+    {
+      name: "ragged.csv",
+      file: "id,score\n1,2.5\n2,3.5,9\n",
+      want: /ragged\.csv:3:3: record has 3 fields, the header has 2/,
+    },
+    {
+      name: "latin1.csv",
+      file: new Uint8Array([...enc.encode("id,score\n1,2\n7,"), 0xe9, 0x0a]),
+      want: /latin1\.csv:3:3: invalid UTF-8 \(byte 0xe9\)/,
+    },
+    {
+      name: "typed.csv",
+      file: "id,score\n1,2.5\n2,1.0\n3,12,5\n".replace("3,12,5", '3,"12,5"'),
+      args: ["--schema", "schema.yaml"],
+      want: /typed\.csv:4:2: column "score" \(float\): "12,5": expected a decimal number/,
+    },
+    {
+      name: "notnull.csv",
+      file: "id,score\n1,2.5\n,1\n",
+      args: ["--schema", "schema.yaml"],
+      want: /notnull\.csv:3:1: column "id" \(integer\): "": empty, but the column is not nullable/,
+    },
+    {
+      name: "quote.csv",
+      file: 'id,score\n1,"2.5\n',
+      want: /quote\.csv:2:3: a quoted field is not closed/,
+    },
+    {
+      name: "badname.csv",
+      file: "id,first name\n1,x\n",
+      want: /"first name" cannot be an sdp column name/,
+    },
+    {
+      name: "undeclared.csv",
+      file: "id,score,extra\n1,2,3\n",
+      args: ["--schema", "schema.yaml"],
+      want: /column "extra" is not declared/,
+    },
+    { name: "empty.csv", file: "id,score\n", want: /header but no data rows/ },
+  ];
+  const cwd = await dirWith({
+    "schema.yaml": schema,
+    ...Object.fromEntries(cases.map((c) => [c.name, c.file])),
+  });
+  const results = await Promise.all(
+    cases.map((c) =>
+      runCli(["ingest", c.name, "--dataset", "bad", "--run-id", "v1", ...(c.args ?? [])], { cwd })
+    ),
+  );
+  results.forEach((r, i) => {
+    assert.equal(r.code, 2, `${cases[i].name}: ${r.stderr}`);
+    assert.match(r.stderr, cases[i].want, cases[i].name);
+  });
+  await assertNothingWritten(cwd, ["schema.yaml", ...cases.map((c) => c.name)]);
+});
+
+function parquetBytes(table: arrow.Table): Uint8Array {
+  return pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(table, "stream")));
+}
+
+function goodTable(): arrow.Table {
+  const n = 5;
+  const micros = arrow.makeVector(arrow.makeData({
+    type: new arrow.TimestampMicrosecond(),
+    length: n,
+    nullCount: 1,
+    nullBitmap: Uint8Array.from([0b11101]),
+    data: BigInt64Array.from([1_700_000_000_123_000n, 1_700_000_001_000_000n, 0n, 5_000n, 0n]),
+  }));
+  return new arrow.Table({
+    zeta: arrow.vectorFromArray(["a", "b", null, "d", "e"], new arrow.Utf8()),
+    count: arrow.vectorFromArray([1, 2, 3, 4, 5], new arrow.Int32()),
+    big: arrow.vectorFromArray([1n, -2n, 3n, 4n, 9007199254740991n], new arrow.Int64()),
+    ratio: arrow.vectorFromArray([0.5, 1.5, 2.5, null, 4.5], new arrow.Float32()),
+    ok: arrow.vectorFromArray([true, false, true, true, null], new arrow.Bool()),
+    at: micros,
+    day: arrow.vectorFromArray(
+      [new Date(0), new Date(86_400_000), new Date(0), new Date(0), new Date(0)],
+      new arrow.DateDay(),
+    ),
+  });
+}
+
+Deno.test("ingest Parquet: types mapped, columns sorted, nulls seen, schema coercion int->float", async () => {
+  const cwd = await dirWith({
+    "t.parquet": parquetBytes(goodTable()),
+    "s.yaml": "columns:\n  zeta: {type: string, nullable: true}\n  count: {type: float}\n" +
+      "  big: {type: integer}\n  ratio: {type: float, nullable: true}\n" +
+      "  ok: {type: boolean, nullable: true}\n  at: {type: datetime, nullable: true}\n" +
+      "  day: {type: datetime}\n",
+  });
+  const [r, rs] = await Promise.all([
+    runCli(["ingest", "t.parquet", "--dataset", "pq", "--run-id", "v1", "--format", "both"], {
+      cwd,
+    }),
+    runCli(
+      ["ingest", "t.parquet", "--dataset", "pq2", "--run-id", "v1", "--schema", "s.yaml"],
+      { cwd },
+    ),
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(rs.code, 0, rs.stderr);
+  const snap = await readJson(`${cwd}/runs/pq/v1/configs_snapshot.json`);
+  const types = [...(snap.files["schema.yaml"] as string).matchAll(
+    /"(\w+)":\n\s+type: (\w+)\n\s+nullable: (\w+)/g,
+  )].map((m) => `${m[1]}:${m[2]}:${m[3]}`);
+  assert.deepEqual(types, [
+    "at:datetime:true",
+    "big:integer:false",
+    "count:integer:false",
+    "day:datetime:false",
+    "ok:boolean:true",
+    "ratio:float:true",
+    "zeta:string:true",
+  ]);
+  const csv = (await Deno.readTextFile(`${cwd}/runs/pq/v1/data.csv`)).split("\n");
+  assert.equal(csv[0], "at,big,count,day,ok,ratio,zeta");
+  assert.equal(csv[1], "2023-11-14T22:13:20.123Z,1,1,1970-01-01T00:00:00.000Z,true,0.5,a");
+  assert.equal(csv[3], ",3,3,1970-01-01T00:00:00.000Z,true,2.5,");
+  assert.equal(
+    csv[5],
+    "1970-01-01T00:00:00.005Z,9007199254740991,5,1970-01-01T00:00:00.000Z,,4.5,e",
+  );
+  const meta = await readJson(`${cwd}/runs/pq/v1/final_metadata.json`);
+  assert.equal(meta.provenance.file_name, "t.parquet");
+  assert.equal(meta.provenance.sha256, await sha256File(`${cwd}/t.parquet`));
+  const snap2 = await readJson(`${cwd}/runs/pq2/v1/configs_snapshot.json`);
+  assert.match(snap2.files["schema.yaml"], /count: \{type: float\}/);
+  assert.equal((await runCli(["verify", "pq2"], { cwd })).code, 0);
+});
+
+Deno.test("ingest Parquet errors: truncated, not Parquet, unsupported type, lossy values; nothing written", async () => {
+  const good = parquetBytes(goodTable());
+  const decimal = parquetBytes(
+    new arrow.Table({
+      id: arrow.vectorFromArray([1, 2], new arrow.Int32()),
+      blob: arrow.vectorFromArray([new Uint8Array([1]), new Uint8Array([2])], new arrow.Binary()),
+    }),
+  );
+  const huge = parquetBytes(
+    new arrow.Table({ id: arrow.vectorFromArray([1n, 9007199254740993n], new arrow.Int64()) }),
+  );
+  const nanos = parquetBytes(
+    new arrow.Table({
+      at: arrow.makeVector(arrow.makeData({
+        type: new arrow.TimestampNanosecond(),
+        length: 2,
+        nullCount: 0,
+        data: BigInt64Array.from([1_000_000n, 1_000_001n]),
+      })),
+    }),
+  );
+  const nan = parquetBytes(
+    new arrow.Table({ x: arrow.vectorFromArray([1.5, NaN], new arrow.Float64()) }),
+  );
+  const cases: [string, Uint8Array, RegExp][] = [
+    [
+      "cut.parquet",
+      good.slice(0, good.length - 100),
+      /cut\.parquet: not a readable Parquet file: .*truncated/,
+    ],
+    [
+      "text.parquet",
+      enc.encode("id,x\n1,2\n"),
+      /text\.parquet: not a readable Parquet file: .*PAR1/,
+    ],
+    [
+      "tiny.parquet",
+      enc.encode("PAR1"),
+      /tiny\.parquet: not a readable Parquet file: only 4 bytes/,
+    ],
+    [
+      "binary.parquet",
+      decimal,
+      /column "blob" has Parquet\/Arrow type Binary, which sdp cannot ingest/,
+    ],
+    ["huge.parquet", huge, /row 2, column "id": 9007199254740993: beyond/],
+    ["nanos.parquet", nanos, /row 2, column "at": 1000001 .*sub-millisecond/],
+    ["nan.parquet", nan, /row 2, column "x": NaN: not a finite number/],
+  ];
+  const cwd = await dirWith(Object.fromEntries(cases.map(([n, b]) => [n, b])));
+  const results = await Promise.all(
+    cases.map(([n]) => runCli(["ingest", n, "--dataset", "bad", "--run-id", "v1"], { cwd })),
+  );
+  results.forEach((r, i) => {
+    assert.equal(r.code, 2, `${cases[i][0]}: ${r.stderr}`);
+    assert.match(r.stderr, cases[i][2], cases[i][0]);
+  });
+  await assertNothingWritten(cwd, cases.map(([n]) => n));
+});
+
+Deno.test("ingest: schema precedence, type mismatch against a declared schema, usage errors", async () => {
+  const cwd = await dirWith({
+    "a.csv": "id,v\n1,2\n2,3\n",
+    "b.csv": "id,v,w\n1,2,3\n",
+    "datasets/shop/dataset.yaml": "name: shop\ndomain: retail\nrow_count: 10\n",
+    "datasets/shop/schema.yaml":
+      "columns:\n  id: {type: integer, unique: true}\n  v: {type: string}\n",
+    "datasets/shop/evolution.yaml": "",
+    "p.parquet": parquetBytes(
+      new arrow.Table({ id: arrow.vectorFromArray(["x"], new arrow.Utf8()) }),
+    ),
+    "ps.yaml": "columns:\n  id: {type: integer}\n",
+  });
+  const [shop, evolved, mismatch, noDataset, outside] = await Promise.all([
+    runCli(["ingest", "a.csv", "--dataset", "shop", "--run-id", "v1"], { cwd }),
+    runCli(["ingest", "b.csv", "--dataset", "loose", "--run-id", "v1"], { cwd }),
+    runCli(["ingest", "p.parquet", "--dataset", "pq", "--schema", "ps.yaml"], { cwd }),
+    runCli(["ingest", "a.csv"], { cwd }),
+    runCli(["ingest", "/etc/hostname", "--dataset", "x"], { cwd }),
+  ]);
+  // datasets/shop/ wins over inference: v is a string there; row_count replaced.
+  assert.equal(shop.code, 0, shop.stderr);
+  assert.match(shop.stdout, /schema: datasets\/shop\/schema\.yaml/);
+  const snap = await readJson(`${cwd}/runs/shop/v1/configs_snapshot.json`);
+  assert.match(snap.files["dataset.yaml"], /domain: retail\nrow_count: 2/);
+  assert.match(snap.files["schema.yaml"], /v: \{type: string\}/);
+  assert.equal(evolved.code, 0, evolved.stderr);
+  assert.equal(mismatch.code, 2);
+  assert.match(
+    mismatch.stderr,
+    /column "id" is Utf8 \(sdp string\) in the file, but ps\.yaml declares integer/,
+  );
+  assert.equal(noDataset.code, 2);
+  assert.match(noDataset.stderr, /--dataset NAME is required/);
+  assert.equal(outside.code, 2);
+  assert.match(outside.stderr, /outside the working directory/);
+  // The next ingest of "loose" keeps v1's schema: a new column is refused.
+  const more = await runCli(["ingest", "b.csv", "--dataset", "loose", "--run-id", "v2"], { cwd });
+  assert.equal(more.code, 0, more.stderr);
+  const fewer = await runCli(["ingest", "a.csv", "--dataset", "loose", "--run-id", "v3"], { cwd });
+  assert.equal(fewer.code, 2);
+  assert.match(fewer.stderr, /lacks declared column\(s\): w/);
+  assert.ok(!(await listTree(cwd)).some((p) => p.includes("v3") || p.includes(".staging")));
+});

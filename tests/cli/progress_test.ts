@@ -1,0 +1,57 @@
+/**
+ * Progress: shown on a terminal (rows done, rate, ETA), absent otherwise.
+ * A pseudo-terminal comes from util-linux `script`; the test is skipped
+ * (with a message) only where `script` is missing.
+ */
+import assert from "node:assert/strict";
+import { COMPILE_FLAGS, ROOT, runCli, tempDir } from "../cli_harness.ts";
+
+const script = ["/usr/bin/script", "/bin/script"].find((p) => {
+  try {
+    return Deno.statSync(p).isFile;
+  } catch {
+    return false;
+  }
+});
+
+Deno.test({
+  name: "a run shows progress on a terminal and nothing extra when stderr is not one",
+  ignore: script === undefined,
+  async fn() {
+    const cwd = await tempDir();
+    const sdp = [
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--cached-only",
+      `--config=${ROOT}/deno.json`,
+      ...COMPILE_FLAGS,
+      `${ROOT}/main.ts`,
+    ];
+    const cmd = [...sdp, "run", "finance_transactions", "--run-id", "tty", "--rows", "200000"]
+      .map((a) => `'${a}'`).join(" ");
+    const out = await new Deno.Command(script!, {
+      args: ["-qec", cmd, "/dev/null"],
+      cwd,
+      env: { SDP_LOGGING_ENABLED: "false" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, text);
+    assert.match(text, /generate\s+\d+\/200000 rows [\d.]+%\s+\d+ rows\/s\s+ETA [\d.]+s/);
+    assert.match(text, /validate\s+200000\/200000 rows 100\.0%/);
+    assert.match(text, /Finalized finance_transactions tty/);
+
+    const piped = await runCli([
+      "run",
+      "finance_transactions",
+      "--run-id",
+      "pipe",
+      "--rows",
+      "200000",
+    ], { cwd });
+    assert.equal(piped.code, 0);
+    assert.equal(piped.stderr, "", "no progress when stderr is not a terminal");
+  },
+});
