@@ -599,7 +599,7 @@ const publishCommand: Command = {
       throw err;
     }
     const record = publicationRecord(tname, result, built.files, io.now());
-    await withRegistryLock(d.registryFile, async (current) => {
+    await withRegistryLock(d.registryFile, (current) => {
       const list = versionsOf(current, dataset);
       const i = list.findIndex((v) => v.version === version);
       if (i < 0) {
@@ -611,13 +611,13 @@ const publishCommand: Command = {
       const updated = list.map((v, k) =>
         k === i ? { ...v, publications: [...(v.publications ?? []), record] } : v
       );
-      return {
+      return Promise.resolve({
         registry: {
           ...current,
           datasets: { ...current.datasets, [dataset]: { versions: updated } },
         },
         result: undefined,
-      };
+      });
     }, { pid: io.pid, log });
     if (p.values.json) {
       io.out(

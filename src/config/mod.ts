@@ -10,7 +10,7 @@ import { ConfigError } from "../errors.ts";
 import { parseDatasetSpec } from "./parse.ts";
 import type { ConfigSources, DatasetSpec } from "./spec.ts";
 
-export { parseDatasetSpec, parseIsoUtc } from "./parse.ts";
+export { parseDatasetSpec } from "./parse.ts";
 export type * from "./spec.ts";
 export { DEFAULT_THRESHOLDS, findColumn } from "./spec.ts";
 

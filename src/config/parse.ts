@@ -3,7 +3,7 @@
  * Every problem is collected (with file:line:column and the fix) before
  * anything is rejected, so users fix their configs in one pass.
  */
-import { COLUMN_TYPES, type ColumnType, compareNames } from "../data/mod.ts";
+import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
 import {
   checkGeneration,
@@ -47,7 +47,6 @@ const THRESHOLD_KEYS: Record<string, keyof Thresholds> = {
   rate_tolerance: "rateTolerance",
 };
 const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const ISO_DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]00:?00)?$/;
 
 /**
@@ -322,22 +321,6 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
 
 function fmtBound(v: number, type: ColumnType): string {
   return type === "datetime" ? new Date(v).toISOString() : String(v);
-}
-
-/** Parse `YYYY-MM-DD[THH:MM[:SS[.sss]]][Z|+00:00]` as UTC epoch ms; undefined when invalid. */
-export function parseIsoUtc(s: string): number | undefined {
-  const m = ISO_DATETIME.exec(s);
-  if (!m) return undefined;
-  const [y, mo, d, h, mi, se, ms] = m.slice(1, 8).map((x) => (x === undefined ? 0 : Number(x)));
-  const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(3, "0"));
-  void ms;
-  const t = Date.UTC(y, mo - 1, d, h, mi, se, frac);
-  const back = new Date(t);
-  if (
-    back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d ||
-    h > 23 || mi > 59 || se > 59
-  ) return undefined;
-  return t;
 }
 
 const COMPARE =

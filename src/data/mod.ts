@@ -84,3 +84,34 @@ export function compareNames(a: string, b: string): number {
 export function formatDatetime(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/**
+ * Parse an ISO-8601 date (`2024-01-31`, midnight UTC) or date-time with an
+ * explicit zone (`Z` or `+hh:mm`) to epoch ms. Local times are refused so no
+ * value depends on the machine's time zone.
+ */
+export function parseIsoUtc(s: string): number | undefined {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/
+      .exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, se, frac, zone] = m;
+  const ms = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h ?? 0),
+    Number(mi ?? 0),
+    Number(se ?? 0),
+    Number((frac ?? "0").padEnd(3, "0")),
+  );
+  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return undefined;
+  if (Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(se ?? 0) > 59) return undefined;
+  let offset = 0;
+  if (zone && zone !== "Z") {
+    const sign = zone[0] === "-" ? -1 : 1;
+    offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  }
+  return ms - offset;
+}

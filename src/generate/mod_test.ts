@@ -210,3 +210,26 @@ Deno.test("sdp init scaffold parses, generates and satisfies its own checks", as
   const rating = column(chunks, "rating");
   assert.equal(rating.filter((r) => r === null).length, Math.round(0.15 * 5000));
 });
+
+Deno.test("known answers: pinned content hashes of the built-in datasets (first 3000 rows, v0 and v3)", async () => {
+  const got: Record<string, string> = {};
+  for (const name of ["finance_transactions", "market_time_series", "saas_events"]) {
+    const plan = planGeneration(specOf(builtinSources(name), name));
+    for (const v of [0, 3]) {
+      got[`${name}@${v}`] = await hashChunks(
+        await generateAll(plan, ctxOf(3000, { seedHex: "pin", versionIndex: v, chunkRows: 1024 })),
+      );
+    }
+  }
+  assert.deepEqual(got, PINNED);
+});
+
+/** Update together with PLAN_FORMAT when a generator or a built-in dataset changes on purpose. */
+const PINNED: Record<string, string> = {
+  "finance_transactions@0": "2df90affeed4d874242f1760925a5ead553f7afa1d682cb0664c0439179e2eae",
+  "finance_transactions@3": "c6c07c3bb3b3f94e338697ece2d93f3c3f87f662cc61f9dd998d8a580b4132af",
+  "market_time_series@0": "feb5365f9b5f53864b3b315079638140aefc5de2cf7231ac9ea15c762e6c13f5",
+  "market_time_series@3": "a29476e7f94044b688905438ad3758737d1d6c438bfbdb42ddf225083e1b1196",
+  "saas_events@0": "18abbd9d8f17bb1b77c0057f7f4088fca2e3057caee93d2adb8d4fa2db3cefb7",
+  "saas_events@3": "5ce18fec9c0226ec4e598eee2fd633739e3f069ffc402fb56e1031fd2344c3eb",
+};

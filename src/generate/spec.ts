@@ -12,7 +12,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import { describe, join, type ParseContext, type YNode } from "../config/context.ts";
 import type { ColumnSpec, DatasetSpec } from "../config/spec.ts";
-import type { ColumnType } from "../data/mod.ts";
+import { type ColumnType, parseIsoUtc } from "../data/mod.ts";
 import type { ConfigProblem, Location } from "../errors.ts";
 import { type Expr, exprColumns, parseExpr } from "./expr.ts";
 import { choleskyPsd, distributionMass } from "./math.ts";
@@ -534,37 +534,6 @@ class Params {
     }
     return r;
   }
-}
-
-/**
- * Parse an ISO-8601 date (`2024-01-31`, midnight UTC) or date-time with an
- * explicit zone (`Z` or `+hh:mm`) to epoch ms. Local times are refused so no
- * value depends on the machine's time zone.
- */
-export function parseIsoUtc(s: string): number | undefined {
-  const m =
-    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/
-      .exec(s);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, se, frac, zone] = m;
-  const ms = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h ?? 0),
-    Number(mi ?? 0),
-    Number(se ?? 0),
-    Number((frac ?? "0").padEnd(3, "0")),
-  );
-  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d)) return undefined;
-  if (Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(se ?? 0) > 59) return undefined;
-  let offset = 0;
-  if (zone && zone !== "Z") {
-    const sign = zone[0] === "-" ? -1 : 1;
-    offset = sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
-  }
-  return ms - offset;
 }
 
 /**
@@ -1296,6 +1265,7 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
       );
     }
     checkMass(g, col, field, add);
+    checkRange(g, col, field, spec.rowCount, add);
   }
 
   // Dependency cycles: Kahn's algorithm; what remains sits on a cycle.
@@ -1414,6 +1384,35 @@ export function effectiveDist(col: ColumnSpec): (DistSpec & NumericCommon) | und
   return (DIST_KINDS as readonly string[]).includes(g.kind)
     ? g as DistSpec & NumericCommon
     : undefined;
+}
+
+/** Sequences that would leave [min, max] and datetime ranges outside the column bounds. */
+function checkRange(
+  g: GeneratorSpec,
+  col: ColumnSpec,
+  field: string,
+  rowCount: number,
+  add: (loc: Location, field: string, message: string) => void,
+): void {
+  const lo = col.min ?? -Infinity;
+  const hi = col.max ?? Infinity;
+  if (g.kind === "sequence") {
+    const last = g.start + g.step * Math.max(0, rowCount - 1);
+    if (Math.min(g.start, last) < lo || Math.max(g.start, last) > hi) {
+      add(
+        g.loc,
+        field,
+        `sequence runs from ${g.start} to ${last} over ${rowCount} rows, outside the column's [${lo}, ${hi}]`,
+      );
+    }
+  }
+  if (g.kind === "datetime") {
+    const a = Math.max(g.start ?? lo, lo);
+    const b = Math.min(g.end ?? hi, hi);
+    if (Number.isFinite(a) && Number.isFinite(b) && a > b) {
+      add(g.loc, field, "the generator's [start, end] does not overlap the column's [min, max]");
+    }
+  }
 }
 
 function checkMass(

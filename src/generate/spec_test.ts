@@ -334,3 +334,18 @@ Deno.test("the three built-in datasets and the README example parse", () => {
     assert.equal(spec.rowCount, 10000);
   }
 });
+
+Deno.test("cross-column: sequences and datetime ranges must fit the column bounds", () => {
+  const schema = `columns:
+  id: {type: integer, constraints: {max: 50}, generator: {kind: sequence, start: 1}}
+  t:
+    type: datetime
+    constraints: {min: "2024-01-01T00:00:00Z", max: "2024-12-31T00:00:00Z"}
+    generator: {kind: datetime, start: 2025-01-01, end: 2025-06-01}
+`;
+  const problems = problemsOf(sourcesOf(schema, "", 100));
+  assert.deepEqual(problems.map((p) => [p.field, p.loc.line]), [
+    ["columns.id.generator", 2],
+    ["columns.t.generator", 6],
+  ]);
+});

@@ -24,7 +24,13 @@ import { canonicalJson, configsSnapshot } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
 import { CHUNK_ROWS, chunkCount } from "../data/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
-import { hashFile, listFiles, openFileSource, writeTextAtomic } from "../io/files.ts";
+import {
+  createWriter,
+  hashFile,
+  listFiles,
+  openFileSource,
+  writeTextAtomic,
+} from "../io/files.ts";
 import { encodeChunks, encodeJob, writeStitched } from "../parallel/mod.ts";
 import type { DataProducer } from "../pipeline/run.ts";
 import { arrowColumns } from "../pipeline/run.ts";
@@ -142,7 +148,11 @@ export async function writeShardPart(
   let rows = 0;
   const shardRows = Math.min(o.rows, range.end * CHUNK_ROWS) - range.first * CHUNK_ROWS;
   try {
-    for await (const c of encodeChunks(job, { workers: o.workers, ...{ start: range.first } , end: range.end })) {
+    for await (const c of encodeChunks(job, {
+      workers: o.workers,
+      start: range.first,
+      end: range.end,
+    })) {
       const b = c.file!;
       hash.update(b);
       for (let at = 0; at < b.length;) at += await f.write(b.subarray(at));
@@ -389,7 +399,6 @@ export function assembleProducer(set: PartSet): DataProducer {
           }
         }
       }
-      const { createWriter } = await import("../io/files.ts");
       const out = await createWriter(`${p.stagingDir}/data.parquet`);
       try {
         const r = await writeStitched(files(), p.columns, (b) => out.write(b));
