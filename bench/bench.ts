@@ -82,21 +82,25 @@ async function runCase(name: CaseName, rows: number): Promise<Sample> {
   try {
     const deno = Deno.execPath();
     if (name === "sdp" || name === "sdp-w1") {
-      const r = await timed([
-        deno,
-        "run",
-        "--quiet",
-        `--config=${ROOT}/deno.json`,
-        ...SDP_FLAGS,
-        `${ROOT}/main.ts`,
-        "run",
-        "finance_transactions",
-        "--rows",
-        String(rows),
-        "--run-id",
-        "bench",
-        ...(name === "sdp-w1" ? ["--workers", "1"] : []),
-      ], cwd, { SDP_LOGGING_ENABLED: "false" });
+      const r = await timed(
+        [
+          deno,
+          "run",
+          "--quiet",
+          `--config=${ROOT}/deno.json`,
+          ...SDP_FLAGS,
+          `${ROOT}/main.ts`,
+          "run",
+          "finance_transactions",
+          "--rows",
+          String(rows),
+          "--run-id",
+          "bench",
+          ...(name === "sdp-w1" ? ["--workers", "1"] : []),
+        ],
+        cwd,
+        { SDP_LOGGING_ENABLED: "false" },
+      );
       const meta = JSON.parse(
         await Deno.readTextFile(`${cwd}/runs/finance_transactions/bench/run_metadata.json`),
       );

@@ -38,7 +38,9 @@ const CATS = [
 const poisson = (l: number) => `greatest(0, round(${l} + sqrt(${l}) * ${N}))::BIGINT`;
 // Gamma(k, theta) by a Wilson-Hilferty cube of a normal.
 const gamma = (k: number, th: number) =>
-  `greatest(0, round(${k * th} * pow(greatest(0, 1 - 1 / (9 * ${k}) + ${N} * sqrt(1 / (9 * ${k}))), 3)))::BIGINT`;
+  `greatest(0, round(${
+    k * th
+  } * pow(greatest(0, 1 - 1 / (9 * ${k}) + ${N} * sqrt(1 / (9 * ${k}))), 3)))::BIGINT`;
 
 const sql = `
 COPY (
@@ -54,7 +56,9 @@ COPY (
       ${pick("u1", ["USD", "EUR", "GBP", "CAD", "AUD"], [0.55, 0.2, 0.12, 0.08, 0.05])} AS currency,
       CASE WHEN random() < 0.05 THEN NULL WHEN f
         THEN ${pick("u2", CATS, [0.04, 0.04, 0.04, 0.2, 0.3, 0.3, 0.06, 0.02])}
-        ELSE ${pick("u2", CATS, [0.3, 0.2, 0.12, 0.05, 0.05, 0.15, 0.08, 0.05])} END AS merchant_category,
+        ELSE ${
+  pick("u2", CATS, [0.3, 0.2, 0.12, 0.05, 0.05, 0.15, 0.08, 0.05])
+} END AS merchant_category,
       random() < CASE WHEN f THEN 0.8 ELSE 0.3 END AS is_online,
       round(CASE WHEN f THEN 250 * exp(1.4 * ${N}) ELSE 6 * exp(1.2 * ${N}) END, 1) AS distance_from_home_km,
       CASE WHEN f THEN ${poisson(7)} ELSE ${poisson(1.5)} END AS txn_count_24h,

@@ -109,7 +109,11 @@ const source = new ReadableStream<pw.RecordBatch>({
 const props = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD)
   .setMaxRowGroupSize(BATCH).build();
 const f = await Deno.open(out, { write: true, create: true, truncate: true });
-for await (const part of (await pw.transformParquetStream(source, props)) as unknown as AsyncIterable<Uint8Array>) {
+for await (
+  const part of (await pw.transformParquetStream(source, props)) as unknown as AsyncIterable<
+    Uint8Array
+  >
+) {
   for (let at = 0; at < part.length;) at += await f.write(part.subarray(at));
 }
 f.close();

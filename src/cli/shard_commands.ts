@@ -134,7 +134,10 @@ const assembleCommand: Command = {
     for (const dir of partsDirs) checkAccess(dir, "read", "--parts-dir");
     checkAccess(d.runsDir, "write", "--runs-dir");
     checkAccess(d.registryFile, "write", "--registry");
-    const spec = await loadDataset(name, { datasetsDir: d.datasetsDir, readText: readTextIfExists });
+    const spec = await loadDataset(name, {
+      datasetsDir: d.datasetsDir,
+      readText: readTextIfExists,
+    });
     const set = await collectParts(spec, version, partsDirs);
     const known = versionsOf(await readRegistry(d.registryFile), name).length;
     if (known !== set.versionIndex) {

@@ -17,7 +17,7 @@ import {
   compareNames,
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import type { CsvEvent } from "./csv.ts";
+import { type CsvEvent, QUOTED_EMPTY } from "./csv.ts";
 import {
   type InferredColumn,
   inferredColumns,
@@ -184,7 +184,7 @@ export function addRows(
       const spec = b.specs[c];
       const text = row[c];
       const col = b.cols[c];
-      if (text === "") {
+      if (text === "" || (text === QUOTED_EMPTY && spec.type !== "string")) {
         if (spec.nullable === false) {
           throw new ValueError(
             { file: b.file, line: lines[r], col: c + 1 },

@@ -154,3 +154,42 @@ Deno.test("columns may be declared in any order; header order is irrelevant to c
   }]);
   assert.deepEqual(a, b);
 });
+
+Deno.test("quoted empty is the empty string in string columns; unquoted empty is null", async () => {
+  const text = 'name,n\n"",""\n,\nx,1\n';
+  const bytes = new TextEncoder().encode(text);
+  const events = parseCsv(
+    (async function* () {
+      yield bytes;
+    })(),
+    { file: "e.csv" },
+  );
+  const chunks = [];
+  for await (
+    const c of csvToChunks(events, [{ name: "n", type: "integer" }, {
+      name: "name",
+      type: "string",
+    }], {
+      file: "e.csv",
+    })
+  ) chunks.push(c);
+  const name = chunks[0].columns.get("name")!;
+  const n = chunks[0].columns.get("n")!;
+  assert.deepEqual(name.values, ["", "", "x"]);
+  assert.deepEqual(Array.from(name.valid!), [1, 0, 1]);
+  assert.deepEqual(Array.from(n.valid!), [0, 0, 1]);
+  const inferred = await inferCsvColumns(
+    parseCsv(
+      (async function* () {
+        yield bytes;
+      })(),
+      { file: "e.csv" },
+    ),
+    { file: "e.csv" },
+  );
+  assert.deepEqual(inferred.map((c) => [c.name, c.type, c.nullable]), [["name", "string", true], [
+    "n",
+    "string",
+    true,
+  ]]);
+});

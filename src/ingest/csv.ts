@@ -143,6 +143,7 @@ export async function openCsvFile(path: string): Promise<ReadableStream<Uint8Arr
 
 function checkHeader(names: string[], file: string, line: number): string[] {
   const seen = new Map<string, number>();
+  names = names.map((n) => (n === QUOTED_EMPTY ? "" : n));
   names.forEach((n, i) => {
     if (n === "") {
       throw new InputError(`column ${i + 1} of the header has no name`, {
@@ -301,6 +302,15 @@ const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/**
+ * A quoted empty field (`""`) as emitted by the parser. An unquoted empty
+ * field is `""` (null); a quoted one is this marker, which consumers read as
+ * the empty string in string columns (PostgreSQL's CSV convention). A lone
+ * surrogate can never come out of strict UTF-8 decoding, so it cannot clash
+ * with data.
+ */
+export const QUOTED_EMPTY = "\uD800";
+
 // Parser states.
 const START = 0; // at the start of a field
 const UNQUOTED = 1; // inside an unquoted field
@@ -431,7 +441,7 @@ class RecordParser {
             this.#state = QUOTED;
             segStart = i + 1;
           } else if (c === COMMA || c === LF || c === CR) {
-            this.#push(this.#partial);
+            this.#push(this.#partial === "" ? QUOTED_EMPTY : this.#partial);
             this.#partial = "";
             if (c === COMMA) this.#state = START;
             else if (c === CR) this.#state = AFTER_CR;
@@ -486,7 +496,9 @@ class RecordParser {
         break;
       case UNQUOTED:
       case QUOTE_SEEN:
-        this.#push(this.#partial);
+        this.#push(
+          this.#state === QUOTE_SEEN && this.#partial === "" ? QUOTED_EMPTY : this.#partial,
+        );
         this.#partial = "";
         this.#endRecord();
         break;

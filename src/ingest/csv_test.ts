@@ -5,6 +5,7 @@ import {
   type CsvEvent,
   firstInvalidUtf8,
   parseCsv,
+  QUOTED_EMPTY,
   RaggedRowError,
 } from "./csv.ts";
 
@@ -110,7 +111,12 @@ Deno.test("good CSV texts", async () => {
       label: "quotes: commas, doubled quotes, line breaks (LF and CRLF) inside",
       text: 'a,b,c\n"x,y","say ""hi""","line1\nline2"\n"",plain,"r\r\nn"\nlast,"",\n',
       header: ["a", "b", "c"],
-      rows: [["x,y", 'say "hi"', "line1\nline2"], ["", "plain", "r\r\nn"], ["last", "", ""]],
+      // A quoted empty field is QUOTED_EMPTY (the empty string), an unquoted one "" (null).
+      rows: [["x,y", 'say "hi"', "line1\nline2"], [QUOTED_EMPTY, "plain", "r\r\nn"], [
+        "last",
+        QUOTED_EMPTY,
+        "",
+      ]],
       lines: [2, 4, 6],
     },
     {

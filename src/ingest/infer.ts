@@ -6,8 +6,10 @@
  * involved, so the same file gives the same types and values everywhere.
  *
  * Nulls
- * - The null token is the empty field (quoted `""` or nothing between commas;
- *   CSV cannot tell them apart). It is null for every type, strings included.
+ * - The null token is the unquoted empty field (nothing between commas). It
+ *   is null for every type. A quoted empty field (`""`) is the empty string
+ *   in a string column (PostgreSQL's CSV convention, and how sdp writes
+ *   data.csv) and null in any other column.
  * - `NA`, `NULL`, `null`, `NaN`, `-` are NOT nulls: they are ordinary text.
  *   `NA` is a country code (Namibia) and a valid value in many domains;
  *   guessing would silently destroy data. A column holding them is a string
@@ -38,6 +40,7 @@
  */
 
 import type { ColumnType } from "../data/mod.ts";
+import { QUOTED_EMPTY } from "./csv.ts";
 
 /** A parsed cell: number for integer/float/datetime (epoch ms), or null. */
 export type CellValue = string | number | boolean | null;
@@ -57,8 +60,13 @@ const INTEGER_RE = /^-?\d+$/;
 const FLOAT_RE = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z)?$/;
 
-/** Parse `text` as a value of `type`; the empty string is null for every type. */
+/**
+ * Parse `text` as a value of `type`. The unquoted empty field is null for
+ * every type; the quoted empty field is the empty string in a string column
+ * and null in any other.
+ */
 export function parseValue(text: string, type: ColumnType): ParseResult {
+  if (text === QUOTED_EMPTY) return { ok: true, value: type === "string" ? "" : null };
   if (text === "") return { ok: true, value: null };
   switch (type) {
     case "string":
@@ -193,8 +201,9 @@ export function observeRows(state: InferenceState, rows: readonly (readonly stri
   const n = state.names.length;
   for (const row of rows) {
     for (let c = 0; c < n; c++) {
-      const text = row[c];
-      if (text === "") {
+      // A quoted empty field is an empty string: a value that only a string column holds.
+      const text = row[c] === QUOTED_EMPTY ? "" : row[c];
+      if (row[c] === "") {
         state.sawNull[c] = true;
         continue;
       }

@@ -14,7 +14,7 @@ import {
   sealRunMetadata,
 } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
-import { type Chunk, CHUNK_ROWS, chunkCount } from "../data/mod.ts";
+import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
 import { IntegrityError, ValidationFailedError } from "../errors.ts";
 import { evaluate, renderReportHtml } from "../evaluate/mod.ts";
 import type { EvaluationReport, ValidationSummary } from "../evaluate/mod.ts";

@@ -24,13 +24,7 @@ import { canonicalJson, configsSnapshot } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
 import { CHUNK_ROWS, chunkCount } from "../data/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
-import {
-  createWriter,
-  hashFile,
-  listFiles,
-  openFileSource,
-  writeTextAtomic,
-} from "../io/files.ts";
+import { createWriter, hashFile, listFiles, openFileSource, writeTextAtomic } from "../io/files.ts";
 import { encodeChunks, encodeJob, writeStitched } from "../parallel/mod.ts";
 import type { DataProducer } from "../pipeline/run.ts";
 import { arrowColumns } from "../pipeline/run.ts";
@@ -148,11 +142,13 @@ export async function writeShardPart(
   let rows = 0;
   const shardRows = Math.min(o.rows, range.end * CHUNK_ROWS) - range.first * CHUNK_ROWS;
   try {
-    for await (const c of encodeChunks(job, {
-      workers: o.workers,
-      start: range.first,
-      end: range.end,
-    })) {
+    for await (
+      const c of encodeChunks(job, {
+        workers: o.workers,
+        start: range.first,
+        end: range.end,
+      })
+    ) {
       const b = c.file!;
       hash.update(b);
       for (let at = 0; at < b.length;) at += await f.write(b.subarray(at));
@@ -358,7 +354,9 @@ export async function collectParts(
   }
   const rows = parts.reduce((s, p) => s + p.manifest.rows, 0);
   if (rows !== first.row_count) {
-    throw new IntegrityError(`the parts hold ${rows} rows, their manifests state ${first.row_count}`);
+    throw new IntegrityError(
+      `the parts hold ${rows} rows, their manifests state ${first.row_count}`,
+    );
   }
   return {
     dataset,
@@ -402,7 +400,9 @@ export function assembleProducer(set: PartSet): DataProducer {
       const out = await createWriter(`${p.stagingDir}/data.parquet`);
       try {
         const r = await writeStitched(files(), p.columns, (b) => out.write(b));
-        if (r.rows !== done) throw new IntegrityError(`stitched ${r.rows} rows, parts state ${done}`);
+        if (r.rows !== done) {
+          throw new IntegrityError(`stitched ${r.rows} rows, parts state ${done}`);
+        }
       } catch (err) {
         if (err instanceof Error && /^Parquet chunk|^ParquetAssembler/.test(err.message)) {
           throw new IntegrityError(`a part holds an unusable chunk file: ${err.message}`);

@@ -17,7 +17,19 @@ async function finalOf(cwd: string, version: string) {
 
 async function shard(cwd: string, i: number, n: number, dir: string, extra: string[] = []) {
   const r = await runCli(
-    ["run", DS, "--run-id", "v1", "--rows", ROWS, "--shard", `${i}/${n}`, "--parts-dir", dir, ...extra],
+    [
+      "run",
+      DS,
+      "--run-id",
+      "v1",
+      "--rows",
+      ROWS,
+      "--shard",
+      `${i}/${n}`,
+      "--parts-dir",
+      dir,
+      ...extra,
+    ],
     { cwd },
   );
   assert.equal(r.code, 0, r.stderr);
