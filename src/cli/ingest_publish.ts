@@ -18,8 +18,9 @@
  *    nullable when it holds a null; no constraints.
  * In every case `row_count` in dataset.yaml is replaced by the file's rows.
  *
- * CSV null token: the empty field (`,,` or `""`), for every type. Nothing else
- * (`NA`, `NULL`, `null`, `NaN`) is null.
+ * CSV null token: the unquoted empty field (`,,`), for every type. A quoted
+ * empty field (`""`) is the empty string in a string column and null in any
+ * other. Nothing else (`NA`, `NULL`, `null`, `NaN`) is null.
  *
  * ## sdp publish <dataset> [version] --kaggle owner/slug
  *
