@@ -47,7 +47,7 @@ const THRESHOLD_KEYS: Record<string, keyof Thresholds> = {
   rate_tolerance: "rateTolerance",
 };
 const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]00:?00)?$/;
+/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?(Z|[+-]00:?00)?$/;
 
 /**
  * Parse a dataset's three config texts. Throws {@link ConfigError} listing

@@ -34,7 +34,7 @@ import {
   compareNames,
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import type { ByteSource } from "../io/parquet.ts";
+import { type ByteSource, parquetFileFrom } from "../io/parquet.ts";
 
 /** A column found in the Parquet file. */
 export interface ParquetInputColumn {
@@ -50,26 +50,6 @@ export interface TargetColumn {
   name: string;
   type: ColumnType;
   nullable: boolean;
-}
-
-// parquet-wasm's ParquetFile.fromFile only calls size, slice() and arrayBuffer().
-interface BlobLike {
-  size: number;
-  slice(start?: number, end?: number): BlobLike;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-function blobLike(src: ByteSource, start: number, end: number): BlobLike {
-  return {
-    size: end - start,
-    slice(s = 0, e = end - start) {
-      return blobLike(src, start + s, start + Math.min(e, end - start));
-    },
-    async arrayBuffer() {
-      const b = await src.read(start, end - start);
-      return b.slice().buffer as ArrayBuffer;
-    },
-  };
 }
 
 function notParquet(file: string, why: string): InputError {
@@ -90,7 +70,7 @@ export async function openParquetInput(
     throw notParquet(file, "it does not end with the PAR1 magic bytes (truncated?)");
   }
   try {
-    return await pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
+    return await parquetFileFrom(src);
   } catch (err) {
     throw notParquet(file, `its footer cannot be decoded (${errorText(err)}); truncated?`);
   }

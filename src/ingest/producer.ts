@@ -23,14 +23,11 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { Chunk, ColumnType } from "../data/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import { chunkToCsv, csvHeader } from "../io/csv.ts";
-import { createWriter, hashFile, openFileSource } from "../io/files.ts";
-import { encodeParquet } from "../io/parquet.ts";
-import type { DataProducer } from "../pipeline/run.ts";
+import { hashFile, openFileSource } from "../io/files.ts";
+import { type DataProducer, writeDataFiles } from "../pipeline/run.ts";
 import { csvToChunks, inferCsvColumns } from "./convert.ts";
 import { type CsvEvent, parseCsv } from "./csv.ts";
 import {
@@ -249,10 +246,7 @@ export function ingestProducer(path: string, scan: ScanResult): DataProducer {
     source: "ingested",
     provenance: scan.provenance,
     async produce(p) {
-      const names = p.columns.map((c) => c.name);
-      const csv = p.csv ? await createWriter(`${p.stagingDir}/${ARTIFACTS.csv}`) : undefined;
-      const enc = new TextEncoder();
-      let done = 0;
+      let rows = 0;
       let digest: (() => Provenance) | undefined;
       let closeSource = () => {};
       let chunks: AsyncIterable<Chunk>;
@@ -272,28 +266,9 @@ export function ingestProducer(path: string, scan: ScanResult): DataProducer {
         };
         chunks = parquetToChunks(pf, scan.columns, { file });
       }
-      async function* tee(): AsyncGenerator<Chunk> {
-        for await (const chunk of chunks) {
-          if (csv) await csv.write(enc.encode(chunkToCsv(chunk, names)));
-          done += chunk.rows;
-          p.progress?.("ingest", done, p.rowCount);
-          yield chunk;
-        }
-      }
       try {
-        if (csv) await csv.write(enc.encode(csvHeader(names)));
-        if (p.parquet) {
-          const out = await createWriter(`${p.stagingDir}/${ARTIFACTS.parquet}`);
-          try {
-            await encodeParquet(tee(), p.columns, { write: (b) => out.write(b) });
-          } finally {
-            out.close();
-          }
-        } else {
-          for await (const _ of tee()) { /* written by tee */ }
-        }
+        rows = await writeDataFiles(chunks, p, "ingest");
       } finally {
-        csv?.close();
         closeSource();
       }
       const now = digest ? digest() : { file_name: file, ...(await hashFile(path)) };
@@ -304,7 +279,7 @@ export function ingestProducer(path: string, scan: ScanResult): DataProducer {
             `that is not being written to`,
         );
       }
-      return { rows: done };
+      return { rows };
     },
   };
 }

@@ -137,7 +137,15 @@ async function openParquet(src: ByteSource): Promise<pw.ParquetFile> {
   if (!magic(head) || !magic(tail)) {
     throw new Error("not a Parquet file (missing PAR1 magic at start or end; truncated?)");
   }
-  return await pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
+  return await parquetFileFrom(src);
+}
+
+/**
+ * Open a parquet-wasm ParquetFile over a byte source without loading it:
+ * parquet-wasm reads only the ranges it needs through a Blob-like view.
+ */
+export function parquetFileFrom(src: ByteSource): Promise<pw.ParquetFile> {
+  return pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
 }
 
 /** Total rows stated by the footer. */

@@ -113,13 +113,15 @@ export interface DataProducer {
   produce(ctx: ProduceContext): Promise<{ rows: number }>;
 }
 
-/** The default producer: generate chunks (in workers) and stream them into the writers. */
+/**
+ * Generation with encoding on the main thread (chunks generated in workers):
+ * the reference path the parallel producer's bytes are tested against.
+ */
 export function generationProducer(spec: DatasetSpec): DataProducer {
   return {
     stage: "generate",
     source: "generated",
     async produce(p) {
-      const names = p.columns.map((c) => c.name);
       const seedHex = await runSeed(spec.name, p.version);
       const plan = planGeneration(spec);
       const ctx = {
@@ -128,35 +130,54 @@ export function generationProducer(spec: DatasetSpec): DataProducer {
         versionIndex: p.versionIndex,
         chunkRows: CHUNK_ROWS,
       };
-      const csv = p.csv ? await createWriter(`${p.stagingDir}/${ARTIFACTS.csv}`) : undefined;
-      const enc = new TextEncoder();
-      let done = 0;
-      async function* tee(): AsyncGenerator<Chunk> {
-        for await (const chunk of generateChunks(plan, ctx, { workers: p.workers })) {
-          if (csv) await csv.write(enc.encode(chunkToCsv(chunk, names)));
-          done += chunk.rows;
-          p.progress?.("generate", done, p.rowCount);
-          yield chunk;
-        }
-      }
-      try {
-        if (csv) await csv.write(enc.encode(csvHeader(names)));
-        if (p.parquet) {
-          const out = await createWriter(`${p.stagingDir}/${ARTIFACTS.parquet}`);
-          try {
-            await encodeParquet(tee(), p.columns, { write: (b) => out.write(b) });
-          } finally {
-            out.close();
-          }
-        } else {
-          for await (const _ of tee()) { /* written by tee */ }
-        }
-      } finally {
-        csv?.close();
-      }
-      return { rows: done };
+      return {
+        rows: await writeDataFiles(
+          generateChunks(plan, ctx, { workers: p.workers }),
+          p,
+          "generate",
+        ),
+      };
     },
   };
+}
+
+/**
+ * Stream chunks (in order) into data.parquet and/or data.csv in the staging
+ * folder, reporting progress as `stage`. Returns the number of rows written.
+ */
+export async function writeDataFiles(
+  chunks: AsyncIterable<Chunk>,
+  p: ProduceContext,
+  stage: string,
+): Promise<number> {
+  const names = p.columns.map((c) => c.name);
+  const csv = p.csv ? await createWriter(`${p.stagingDir}/${ARTIFACTS.csv}`) : undefined;
+  const enc = new TextEncoder();
+  let done = 0;
+  async function* tee(): AsyncGenerator<Chunk> {
+    for await (const chunk of chunks) {
+      if (csv) await csv.write(enc.encode(chunkToCsv(chunk, names)));
+      done += chunk.rows;
+      p.progress?.(stage, done, p.rowCount);
+      yield chunk;
+    }
+  }
+  try {
+    if (csv) await csv.write(enc.encode(csvHeader(names)));
+    if (p.parquet) {
+      const out = await createWriter(`${p.stagingDir}/${ARTIFACTS.parquet}`);
+      try {
+        await encodeParquet(tee(), p.columns, { write: (b) => out.write(b) });
+      } finally {
+        out.close();
+      }
+    } else {
+      for await (const _ of tee()) { /* written by tee */ }
+    }
+  } finally {
+    csv?.close();
+  }
+  return done;
 }
 
 /** What a successful run returns. */
