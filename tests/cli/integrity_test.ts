@@ -264,3 +264,41 @@ Deno.test("a corrupt prior stops the run; --allow-missing-prior runs without it 
   const meta = JSON.parse(await Deno.readTextFile(`${cwd}/runs/${DS}/v2/final_metadata.json`));
   assert.equal(meta.prior_version, null);
 });
+
+Deno.test("leftover staging folders are ignored by readers, removed when stale, reported when recent", async () => {
+  const cwd = await tempDir();
+  await finalize(cwd, "v1");
+  const stale = `${cwd}/runs/${DS}/.staging-old-1-dead`;
+  const recent = `${cwd}/runs/${DS}/.staging-new-2-live`;
+  for (const d of [stale, recent]) {
+    await Deno.mkdir(d);
+    await Deno.writeTextFile(`${d}/data.parquet`, "partial");
+  }
+  const old = new Date(Date.now() - 7 * 3600 * 1000);
+  await Deno.utime(stale, old, old);
+  // Readers ignore them.
+  const list = await runCli(["list", "--json"], { cwd });
+  assert.deepEqual(
+    JSON.parse(list.stdout).find((d: { dataset: string }) => d.dataset === DS).versions.map((
+      v: { version: string },
+    ) => v.version),
+    ["v1"],
+  );
+  const r = await runCli(["run", DS, "--run-id", "v2", "--rows", "2000"], {
+    cwd,
+    env: { SDP_LOGGING_ENABLED: "true" },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const events = r.stderr.trim().split("\n").map((l) => JSON.parse(l));
+  assert.ok(
+    events.some((e) => e.event === "leftover_removed" && e.path.endsWith(".staging-old-1-dead")),
+  );
+  assert.ok(
+    events.some((e) => e.event === "leftover_present" && e.path.endsWith(".staging-new-2-live")),
+  );
+  const tree = await listTree(cwd);
+  assert.ok(!tree.some((p) => p.includes(".staging-old")));
+  assert.ok(tree.some((p) => p.includes(".staging-new")));
+  const rebuilt = await runCli(["registry", "rebuild", "--json"], { cwd });
+  assert.equal(JSON.parse(rebuilt.stdout).listed, 2);
+});
