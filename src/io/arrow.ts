@@ -40,6 +40,44 @@ export function arrowSchema(columns: readonly ArrowColumn[]): arrow.Schema {
 }
 
 const encoder = new TextEncoder();
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const TWO32 = 4294967296;
+
+/**
+ * Whole numbers (|v| < 2^53) to int64 words without a BigInt per value: the
+ * low and high 32-bit halves are written directly (two's complement).
+ */
+export function toInt64(values: Float64Array): BigInt64Array {
+  const out = new BigInt64Array(values.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
+    return out;
+  }
+  const words = new Int32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const hi = Math.floor(v / TWO32);
+    words[2 * i] = v - hi * TWO32; // in [0, 2^32): stored as its int32 bit pattern
+    words[2 * i + 1] = hi;
+  }
+  return out;
+}
+
+/** int64 words (within ±2^53) to float64 numbers, the inverse of {@link toInt64}. */
+export function fromInt64(
+  src: BigInt64Array | Float64Array | Int32Array,
+  offset: number,
+  rows: number,
+): Float64Array {
+  const values = new Float64Array(rows);
+  if (!(src instanceof BigInt64Array) || !LITTLE_ENDIAN) {
+    for (let i = 0; i < rows; i++) values[i] = Number(src[offset + i]);
+    return values;
+  }
+  const words = new Int32Array(src.buffer, src.byteOffset + offset * 8, rows * 2);
+  for (let i = 0; i < rows; i++) values[i] = words[2 * i + 1] * TWO32 + (words[2 * i] >>> 0);
+  return values;
+}
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function nullBitmap(
@@ -64,10 +102,8 @@ function columnData(col: ColumnValues, type: arrow.DataType, rows: number): arro
       return arrow.makeData({ ...base, type: type as arrow.Float64, data: col.values });
     case "integer":
     case "datetime": {
-      const big = new BigInt64Array(rows);
-      for (let i = 0; i < rows; i++) big[i] = BigInt(col.values[i]);
       // deno-lint-ignore no-explicit-any
-      return arrow.makeData({ ...base, type: type as any, data: big });
+      return arrow.makeData({ ...base, type: type as any, data: toInt64(col.values) });
     }
     case "boolean": {
       const bits = new Uint8Array(Math.ceil(rows / 8));
@@ -153,9 +189,7 @@ function fromData(data: arrow.Data, type: ColumnType, rows: number): ColumnValue
     case "integer":
     case "datetime": {
       const src = data.values as BigInt64Array | Float64Array | Int32Array;
-      const values = new Float64Array(rows);
-      for (let i = 0; i < rows; i++) values[i] = Number(src[off + i]);
-      return { type, values, valid };
+      return { type, values: fromInt64(src, off, rows), valid };
     }
     case "boolean": {
       const bits = data.values as Uint8Array;
@@ -170,10 +204,16 @@ function fromData(data: arrow.Data, type: ColumnType, rows: number): ColumnValue
       const offsets = data.valueOffsets as Int32Array;
       const bytes = data.values as Uint8Array;
       const values = new Array<string>(rows);
+      const lo = offsets[off];
+      const hi = offsets[off + rows];
+      // One decode for the whole buffer; when it is ASCII, byte offsets are
+      // character offsets and each value is a slice (10x fewer decoder calls).
+      const all = decoder.decode(bytes.subarray(lo, hi));
+      const ascii = all.length === hi - lo;
       for (let i = 0; i < rows; i++) {
-        values[i] = valid && !valid[i]
-          ? ""
-          : decoder.decode(bytes.subarray(offsets[off + i], offsets[off + i + 1]));
+        if (valid && !valid[i]) values[i] = "";
+        else if (ascii) values[i] = all.slice(offsets[off + i] - lo, offsets[off + i + 1] - lo);
+        else values[i] = decoder.decode(bytes.subarray(offsets[off + i], offsets[off + i + 1]));
       }
       return { type, values, valid };
     }

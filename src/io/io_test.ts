@@ -92,3 +92,24 @@ Deno.test("csv quotes per RFC 4180 and writes null as empty", () => {
       '2000006,0.2857142857142857,"v,""2""é",false,2023-11-14T22:13:22.002Z\n',
   );
 });
+
+Deno.test("int64 conversion without BigInt matches BigInt for whole numbers within ±2^53", async () => {
+  const { toInt64, fromInt64 } = await import("./arrow.ts");
+  const cases = [
+    0,
+    1,
+    -1,
+    2 ** 32,
+    -(2 ** 32),
+    2 ** 32 - 1,
+    -(2 ** 32) + 1,
+    2 ** 53 - 1,
+    -(2 ** 53 - 1),
+    1_700_000_000_123,
+    -86_400_000,
+  ];
+  const big = toInt64(Float64Array.from(cases));
+  assert.deepEqual(Array.from(big), cases.map((v) => BigInt(v)));
+  assert.deepEqual(Array.from(fromInt64(big, 0, cases.length)), cases);
+  assert.deepEqual(Array.from(fromInt64(big, 3, 2)), cases.slice(3, 5));
+});
