@@ -21,27 +21,14 @@ import { type OutputFormat, runDataset } from "../pipeline/run.ts";
 import { readRegistry, versionsOf } from "../registry/mod.ts";
 import { checkVersionId, DETERMINISM_CONTRACT, versionFromTime } from "../version/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";
-import { commandHelp, parseCommand, type Parsed, positiveInt, str } from "./args.ts";
+import { commandHelp, parseCommand, positiveInt, str } from "./args.ts";
 import { EXTRA_COMMANDS } from "./commands.ts";
 import { INGEST_PUBLISH_COMMANDS } from "./ingest_publish.ts";
 import { runShard, SHARD_COMMANDS } from "./shard_commands.ts";
 import { checkAccess, type Io, progressReporter } from "./io.ts";
-import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts } from "./shared.ts";
+import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts, workerCount } from "./shared.ts";
 
 export type { Io } from "./io.ts";
-
-function workerCount(p: Parsed, io: Io, cmd: string): number {
-  const flag = positiveInt(p, "workers", cmd, 64);
-  if (flag !== undefined) return flag;
-  const env = io.env("SDP_WORKERS");
-  if (env !== undefined && env !== "") {
-    if (!/^\d+$/.test(env) || Number(env) < 1 || Number(env) > 64) {
-      throw new UsageError(`SDP_WORKERS must be a whole number between 1 and 64, got "${env}"`);
-    }
-    return Number(env);
-  }
-  return Math.max(1, Math.min(io.cores, 64));
-}
 
 const runCommand: Command = {
   name: "run",

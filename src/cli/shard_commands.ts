@@ -14,20 +14,7 @@ import { assembleProducer, collectParts, parseShard, writeShardPart } from "../s
 import { checkVersionId } from "../version/mod.ts";
 import { type Parsed, positiveInt, str } from "./args.ts";
 import { checkAccess, type Io, progressReporter } from "./io.ts";
-import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts } from "./shared.ts";
-
-function workers(p: Parsed, io: Io, cmd: string): number {
-  const flag = positiveInt(p, "workers", cmd, 64);
-  if (flag !== undefined) return flag;
-  const env = io.env("SDP_WORKERS");
-  if (env !== undefined && env !== "") {
-    if (!/^\d+$/.test(env) || Number(env) < 1 || Number(env) > 64) {
-      throw new UsageError(`SDP_WORKERS must be a whole number between 1 and 64, got "${env}"`);
-    }
-    return Number(env);
-  }
-  return Math.max(1, Math.min(io.cores, 64));
-}
+import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts, workerCount } from "./shared.ts";
 
 function requireRunId(p: Parsed, cmd: string): string {
   const version = str(p, "run-id");
@@ -70,7 +57,7 @@ export async function runShard(p: Parsed, io: Io): Promise<number> {
     );
   }
   const rows = positiveInt(p, "rows", "run");
-  const n = workers(p, io, "run");
+  const n = workerCount(p, io, "run");
   const d = dirs(p);
   checkAccess(d.datasetsDir, "read", "--datasets-dir");
   checkAccess(partsDir, "write", "--parts-dir");

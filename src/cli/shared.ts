@@ -5,7 +5,7 @@ import { UsageError } from "../errors.ts";
 import { jsonLogger, type Logger, loggerSettings, silentLogger } from "../log/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
-import { type CommandSpec, type FlagSpec, type Parsed, str } from "./args.ts";
+import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
 import type { Io } from "./io.ts";
 
 /** Folder flags shared by most commands. */
@@ -67,4 +67,18 @@ export function runtimeFacts(io: Io): Record<string, string> {
     os: io.os,
     determinism_contract: String(DETERMINISM_CONTRACT),
   };
+}
+
+/** `--workers N`, else SDP_WORKERS, else the machine's cores (1 to 64). */
+export function workerCount(p: Parsed, io: Io, cmd: string): number {
+  const flag = positiveInt(p, "workers", cmd, 64);
+  if (flag !== undefined) return flag;
+  const env = io.env("SDP_WORKERS");
+  if (env !== undefined && env !== "") {
+    if (!/^\d+$/.test(env) || Number(env) < 1 || Number(env) > 64) {
+      throw new UsageError(`SDP_WORKERS must be a whole number between 1 and 64, got "${env}"`);
+    }
+    return Number(env);
+  }
+  return Math.max(1, Math.min(io.cores, 64));
 }

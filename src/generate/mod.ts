@@ -10,6 +10,7 @@
  * @module
  */
 import { type Chunk, chunkCount } from "../data/mod.ts";
+import { canLoadWorker } from "../io/workers.ts";
 import { generateChunk, type GenerationContext } from "./engine.ts";
 import type { GenerationPlan } from "./plan.ts";
 import type { FromWorker, ToWorker } from "./worker.ts";
@@ -37,6 +38,8 @@ export interface GenerateOptions {
   endChunk?: number;
 }
 
+const WORKER_URL = new URL("./worker.ts", import.meta.url);
+
 /** The default worker count: the machine's available cores. */
 export function defaultWorkers(): number {
   return Math.max(1, navigator.hardwareConcurrency || 1);
@@ -59,7 +62,7 @@ export async function* generateChunks(
     chunkCount(ctx.rowCount, ctx.chunkRows),
   );
   const workers = Math.max(1, Math.floor(options.workers));
-  if (workers <= 1 || end - first <= 1) {
+  if (workers <= 1 || end - first <= 1 || !canLoadWorker(WORKER_URL)) {
     for (let i = first; i < end; i++) yield await generateChunk(plan, ctx, i);
     return;
   }
@@ -87,7 +90,7 @@ export async function* generateChunks(
   };
   try {
     for (let k = 0; k < n; k++) {
-      const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+      const w = new Worker(WORKER_URL, { type: "module" });
       w.onmessage = (ev: MessageEvent<FromWorker>) => {
         const m = ev.data;
         if (m.type === "error") {

@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
 import { chunkCount } from "../data/mod.ts";
+import { canLoadWorker } from "../io/workers.ts";
 import { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
 import type { FromEncoder, ToEncoder } from "./worker.ts";
 
@@ -27,21 +27,9 @@ export interface PoolOptions {
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
-/**
- * Whether encoder workers can start. Deno loads a worker's script like a
- * dynamic import, so a `file:` worker needs read access to its source (unlike
- * the main module's static graph). Under `deno run` with the release flags
- * (`--allow-read=.`) from a folder outside the source tree that access is
- * missing; the pool then works on the calling thread (same bytes, one core).
- */
+/** Whether encoder workers can start (see {@link canLoadWorker}). */
 export function workersAvailable(): boolean {
-  if (WORKER_URL.protocol !== "file:") return true;
-  try {
-    const path = fileURLToPath(WORKER_URL);
-    return Deno.permissions.querySync({ name: "read", path }).state === "granted";
-  } catch {
-    return true;
-  }
+  return canLoadWorker(WORKER_URL);
 }
 
 /** Yield the encoded chunks of `job` in index order. */

@@ -46,6 +46,7 @@ import { runSeed } from "../rng/mod.ts";
 import { describeFailures, type ValidationReport, Validator } from "../validate/mod.ts";
 import { readCsvChunks } from "./csv_readback.ts";
 import { parallelGenerationProducer } from "../parallel/producer.ts";
+import { workersAvailable } from "../parallel/pool.ts";
 
 /** Output formats. */
 export type OutputFormat = "parquet" | "csv" | "both";
@@ -286,6 +287,15 @@ export async function runDataset(
 
     // Produce the data files (generation by default).
     const producer = options.producer ?? parallelGenerationProducer(spec);
+    if (options.workers > 1 && !options.producer && !workersAvailable()) {
+      env.log.log("WARNING", "workers_unavailable", {
+        requested: options.workers,
+        using: 1,
+        reason: "no read access to the worker modules under the current permissions",
+        hint:
+          "run from the source tree (deno task sdp) or use the release binary; output bytes are the same",
+      });
+    }
     env.progress?.(producer.stage, 0, rowCount);
     const produced = await stage(producer.stage, () =>
       producer.produce({
