@@ -58,6 +58,12 @@ const runCommand: Command = {
       help: "Where --shard writes its part and manifest",
       valueName: "DIR",
     },
+    "version-index": {
+      type: "string",
+      help:
+        "With --shard: the version's position among the dataset's versions (default: local registry)",
+      valueName: "N",
+    },
     "allow-missing-prior": {
       type: "boolean",
       help:
@@ -71,6 +77,9 @@ const runCommand: Command = {
     if (nameProblem) throw new UsageError(`sdp run: ${nameProblem}`);
     if (p.values.shard !== undefined || p.values["parts-dir"] !== undefined) {
       return await runShard(p, io);
+    }
+    if (p.values["version-index"] !== undefined) {
+      throw new UsageError("sdp run: --version-index is only for --shard runs");
     }
     const version = str(p, "run-id") ?? versionFromTime(io.now());
     const idProblem = checkVersionId(version);

@@ -216,6 +216,10 @@ Deno.test("--help, --version, unknown command and usage errors", async () => {
     [["run", "finance_transactions", "--rows", "1e3"], /--rows must be a whole number/],
     [["run", "no_such_dataset"], /no dataset "no_such_dataset"/],
     [["run", "Bad/Name"], /dataset name/],
+    [
+      ["run", "finance_transactions", "--version-index", "2"],
+      /--version-index is only for --shard runs/,
+    ],
   ];
   for (const [args, re] of cases) {
     const r = await runCli(args, { cwd });
