@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import golden from "./golden.json" with { type: "json" };
-import { runCli, sha256File, tempDir } from "./cli_harness.ts";
+import { ROOT, runCli, sha256File, tempDir } from "./cli_harness.ts";
 
 for (const workers of ["1", "3"]) {
   Deno.test(`golden run matches the pinned hashes (--workers ${workers})`, async () => {
@@ -19,3 +19,26 @@ for (const workers of ["1", "3"]) {
     assert.equal(meta.content_hash, golden.content_hash);
   });
 }
+
+Deno.test("several chunks: bytes are the same with real workers and on one thread", async () => {
+  const args = ["run", "market_time_series", "--run-id", "multi", "--rows", "200000"];
+  const one = await tempDir();
+  const two = await tempDir();
+  const r1 = await runCli([...args, "--workers", "1"], { cwd: one });
+  // Read access to the source tree lets the worker modules load (as from a checkout).
+  const r2 = await runCli([...args, "--workers", "2"], {
+    cwd: two,
+    extraFlags: [`--allow-read=.,${ROOT}`],
+    env: { SDP_LOGGING_ENABLED: "true", SDP_LOG_LEVEL: "WARNING" },
+  });
+  assert.equal(r1.code, 0, r1.stderr);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.doesNotMatch(r2.stderr, /workers_unavailable/, "the workers really ran");
+  for (const f of ["data.parquet", "final_metadata.json", "profile.json", "report.html"]) {
+    assert.equal(
+      await sha256File(`${one}/runs/market_time_series/multi/${f}`),
+      await sha256File(`${two}/runs/market_time_series/multi/${f}`),
+      f,
+    );
+  }
+});
