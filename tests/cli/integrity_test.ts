@@ -302,3 +302,57 @@ Deno.test("leftover staging folders are ignored by readers, removed when stale, 
   const rebuilt = await runCli(["registry", "rebuild", "--json"], { cwd });
   assert.equal(JSON.parse(rebuilt.stdout).listed, 2);
 });
+
+Deno.test("SIGKILL right after each stage (read from the JSON log) leaves no partial version", async () => {
+  const cwd = await tempDir();
+  await finalize(cwd, "base", 5000);
+  const stages = ["profile_prior", "generate", "validate", "evaluate", "finalize"];
+  for (const [i, stage] of stages.entries()) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        `--config=${ROOT}/deno.json`,
+        ...COMPILE_FLAGS,
+        `${ROOT}/main.ts`,
+        "run",
+        DS,
+        "--run-id",
+        `s${i}`,
+        "--rows",
+        "150000",
+      ],
+      cwd,
+      env: { SDP_LOGGING_ENABLED: "true", SDP_LOG_LEVEL: "INFO" },
+      stdout: "null",
+      stderr: "piped",
+      stdin: "null",
+    }).spawn();
+    let seen = "";
+    const decoder = new TextDecoder();
+    const reader = child.stderr.getReader();
+    while (!seen.includes(`"stage":"${stage}"`)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += decoder.decode(value);
+    }
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    await child.status;
+    reader.releaseLock();
+    await child.stderr.cancel().catch(() => {});
+    assert.ok(seen.includes(`"stage":"${stage}"`), `never saw ${stage}: ${seen}`);
+    const v = await runCli(["verify", DS, "--all", "--json", "--registry", "none.json"], { cwd });
+    assert.equal(v.code, 0, `after a kill past ${stage}: ${v.stdout}`);
+    const reg = JSON.parse(await Deno.readTextFile(`${cwd}/registry/datasets.json`));
+    for (const e of reg.datasets[DS].versions) {
+      const ok = await runCli(["verify", DS, e.version], { cwd });
+      assert.equal(ok.code, 0, `registry lists ${e.version}, which does not verify`);
+    }
+  }
+  await finalize(cwd, "after", 3000);
+  // Folders finalized just before a kill but not yet registered are recovered by a rebuild.
+  const rebuilt = await runCli(["registry", "rebuild", "--json"], { cwd });
+  assert.equal(rebuilt.code, 0, rebuilt.stdout);
+});
