@@ -12,8 +12,8 @@
  */
 import permissions from "../permissions.json" with { type: "json" };
 
-/** Extra files the binary needs beyond the static import graph (generator workers). */
-export const INCLUDES = ["src/generate/worker.ts", "src/parallel/worker.ts"];
+/** Extra files the binary needs beyond the static import graph (the encoder workers). */
+export const INCLUDES = ["src/parallel/worker.ts"];
 
 /** The full argument list for `deno compile`. */
 export function compileArgs(options: { target?: string; output: string }): string[] {

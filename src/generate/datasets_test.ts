@@ -27,7 +27,7 @@ Deno.test("finance: constraints hold at 10^6 rows; exact fraud and missing share
   const spec = specOf(builtinSources("finance_transactions"), "finance_transactions");
   const plan = planGeneration(spec);
   const rows = 1_000_000;
-  const chunks = await generateAll(plan, ctxOf(rows), 2);
+  const chunks = await generateAll(plan, ctxOf(rows));
   assert.equal(chunks.reduce((a, c) => a + c.rows, 0), rows);
   let fraud = 0;
   let missing = 0;

@@ -52,14 +52,10 @@ export function ctxOf(rowCount: number, extra: Partial<GenerationContext> = {}):
   return { seedHex: "5eed", rowCount, versionIndex: 0, chunkRows: CHUNK_ROWS, ...extra };
 }
 
-/** Generate every chunk (single thread unless `workers`). */
-export async function generateAll(
-  plan: GenerationPlan,
-  ctx: GenerationContext,
-  workers = 1,
-): Promise<Chunk[]> {
+/** Generate every chunk, in order. */
+export async function generateAll(plan: GenerationPlan, ctx: GenerationContext): Promise<Chunk[]> {
   const out: Chunk[] = [];
-  for await (const c of generateChunks(plan, ctx, { workers })) out.push(c);
+  for await (const c of generateChunks(plan, ctx)) out.push(c);
   return out;
 }
 

@@ -115,8 +115,8 @@ export interface DataProducer {
 }
 
 /**
- * Generation with encoding on the main thread (chunks generated in workers):
- * the reference path the parallel producer's bytes are tested against.
+ * Generation and encoding on the calling thread: the reference path the
+ * parallel producer's bytes are tested against.
  */
 export function generationProducer(spec: DatasetSpec): DataProducer {
   return {
@@ -133,7 +133,7 @@ export function generationProducer(spec: DatasetSpec): DataProducer {
       };
       return {
         rows: await writeDataFiles(
-          generateChunks(plan, ctx, { workers: p.workers }),
+          generateChunks(plan, ctx),
           p,
           "generate",
         ),
