@@ -50,6 +50,29 @@ export async function runCli(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/** Start `sdp <args>` as a child process (for tests that signal it while it runs). */
+export function spawnCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; stderr?: "piped" | "null" },
+): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--cached-only",
+      `--config=${ROOT}/deno.json`,
+      ...COMPILE_FLAGS,
+      `${ROOT}/main.ts`,
+      ...args,
+    ],
+    cwd: options.cwd,
+    env: { SDP_LOGGING_ENABLED: "false", NO_COLOR: "1", ...options.env },
+    stdout: "null",
+    stderr: options.stderr ?? "null",
+    stdin: "null",
+  }).spawn();
+}
+
 /** A fresh empty working directory. */
 export function tempDir(prefix = "sdp-test-"): Promise<string> {
   return Deno.makeTempDir({ prefix });

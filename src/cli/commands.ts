@@ -21,7 +21,7 @@ import { readRegistry, versionsOf, withRegistryLock } from "../registry/mod.ts";
 import { checkVersionId } from "../version/mod.ts";
 import type { Parsed } from "./args.ts";
 import { checkAccess, type Io } from "./io.ts";
-import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts } from "./shared.ts";
+import { type Command, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "./shared.ts";
 
 function checkName(cmd: string, name: string): void {
   const problem = checkDatasetName(name);
@@ -163,7 +163,7 @@ async function reproduce(dataset: string, version: string, p: Parsed, io: Io): P
       versionIndex: meta.version_index,
       prior,
       outputDir: out,
-    }, { now: io.now, pid: io.pid, token, log: makeLogger(io), runtime: runtimeFacts(io) });
+    }, { ...runEnvironment(io, makeLogger(io), token), progress: undefined });
     const names = Object.keys(meta.files).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
     let first: { name: string; expected: string; actual: string | null } | undefined;
     for (const name of [...names, ARTIFACTS.final]) {

@@ -70,8 +70,8 @@ import {
 import { readRegistry, type Registry, versionsOf, withRegistryLock } from "../registry/mod.ts";
 import { checkVersionId, versionFromTime } from "../version/mod.ts";
 import { str } from "./args.ts";
-import { checkAccess, type Io, progressReporter } from "./io.ts";
-import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts } from "./shared.ts";
+import { checkAccess, type Io } from "./io.ts";
+import { type Command, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "./shared.ts";
 
 // ---------------------------------------------------------------- ingest
 
@@ -348,14 +348,7 @@ const ingestCommand: Command = {
         registryFile: d.registryFile,
         allowMissingPrior: p.values["allow-missing-prior"] === true,
         producer: ingestProducer(path, scan),
-      }, {
-        now: io.now,
-        pid: io.pid,
-        token: io.token(),
-        log,
-        progress: progressReporter(io),
-        runtime: runtimeFacts(io),
-      });
+      }, runEnvironment(io, log));
       io.out(
         `Ingested ${file} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
           `schema: ${label}\n` +

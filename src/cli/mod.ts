@@ -25,8 +25,15 @@ import { commandHelp, parseCommand, positiveInt, str } from "./args.ts";
 import { EXTRA_COMMANDS } from "./commands.ts";
 import { INGEST_PUBLISH_COMMANDS } from "./ingest_publish.ts";
 import { runShard, SHARD_COMMANDS } from "./shard_commands.ts";
-import { checkAccess, type Io, progressReporter } from "./io.ts";
-import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts, workerCount } from "./shared.ts";
+import { checkAccess, type Io } from "./io.ts";
+import {
+  type Command,
+  DIR_FLAGS,
+  dirs,
+  makeLogger,
+  runEnvironment,
+  workerCount,
+} from "./shared.ts";
 
 export type { Io } from "./io.ts";
 
@@ -107,14 +114,7 @@ const runCommand: Command = {
       runsDir: d.runsDir,
       registryFile: d.registryFile,
       allowMissingPrior: p.values["allow-missing-prior"] === true,
-    }, {
-      now: io.now,
-      pid: io.pid,
-      token: io.token(),
-      log,
-      progress: progressReporter(io),
-      runtime: runtimeFacts(io),
-    });
+    }, runEnvironment(io, log));
     io.out(
       `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` +

@@ -14,7 +14,14 @@ import { assembleProducer, collectParts, parseShard, writeShardPart } from "../s
 import { checkVersionId } from "../version/mod.ts";
 import { type Parsed, positiveInt, str } from "./args.ts";
 import { checkAccess, type Io, progressReporter } from "./io.ts";
-import { type Command, DIR_FLAGS, dirs, makeLogger, runtimeFacts, workerCount } from "./shared.ts";
+import {
+  type Command,
+  DIR_FLAGS,
+  dirs,
+  makeLogger,
+  runEnvironment,
+  workerCount,
+} from "./shared.ts";
 
 function requireRunId(p: Parsed, cmd: string): string {
   const version = str(p, "run-id");
@@ -143,14 +150,7 @@ const assembleCommand: Command = {
       allowMissingPrior: p.values["allow-missing-prior"] === true,
       versionIndex: set.versionIndex,
       producer: assembleProducer(set),
-    }, {
-      now: io.now,
-      pid: io.pid,
-      token: io.token(),
-      log: makeLogger(io, { dataset: name, version }),
-      progress: progressReporter(io),
-      runtime: runtimeFacts(io),
-    });
+    }, runEnvironment(io, makeLogger(io, { dataset: name, version })));
     io.out(
       `Finalized ${result.dataset} ${result.version} from ${set.count} part(s): ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` + formatSummary(result.evaluation),

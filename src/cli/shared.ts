@@ -6,7 +6,8 @@ import { jsonLogger, type Logger, loggerSettings, silentLogger } from "../log/mo
 import { SDP_VERSION } from "../version/build.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
-import type { Io } from "./io.ts";
+import { type Io, progressReporter } from "./io.ts";
+import type { RunEnvironment } from "../pipeline/run.ts";
 
 /** Folder flags shared by most commands. */
 export const DIR_FLAGS: Record<"datasets-dir" | "runs-dir" | "registry", FlagSpec> = {
@@ -81,4 +82,16 @@ export function workerCount(p: Parsed, io: Io, cmd: string): number {
     return Number(env);
   }
   return Math.max(1, Math.min(io.cores, 64));
+}
+
+/** The run environment of this process: clock, pid, attempt token, logger, progress, facts. */
+export function runEnvironment(io: Io, log: Logger, token: string = io.token()): RunEnvironment {
+  return {
+    now: io.now,
+    pid: io.pid,
+    token,
+    log,
+    progress: progressReporter(io),
+    runtime: runtimeFacts(io),
+  };
 }

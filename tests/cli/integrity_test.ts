@@ -3,7 +3,7 @@
  * concurrent runs, SIGKILL at random moments, registry rebuild, corrupt prior.
  */
 import assert from "node:assert/strict";
-import { COMPILE_FLAGS, listTree, ROOT, runCli, tempDir } from "../cli_harness.ts";
+import { listTree, runCli, spawnCli, tempDir } from "../cli_harness.ts";
 import { Rng } from "../../src/rng/mod.ts";
 
 const DS = "finance_transactions";
@@ -166,28 +166,10 @@ Deno.test("SIGKILL at seeded random moments leaves no partial version and a vali
   let finalizedDuringKills = 0;
   for (let i = 0; i < kills; i++) {
     const delay = 150 + rng.nextInt(2500);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        `--config=${ROOT}/deno.json`,
-        ...COMPILE_FLAGS,
-        `${ROOT}/main.ts`,
-        "run",
-        DS,
-        "--run-id",
-        `k${i}`,
-        "--rows",
-        "150000",
-        "--format",
-        i % 2 ? "both" : "parquet",
-      ],
-      cwd,
-      env: { SDP_LOGGING_ENABLED: "false" },
-      stdout: "null",
-      stderr: "null",
-      stdin: "null",
-    }).spawn();
+    const child = spawnCli(
+      ["run", DS, "--run-id", `k${i}`, "--rows", "150000", "--format", i % 2 ? "both" : "parquet"],
+      { cwd },
+    );
     await new Promise((r) => setTimeout(r, delay));
     try {
       child.kill("SIGKILL");
@@ -308,26 +290,11 @@ Deno.test("SIGKILL right after each stage (read from the JSON log) leaves no par
   await finalize(cwd, "base", 5000);
   const stages = ["profile_prior", "generate", "validate", "evaluate", "finalize"];
   for (const [i, stage] of stages.entries()) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        `--config=${ROOT}/deno.json`,
-        ...COMPILE_FLAGS,
-        `${ROOT}/main.ts`,
-        "run",
-        DS,
-        "--run-id",
-        `s${i}`,
-        "--rows",
-        "150000",
-      ],
+    const child = spawnCli(["run", DS, "--run-id", `s${i}`, "--rows", "150000"], {
       cwd,
       env: { SDP_LOGGING_ENABLED: "true", SDP_LOG_LEVEL: "INFO" },
-      stdout: "null",
       stderr: "piped",
-      stdin: "null",
-    }).spawn();
+    });
     let seen = "";
     const decoder = new TextDecoder();
     const reader = child.stderr.getReader();
