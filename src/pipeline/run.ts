@@ -336,6 +336,18 @@ export async function runDataset(
               `data.parquet footer states ${footer.rows} rows, ${rowCount} were generated`,
             ]);
           }
+          // One row group per chunk: CHUNK_ROWS rows each, the last one possibly fewer.
+          const last = footer.rowGroups.length - 1;
+          const bad = footer.rowGroups.findIndex((n, i) =>
+            i < last ? n !== CHUNK_ROWS : n === 0 || n > CHUNK_ROWS
+          );
+          if (bad >= 0) {
+            validator.schemaProblems([
+              `data.parquet row group ${bad} holds ${
+                footer.rowGroups[bad]
+              } rows; chunks are ${CHUNK_ROWS} rows`,
+            ]);
+          }
         } finally {
           src.close();
         }
