@@ -7,10 +7,16 @@ import assert from "node:assert/strict";
 import golden from "./golden.json" with { type: "json" };
 import { ROOT, runCli, sha256File, tempDir } from "./cli_harness.ts";
 
-for (const workers of ["1", "3"]) {
-  Deno.test(`golden run matches the pinned hashes (--workers ${workers})`, async () => {
+const SETTINGS: Array<{ workers: string; env: Record<string, string> }> = [
+  { workers: "1", env: {} },
+  // Neither the time zone nor the locale may reach the data or any artifact.
+  { workers: "3", env: { TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8" } },
+];
+
+for (const { workers, env } of SETTINGS) {
+  Deno.test(`golden run matches the pinned hashes (--workers ${workers}, TZ ${env.TZ ?? "unset"})`, async () => {
     const cwd = await tempDir();
-    const r = await runCli([...golden.args, "--workers", workers], { cwd });
+    const r = await runCli([...golden.args, "--workers", workers], { cwd, env });
     assert.equal(r.code, 0, r.stderr);
     const dir = `${cwd}/runs/finance_transactions/golden`;
     const meta = JSON.parse(await Deno.readTextFile(`${dir}/final_metadata.json`));
