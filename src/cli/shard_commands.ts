@@ -88,7 +88,7 @@ export async function runShard(p: Parsed, io: Io): Promise<number> {
     `Wrote shard ${shard.index}/${shard.count} of ${name} ${version}: chunks ` +
       `[${manifest.chunks.first}, ${manifest.chunks.end}) of ${manifest.chunk_count}, ` +
       `${manifest.rows} rows, version index ${versionIndex}${
-        n > 1 && !workersAvailable() ? " (one thread: no read access to the worker source)" : ""
+        n > 1 && !(await workersAvailable()) ? " (one thread: workers could not load)" : ""
       }\n  ${manifestPath}\n  ${partsDir}/${manifest.part.file}  sha256 ${manifest.part.sha256}\n`,
   );
   return 0;

@@ -28,7 +28,7 @@ export interface PoolOptions {
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 /** Whether encoder workers can start (see {@link canLoadWorker}). */
-export function workersAvailable(): boolean {
+export function workersAvailable(): Promise<boolean> {
   return canLoadWorker(WORKER_URL);
 }
 
@@ -41,7 +41,7 @@ export async function* encodeChunks(
   const first = Math.max(0, options.start ?? 0);
   const end = Math.min(options.end ?? total, total);
   const workers = Math.max(1, Math.floor(options.workers));
-  if (workers <= 1 || end - first <= 1 || !workersAvailable()) {
+  if (workers <= 1 || end - first <= 1 || !(await workersAvailable())) {
     for (let i = first; i < end; i++) yield await encodeGeneratedChunk(job, i);
     return;
   }
@@ -75,7 +75,7 @@ export async function* encodeChunks(
           failure ??= Object.assign(new Error(`chunk ${m.index}: ${m.message}`), {
             stack: m.stack,
           });
-        } else {
+        } else if (m.type === "chunk") {
           ready.set(m.chunk.index, m.chunk);
           idle.push(w);
           send();

@@ -12,11 +12,13 @@ import { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encod
 
 /** Messages the pool sends to a worker. */
 export type ToEncoder =
+  | { type: "ping" }
   | { type: "init"; job: EncodeJob }
   | { type: "chunk"; index: number };
 
 /** Messages a worker sends back. */
 export type FromEncoder =
+  | { type: "pong" }
   | { type: "chunk"; chunk: EncodedChunk }
   | { type: "error"; index: number; message: string; stack?: string };
 
@@ -24,6 +26,11 @@ let job: EncodeJob | undefined;
 
 self.onmessage = async (ev: MessageEvent<ToEncoder>) => {
   const msg = ev.data;
+  if (msg.type === "ping") {
+    // Answered once the module graph has loaded: see canLoadWorker().
+    self.postMessage({ type: "pong" } satisfies FromEncoder);
+    return;
+  }
   if (msg.type === "init") {
     job = msg.job;
     return;

@@ -287,7 +287,7 @@ export async function runDataset(
 
     // Produce the data files (generation by default).
     const producer = options.producer ?? parallelGenerationProducer(spec);
-    if (options.workers > 1 && !options.producer && !workersAvailable()) {
+    if (options.workers > 1 && !options.producer && !(await workersAvailable())) {
       env.log.log("WARNING", "workers_unavailable", {
         requested: options.workers,
         using: 1,
