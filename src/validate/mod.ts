@@ -5,8 +5,9 @@
  *
  * Unique checks keep exact sets of values up to {@link UNIQUE_MEMORY_LIMIT}
  * distinct values per column; a column whose values arrive strictly
- * increasing (sequences) needs no set at all. Above the limit the validator
- * asks the caller for extra passes, each tracking one hash partition of the
+ * increasing (sequences) needs no set at all. Above the limit, or when a
+ * column stops increasing after its first 4,096 values, the validator asks
+ * the caller for extra passes, each tracking one hash partition of the
  * values, so memory stays bounded and the answer stays exact.
  *
  * @module
@@ -49,9 +50,13 @@ function hit(r: CheckResult, row: number): void {
   if (r.first_rows.length < FIRST_ROWS) r.first_rows.push(row);
 }
 
+/** Values kept while a unique column is still strictly increasing. */
+const MONOTONIC_BUFFER = 4096;
+
 class UniqueTracker {
   lastNumber = -Infinity;
   monotonic = true;
+  increasing: number[] | null = [];
   seen: Set<number | string> | null = new Set();
   overflow = false;
   result = result();
@@ -64,9 +69,27 @@ class UniqueTracker {
       else this.seen!.add(v);
       return;
     }
-    // Strictly increasing numbers (sequences) are unique without any set.
-    if (this.monotonic && typeof v === "number" && v > this.lastNumber) this.lastNumber = v;
-    else this.monotonic = false;
+    if (this.monotonic) {
+      // Strictly increasing numbers (sequences) are unique without any set:
+      // only the first few are kept, in case the order breaks early.
+      if (typeof v === "number" && v > this.lastNumber) {
+        this.lastNumber = v;
+        if (this.increasing !== null) {
+          this.increasing.push(v);
+          if (this.increasing.length > MONOTONIC_BUFFER) this.increasing = null;
+        }
+        return;
+      }
+      this.monotonic = false;
+      if (this.increasing === null) {
+        // The values before this one are gone: partitioned re-reads decide.
+        this.overflow = true;
+        this.seen = null;
+        return;
+      }
+      for (const x of this.increasing) this.seen!.add(x);
+      this.increasing = null;
+    }
     if (this.seen === null) return;
     if (this.seen.has(v)) hit(this.result, row);
     else this.seen.add(v);

@@ -138,3 +138,30 @@ Deno.test("unique: sequences need no set; duplicates found; partitioned passes a
   }
   assert.deepEqual(big.finish().columns.h.checks.unique, { violations: 1, first_rows: [n - 1] });
 });
+
+Deno.test("unique: a column that stops increasing late is decided by partitioned passes", async () => {
+  const n = 10_000;
+  const values = Float64Array.from({ length: n }, (_, i) => i);
+  values[n - 1] = 7; // duplicate of an early value, after the increasing run
+  const data = chunk(0, { id: { type: "integer", values, valid: null } });
+  const v = new Validator([col({ name: "id", type: "integer", unique: true })], [], n);
+  v.add(data);
+  const pending = v.pendingUnique();
+  assert.equal(pending.length, 1);
+  for (let i = 0; i < pending[0].partitions; i++) {
+    await v.uniquePass(
+      "id",
+      { index: i, of: pending[0].partitions },
+      (async function* () {
+        yield data;
+      })(),
+    );
+  }
+  assert.deepEqual(v.finish().columns.id.checks.unique, { violations: 1, first_rows: [n - 1] });
+  // Breaking early (within the kept values) needs no extra pass.
+  const early = Float64Array.from([1, 2, 3, 2, 5]);
+  const w = new Validator([col({ name: "id", type: "integer", unique: true })], [], 5);
+  w.add(chunk(0, { id: { type: "integer", values: early, valid: null } }));
+  assert.deepEqual(w.pendingUnique(), []);
+  assert.deepEqual(w.finish().columns.id.checks.unique, { violations: 1, first_rows: [3] });
+});
