@@ -8,6 +8,7 @@
  *
  *   deno run --allow-all bench/duckdb_gen.ts <rows> <out.parquet>
  */
+import { CATS } from "./common.ts";
 import { DuckDBInstance } from "@duckdb/node-api";
 
 const rows = Number(Deno.args[0] ?? 1_000_000);
@@ -24,16 +25,6 @@ function pick(u: string, values: string[], weights: number[]): string {
   });
   return `CASE ${cases.join(" ")} ELSE '${values.at(-1)}' END`;
 }
-const CATS = [
-  "grocery",
-  "restaurants",
-  "fuel",
-  "travel",
-  "electronics",
-  "online_retail",
-  "entertainment",
-  "health",
-];
 // Poisson by inversion of a normal approximation is cheap; DuckDB has no poisson().
 const poisson = (l: number) => `greatest(0, round(${l} + sqrt(${l}) * ${N}))::BIGINT`;
 // Gamma(k, theta) by a Wilson-Hilferty cube of a normal.

@@ -6,6 +6,7 @@
  *
  *   deno run --allow-all bench/faker_gen.ts <rows> <out.parquet>
  */
+import { CATS } from "./common.ts";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 
@@ -20,16 +21,6 @@ const out = Deno.args[1] ?? "faker.parquet";
 const BATCH = 65_536;
 faker.seed(42);
 
-const CATS = [
-  "grocery",
-  "restaurants",
-  "fuel",
-  "travel",
-  "electronics",
-  "online_retail",
-  "entertainment",
-  "health",
-];
 const fraudW = [0.04, 0.04, 0.04, 0.2, 0.3, 0.3, 0.06, 0.02];
 const okW = [0.3, 0.2, 0.12, 0.05, 0.05, 0.15, 0.08, 0.05];
 const weighted = (w: number[]) => CATS.map((value, i) => ({ value, weight: w[i] }));

@@ -23,21 +23,9 @@ export async function runCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; extraFlags?: string[] },
 ): Promise<CliResult> {
-  const cmd = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      // Only what is already in the module graph's cache: no fetches, no
-      // other files. Read access is limited to the temporary working
-      // directory by the compile flags, so a read of the source tree or of
-      // Deno's cache outside the graph fails the test.
-      "--cached-only",
-      `--config=${ROOT}/deno.json`,
-      ...COMPILE_FLAGS,
-      ...(options.extraFlags ?? []),
-      `${ROOT}/main.ts`,
-      ...args,
-    ],
+  const [exe, ...flags] = sdpArgv(options.extraFlags);
+  const cmd = new Deno.Command(exe, {
+    args: [...flags, ...args],
     cwd: options.cwd,
     env: { SDP_LOGGING_ENABLED: "false", NO_COLOR: "1", ...options.env },
     clearEnv: false,
@@ -50,21 +38,34 @@ export async function runCli(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+/**
+ * The argv that runs sdp with the release flags (plus `extraFlags`). With
+ * `--cached-only` only what is already in the module graph's cache loads: no
+ * fetches, no other files. Read access is limited to the working directory by
+ * the compile flags, so a read of the source tree or of Deno's cache outside
+ * the graph fails the test.
+ */
+export function sdpArgv(extraFlags: string[] = []): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "--cached-only",
+    `--config=${ROOT}/deno.json`,
+    ...COMPILE_FLAGS,
+    ...extraFlags,
+    `${ROOT}/main.ts`,
+  ];
+}
+
 /** Start `sdp <args>` as a child process (for tests that signal it while it runs). */
 export function spawnCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string>; stderr?: "piped" | "null" },
 ): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--cached-only",
-      `--config=${ROOT}/deno.json`,
-      ...COMPILE_FLAGS,
-      `${ROOT}/main.ts`,
-      ...args,
-    ],
+  const [exe, ...flags] = sdpArgv();
+  return new Deno.Command(exe, {
+    args: [...flags, ...args],
     cwd: options.cwd,
     env: { SDP_LOGGING_ENABLED: "false", NO_COLOR: "1", ...options.env },
     stdout: "null",

@@ -2,6 +2,7 @@
  * End-to-end tests of `sdp ingest`: the real CLI with the release permission
  * flags, on good and bad CSV and Parquet files made here.
  */
+import { testIo } from "../fixtures/io.ts";
 import assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
@@ -39,18 +40,7 @@ async function runHere(args: string[], cwd: string) {
     `${cwd}/registry/datasets.json`,
     "--datasets-dir",
     `${cwd}/datasets`,
-  ], {
-    out: (t) => void (stdout += t),
-    err: (t) => void (stderr += t),
-    env: () => undefined,
-    now: () => new Date(Date.UTC(2025, 0, 1)),
-    pid: 1,
-    token: () => crypto.randomUUID().slice(0, 8),
-    cores: 1,
-    isTerminal: false,
-    denoVersion: Deno.version.deno,
-    os: "test",
-  });
+  ], testIo((t) => void (stdout += t), (t) => void (stderr += t)));
   return { code, stdout, stderr };
 }
 

@@ -4,7 +4,7 @@
  * (with a message) only where `script` is missing.
  */
 import assert from "node:assert/strict";
-import { COMPILE_FLAGS, ROOT, runCli, tempDir } from "../cli_harness.ts";
+import { runCli, sdpArgv, tempDir } from "../cli_harness.ts";
 
 const script = ["/usr/bin/script", "/bin/script"].find((p) => {
   try {
@@ -19,15 +19,7 @@ Deno.test({
   ignore: script === undefined,
   async fn() {
     const cwd = await tempDir();
-    const sdp = [
-      Deno.execPath(),
-      "run",
-      "--quiet",
-      "--cached-only",
-      `--config=${ROOT}/deno.json`,
-      ...COMPILE_FLAGS,
-      `${ROOT}/main.ts`,
-    ];
+    const sdp = sdpArgv();
     const cmd = [...sdp, "run", "finance_transactions", "--run-id", "tty", "--rows", "200000"]
       .map((a) => `'${a}'`).join(" ");
     const out = await new Deno.Command(script!, {

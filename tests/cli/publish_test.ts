@@ -3,6 +3,7 @@
  * (src/publish/fake_kaggle.ts, on 127.0.0.1, started here): the real CLI with
  * the release permission flags plus --allow-net=127.0.0.1.
  */
+import { testIo } from "../fixtures/io.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { main } from "../../src/cli/mod.ts";
@@ -30,18 +31,7 @@ function sha(bytes: Uint8Array): string {
 }
 
 function quietIo(out: string[]) {
-  return {
-    out: (t: string) => void out.push(t),
-    err: (t: string) => void out.push(t),
-    env: () => undefined,
-    now: () => new Date(Date.UTC(2025, 0, 1)),
-    pid: 1,
-    token: () => crypto.randomUUID().slice(0, 8),
-    cores: 1,
-    isTerminal: false,
-    denoVersion: Deno.version.deno,
-    os: "test",
-  };
+  return testIo((t) => void out.push(t));
 }
 
 /** A working directory holding one finalized (ingested) version: people v1. */
