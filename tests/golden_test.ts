@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import golden from "./golden.json" with { type: "json" };
 import { ROOT, runCli, sha256File, tempDir } from "./cli_harness.ts";
+import type { DatasetProfile } from "../src/profile/mod.ts";
 
 const SETTINGS: Array<{ workers: string; env: Record<string, string> }> = [
   { workers: "1", env: {} },
@@ -26,11 +27,15 @@ for (const { workers, env } of SETTINGS) {
   });
 }
 
-Deno.test("several chunks: bytes are the same with real workers and on one thread", async () => {
+Deno.test("several chunks: same bytes with real workers, on one thread, and validated by read-back", async () => {
   const args = ["run", "market_time_series", "--run-id", "multi", "--rows", "200000"];
   const one = await tempDir();
   const two = await tempDir();
+  const back = await tempDir();
   const r1 = await runCli([...args, "--workers", "1"], { cwd: one });
+  // Parts merged from the workers must equal decoding the file again.
+  const r3 = await runCli([...args, "--workers", "1", "--readback"], { cwd: back });
+  assert.equal(r3.code, 0, r3.stderr);
   // Read access to the source tree lets the worker modules load (as from a checkout).
   const r2 = await runCli([...args, "--workers", "2"], {
     cwd: two,
@@ -41,9 +46,34 @@ Deno.test("several chunks: bytes are the same with real workers and on one threa
   assert.equal(r2.code, 0, r2.stderr);
   assert.doesNotMatch(r2.stderr, /workers_unavailable/, "the workers really ran");
   for (const f of ["data.parquet", "final_metadata.json", "profile.json", "report.html"]) {
+    const want = await sha256File(`${one}/runs/market_time_series/multi/${f}`);
+    assert.equal(await sha256File(`${two}/runs/market_time_series/multi/${f}`), want, f);
     assert.equal(
-      await sha256File(`${one}/runs/market_time_series/multi/${f}`),
-      await sha256File(`${two}/runs/market_time_series/multi/${f}`),
+      await sha256File(`${back}/runs/market_time_series/multi/${f}`),
+      want,
+      `${f} (read-back)`,
+    );
+  }
+});
+
+Deno.test("high-cardinality strings and nulls: merged parts equal a read-back (saas_events)", async () => {
+  const args = ["run", "saas_events", "--run-id", "parts", "--rows", "140000", "--workers", "1"];
+  const a = await tempDir();
+  const b = await tempDir();
+  const ra = await runCli(args, { cwd: a });
+  const rb = await runCli([...args, "--readback"], { cwd: b });
+  assert.equal(ra.code, 0, ra.stderr);
+  assert.equal(rb.code, 0, rb.stderr);
+  const profile = JSON.parse(
+    await Deno.readTextFile(`${a}/runs/saas_events/parts/profile.json`),
+  ) as DatasetProfile;
+  // The case is meant to cover the summaries that span chunks.
+  assert.ok(Object.values(profile.columns).some((c) => c.categorical?.method === "misra-gries"));
+  assert.ok(Object.values(profile.columns).some((c) => c.nulls > 0));
+  for (const f of ["profile.json", "validation_report.json", "final_metadata.json"]) {
+    assert.equal(
+      await sha256File(`${a}/runs/saas_events/parts/${f}`),
+      await sha256File(`${b}/runs/saas_events/parts/${f}`),
       f,
     );
   }

@@ -76,6 +76,11 @@ const runCommand: Command = {
       help:
         "Run without a prior when the prior version is missing or corrupt (recorded in the report)",
     },
+    readback: {
+      type: "boolean",
+      help:
+        "Validate and profile by decoding data.parquet again, not in the workers (slower; same reports)",
+    },
     ...DIR_FLAGS,
   },
   async run(p, io) {
@@ -114,6 +119,7 @@ const runCommand: Command = {
       runsDir: d.runsDir,
       registryFile: d.registryFile,
       allowMissingPrior: p.values["allow-missing-prior"] === true,
+      readBack: p.values.readback === true,
     }, runEnvironment(io, log));
     io.out(
       `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +

@@ -15,6 +15,27 @@ import type { ArrowColumn } from "../io/arrow.ts";
 import { chunkToIpc } from "../io/arrow.ts";
 import { chunkToCsv } from "../io/csv.ts";
 import { writerProperties } from "../io/parquet.ts";
+import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
+import { type ChunkProfile, ChunkProfiler, partTransferables } from "../profile/mod.ts";
+import { ChunkChecker, type ChunkValidation } from "../validate/mod.ts";
+
+/**
+ * Validation and profiling in the worker: each chunk's parts (pure functions
+ * of the chunk) travel with its bytes and are merged in chunk order by the
+ * caller, so nothing has to be decoded again to validate and profile it.
+ */
+export interface StatsJob {
+  columns: ColumnSpec[];
+  checks: CheckSpec[];
+  /** Precompute sketches and HyperLogLog registers (large runs). */
+  sketches: boolean;
+}
+
+/** The parts of one chunk. */
+export interface ChunkStats {
+  validation: ChunkValidation;
+  profile: ChunkProfile;
+}
 
 /** Everything a worker needs to produce chunks of one run (cloneable). */
 export interface EncodeJob {
@@ -26,6 +47,8 @@ export interface EncodeJob {
   parquet: boolean;
   /** Render the chunk's CSV rows (no header). */
   csv: boolean;
+  /** Validate and profile each chunk here (see {@link StatsJob}). */
+  stats?: StatsJob;
 }
 
 /** One produced chunk. */
@@ -36,6 +59,38 @@ export interface EncodedChunk {
   file?: Uint8Array;
   /** UTF-8 CSV rows of the chunk (no header). */
   csv?: Uint8Array;
+  /** Validation and profile parts, when the job asks for them. */
+  stats?: ChunkStats;
+}
+
+const checkers = new WeakMap<StatsJob, { checker: ChunkChecker; profiler: ChunkProfiler }>();
+
+/** The parts of a chunk for a stats job (checker and profiler built once per job). */
+export function chunkStats(
+  stats: StatsJob,
+  chunk: Parameters<ChunkChecker["check"]>[0],
+): ChunkStats {
+  let c = checkers.get(stats);
+  if (!c) {
+    c = {
+      checker: new ChunkChecker(stats.columns, stats.checks),
+      profiler: new ChunkProfiler(stats.columns),
+    };
+    checkers.set(stats, c);
+  }
+  return {
+    validation: c.checker.check(chunk),
+    profile: c.profiler.profile(chunk, { sketches: stats.sketches }),
+  };
+}
+
+/** Buffers of an encoded chunk to transfer (not copy) through `postMessage`. */
+export function chunkTransferables(chunk: EncodedChunk): Transferable[] {
+  const out: Transferable[] = [];
+  if (chunk.file) out.push(chunk.file.buffer as ArrayBuffer);
+  if (chunk.csv) out.push(chunk.csv.buffer as ArrayBuffer);
+  if (chunk.stats) out.push(...partTransferables(chunk.stats.profile));
+  return out;
 }
 
 const utf8 = new TextEncoder();
@@ -49,5 +104,6 @@ export async function encodeGeneratedChunk(job: EncodeJob, index: number): Promi
     out.file = pw.writeParquet(table, writerProperties(job.ctx.chunkRows));
   }
   if (job.csv) out.csv = utf8.encode(chunkToCsv(chunk, job.columns.map((c) => c.name)));
+  if (job.stats) out.stats = chunkStats(job.stats, chunk);
   return out;
 }

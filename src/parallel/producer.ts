@@ -17,6 +17,7 @@ import { csvHeader } from "../io/csv.ts";
 import { createWriter } from "../io/files.ts";
 import type { DataProducer, ProduceContext } from "../pipeline/run.ts";
 import { runSeed } from "../rng/mod.ts";
+import { DISTINCT_EXACT_LIMIT, EXACT_QUANTILE_LIMIT } from "../profile/mod.ts";
 import type { EncodedChunk, EncodeJob } from "./encode.ts";
 import { encodeChunks } from "./pool.ts";
 import { writeStitched } from "./stitch_stream.ts";
@@ -29,9 +30,19 @@ export { emptyParquet, type StitchResult, writeStitched } from "./stitch_stream.
 export async function encodeJob(
   spec: DatasetSpec,
   p: Pick<ProduceContext, "columns" | "rowCount" | "version" | "versionIndex">,
-  formats: { parquet: boolean; csv: boolean },
+  formats: { parquet: boolean; csv: boolean; stats?: boolean },
 ): Promise<EncodeJob> {
   return {
+    ...(formats.stats
+      ? {
+        stats: {
+          columns: spec.columns,
+          checks: spec.checks,
+          // Sketches pay off only where the profile leaves its exact modes.
+          sketches: p.rowCount > Math.min(EXACT_QUANTILE_LIMIT, DISTINCT_EXACT_LIMIT),
+        },
+      }
+      : {}),
     plan: planGeneration(spec),
     ctx: {
       seedHex: await runSeed(spec.name, p.version),
@@ -51,7 +62,12 @@ export function parallelGenerationProducer(spec: DatasetSpec): DataProducer {
     stage: "generate",
     source: "generated",
     async produce(p) {
-      const job = await encodeJob(spec, p, { parquet: p.parquet, csv: p.csv });
+      const stats = p.stats;
+      const job = await encodeJob(spec, p, {
+        parquet: p.parquet,
+        csv: p.csv,
+        stats: stats !== undefined,
+      });
       const csv = p.csv ? await createWriter(`${p.stagingDir}/${ARTIFACTS.csv}`) : undefined;
       const out = p.parquet
         ? await createWriter(`${p.stagingDir}/${ARTIFACTS.parquet}`)
@@ -62,6 +78,7 @@ export function parallelGenerationProducer(spec: DatasetSpec): DataProducer {
       async function* files(): AsyncGenerator<Uint8Array> {
         for await (const c of chunks as AsyncIterable<EncodedChunk>) {
           if (csv) await csv.write(c.csv!);
+          if (stats) stats(c.stats!);
           done += c.rows;
           p.progress?.("generate", done, p.rowCount);
           if (out) yield c.file!;
@@ -81,7 +98,7 @@ export function parallelGenerationProducer(spec: DatasetSpec): DataProducer {
         out?.close();
         csv?.close();
       }
-      return { rows: done };
+      return { rows: done, statsMerged: stats !== undefined };
     },
   };
 }

@@ -8,7 +8,12 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
+import {
+  chunkTransferables,
+  type EncodedChunk,
+  encodeGeneratedChunk,
+  type EncodeJob,
+} from "./encode.ts";
 
 /** Messages the pool sends to a worker. */
 export type ToEncoder =
@@ -38,10 +43,7 @@ self.onmessage = async (ev: MessageEvent<ToEncoder>) => {
   try {
     if (!job) throw new Error("encoder worker received a chunk before its job");
     const chunk = await encodeGeneratedChunk(job, msg.index);
-    const transfer: Transferable[] = [];
-    if (chunk.file) transfer.push(chunk.file.buffer as ArrayBuffer);
-    if (chunk.csv) transfer.push(chunk.csv.buffer as ArrayBuffer);
-    self.postMessage({ type: "chunk", chunk } satisfies FromEncoder, transfer);
+    self.postMessage({ type: "chunk", chunk } satisfies FromEncoder, chunkTransferables(chunk));
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     self.postMessage(

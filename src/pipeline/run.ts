@@ -46,6 +46,9 @@ import { runSeed } from "../rng/mod.ts";
 import { describeFailures, type ValidationReport, Validator } from "../validate/mod.ts";
 import { readCsvChunks } from "./csv_readback.ts";
 import { parallelGenerationProducer } from "../parallel/producer.ts";
+import type { ChunkStats } from "../parallel/encode.ts";
+import { readFooter } from "../parquet/stitch.ts";
+import { type ChunkFacts, chunkFacts, footerProblems } from "./footer_check.ts";
 import { workersAvailable } from "../parallel/pool.ts";
 
 /** Output formats. */
@@ -85,6 +88,11 @@ export interface RunOptions {
   outputDir?: string;
   /** How the data files are produced; default: generation from the spec. */
   producer?: DataProducer;
+  /**
+   * Validate and profile by decoding data.parquet again instead of taking the
+   * parts computed where each chunk was encoded (slower; identical reports).
+   */
+  readBack?: boolean;
 }
 
 /** What a producer is given: where to write and what. */
@@ -98,6 +106,13 @@ export interface ProduceContext {
   parquet: boolean;
   csv: boolean;
   progress?: Progress;
+  /**
+   * When set, a producer that validates and profiles where it encodes hands
+   * every chunk's parts here, in chunk order, and answers `statsMerged: true`;
+   * the data is then not read back (see footer_check.ts for what ties the
+   * file to those checks).
+   */
+  stats?: (stats: ChunkStats) => void;
 }
 
 /**
@@ -111,7 +126,7 @@ export interface DataProducer {
   source: "generated" | "ingested";
   /** Provenance recorded in final_metadata.json (ingest). */
   provenance?: { file_name: string; bytes: number; sha256: string };
-  produce(ctx: ProduceContext): Promise<{ rows: number }>;
+  produce(ctx: ProduceContext): Promise<{ rows: number; statsMerged?: boolean }>;
 }
 
 /**
@@ -296,6 +311,18 @@ export async function runDataset(
           "run from the source tree (deno task sdp) or use the release binary; output bytes are the same",
       });
     }
+    // Validation and profiling: merged from the producer's per-chunk parts
+    // when it computes them (no read-back), else from reading the file back.
+    const validator = new Validator(spec.columns, spec.checks, rowCount);
+    const profiler = new Profiler(columns);
+    const facts: ChunkFacts[] = [];
+    const onStats = wantParquet && !options.readBack
+      ? (s: ChunkStats) => {
+        validator.merge(s.validation);
+        profiler.merge(s.profile);
+        facts.push(chunkFacts(spec.columns, s.profile));
+      }
+      : undefined;
     env.progress?.(producer.stage, 0, rowCount);
     const produced = await stage(producer.stage, () =>
       producer.produce({
@@ -308,15 +335,15 @@ export async function runDataset(
         parquet: wantParquet,
         csv: wantCsv,
         progress: env.progress,
+        stats: onStats,
       }));
     if (produced.rows !== rowCount) {
       throw new Error(`${producer.stage} wrote ${produced.rows} rows, expected ${rowCount}`);
     }
+    const merged = onStats !== undefined && produced.statsMerged === true;
 
     // Validate the data as written, profiling in the same pass.
     const { report: validation, profile } = await stage("validate", async () => {
-      const validator = new Validator(spec.columns, spec.checks, rowCount);
-      const profiler = new Profiler(columns);
       const read = (): AsyncIterable<Chunk> =>
         wantParquet
           ? readParquetFile(`${stagingDir}/${ARTIFACTS.parquet}`, columns)
@@ -348,17 +375,24 @@ export async function runDataset(
               } rows; chunks are ${CHUNK_ROWS} rows`,
             ]);
           }
+          if (merged) {
+            // The file must hold what the workers validated: its footer says so per row group.
+            const stats = await readFooter((o, n) => src.read(o, n), src.size);
+            validator.schemaProblems(footerProblems(stats, facts));
+          }
         } finally {
           src.close();
         }
       }
-      let done = 0;
-      env.progress?.("validate", 0, rowCount);
-      for await (const chunk of read()) {
-        validator.add(chunk);
-        profiler.add(chunk);
-        done += chunk.rows;
-        env.progress?.("validate", done, rowCount);
+      if (!merged) {
+        let done = 0;
+        env.progress?.("validate", 0, rowCount);
+        for await (const chunk of read()) {
+          validator.add(chunk);
+          profiler.add(chunk);
+          done += chunk.rows;
+          env.progress?.("validate", done, rowCount);
+        }
       }
       for (const p of validator.pendingUnique()) {
         for (let i = 0; i < p.partitions; i++) {

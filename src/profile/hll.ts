@@ -89,6 +89,12 @@ export class HyperLogLog {
     if (rank > this.registers[idx]) this.registers[idx] = rank;
   }
 
+  /** Register-wise max with another sketch's registers (the union of both sets). */
+  mergeRegisters(other: Uint8Array): void {
+    const r = this.registers;
+    for (let i = 0; i < HLL_REGISTERS; i++) if (other[i] > r[i]) r[i] = other[i];
+  }
+
   /** The cardinality estimate, rounded to an integer. */
   estimate(): number {
     const m = HLL_REGISTERS;
@@ -130,6 +136,91 @@ export class DistinctCounter {
       return;
     }
     addTo(this.#hll as HyperLogLog, v);
+  }
+
+  /** Whether the count is still exact. */
+  get exact(): boolean {
+    return this.#set !== null;
+  }
+
+  /** The exact count, or the HyperLogLog estimate. */
+  count(): number {
+    return this.#set !== null ? this.#set.size : (this.#hll as HyperLogLog).estimate();
+  }
+}
+
+/** HyperLogLog registers of a list of values (duplicates are harmless). */
+export function registersOf(values: ArrayLike<string | number>): Uint8Array {
+  if (values instanceof Float64Array) return registersOfNumbers(values);
+  const hll = new HyperLogLog();
+  for (let i = 0; i < values.length; i++) addTo(hll, values[i]);
+  return hll.registers;
+}
+
+/**
+ * Registers of float64 values (no -0): the same cyrb53 hash as
+ * {@link hashNumber}, read from the array's 32-bit words (little-endian
+ * platforms, as every supported target) instead of one value at a time.
+ */
+function registersOfNumbers(values: Float64Array): Uint8Array {
+  const hll = new HyperLogLog();
+  const reg = hll.registers;
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  for (let i = 0; i < values.length; i++) {
+    const lo = words[2 * i], hi = words[2 * i + 1];
+    let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+    h1 = Math.imul(h1 ^ (lo & 0xffff), 2654435761);
+    h2 = Math.imul(h2 ^ (lo & 0xffff), 1597334677);
+    h1 = Math.imul(h1 ^ (lo >>> 16), 2654435761);
+    h2 = Math.imul(h2 ^ (lo >>> 16), 1597334677);
+    h1 = Math.imul(h1 ^ (hi & 0xffff), 2654435761);
+    h2 = Math.imul(h2 ^ (hi & 0xffff), 1597334677);
+    h1 = Math.imul(h1 ^ (hi >>> 16), 2654435761);
+    h2 = Math.imul(h2 ^ (hi >>> 16), 1597334677);
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    const idx = (h2 >>> 0) >>> (32 - HLL_PRECISION);
+    const rank = Math.clz32(h1) + 1;
+    if (rank > reg[idx]) reg[idx] = rank;
+  }
+  return reg;
+}
+
+/**
+ * Distinct counting over per-chunk parts merged in chunk order: an exact Set
+ * of the parts' distinct values up to {@link DISTINCT_EXACT_LIMIT}, then
+ * HyperLogLog registers (the Set replayed once, later parts by register max).
+ * Either way the count does not depend on the order of values inside a part.
+ */
+export class DistinctMerger {
+  #set: Set<string | number> | null = new Set();
+  #hll: HyperLogLog | null = null;
+  readonly #limit: number;
+
+  /** `limit` is overridable for tests only. */
+  constructor(limit: number = DISTINCT_EXACT_LIMIT) {
+    this.#limit = limit;
+  }
+
+  /**
+   * Merge one part: its distinct values (numbers with -0 already normalised),
+   * and its registers (computed from `distinct` when not given).
+   */
+  merge(distinct: ArrayLike<string | number>, registers?: Uint8Array): void {
+    if (this.#set !== null) {
+      const set = this.#set;
+      for (let i = 0; i < distinct.length; i++) set.add(distinct[i]);
+      if (set.size > this.#limit) {
+        const hll = new HyperLogLog();
+        for (const x of set) addTo(hll, x);
+        this.#hll = hll;
+        this.#set = null;
+      }
+      return;
+    }
+    (this.#hll as HyperLogLog).mergeRegisters(registers ?? registersOf(distinct));
   }
 
   /** Whether the count is still exact. */

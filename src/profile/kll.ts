@@ -26,6 +26,17 @@ export interface WeightedItems {
   weights: Float64Array;
 }
 
+/**
+ * A sketch's retained items per level (level h items weigh 2^h), plus its
+ * count and accumulated error weight: what crosses a worker boundary to be
+ * merged with {@link QuantileSketch.merge}. Structured-cloneable.
+ */
+export interface SketchState {
+  n: number;
+  errorWeight: number;
+  levels: Float64Array[];
+}
+
 /** Deterministic quantile sketch over finite float64 values. */
 export class QuantileSketch {
   #levels: Float64Array[] = [];
@@ -36,6 +47,8 @@ export class QuantileSketch {
   #n = 0;
   #errorWeight = 0;
   readonly #k: number;
+  /** Set by {@link addSorted}: every level is filled in ascending order already. */
+  #sortedInput = false;
 
   /** `k` (even, >= 2) is overridable for tests only. */
   constructor(k: number = SKETCH_LEVEL_CAPACITY) {
@@ -59,6 +72,48 @@ export class QuantileSketch {
     this.#push(0, v);
   }
 
+  /**
+   * Add ascending values to an empty sketch: exactly the result of adding
+   * them one by one, without sorting levels that are already in order
+   * (promotions from ascending input arrive ascending at every level).
+   */
+  addSorted(values: Float64Array): void {
+    if (this.#n !== 0) throw new Error("addSorted needs an empty sketch");
+    this.#sortedInput = true;
+    try {
+      for (let i = 0; i < values.length; i++) {
+        this.#n++;
+        this.#push(0, values[i]);
+      }
+    } finally {
+      this.#sortedInput = false;
+    }
+  }
+
+  /** Retained items and counters (copies), for {@link merge} elsewhere. */
+  state(): SketchState {
+    return {
+      n: this.#n,
+      errorWeight: this.#errorWeight,
+      levels: this.#levels.map((l, h) => l.slice(0, this.#sizes[h])),
+    };
+  }
+
+  /**
+   * Merge another sketch's state: its items enter the same levels (weights
+   * are kept) and compact as usual, so the guaranteed bound stays the sum of
+   * both sketches' compaction errors plus the new ones. Deterministic for a
+   * fixed merge order.
+   */
+  merge(other: SketchState): void {
+    this.#n += other.n;
+    this.#errorWeight += other.errorWeight;
+    for (let h = 0; h < other.levels.length; h++) {
+      const items = other.levels[h];
+      for (let i = 0; i < items.length; i++) this.#push(h, items[i]);
+    }
+  }
+
   #push(h: number, v: number): void {
     if (h === this.#levels.length) {
       this.#levels.push(new Float64Array(this.#k));
@@ -77,7 +132,7 @@ export class QuantileSketch {
     this.#levels[h] = this.#spares[h];
     this.#spares[h] = buf;
     this.#sizes[h] = 0;
-    buf.sort();
+    if (!this.#sortedInput) buf.sort();
     const offset = this.#parity[h];
     this.#parity[h] ^= 1;
     this.#errorWeight += 2 ** h;

@@ -1,25 +1,32 @@
 /**
  * Streaming column profiles.
  *
- * A {@link Profiler} sees every chunk once, in order, with bounded memory, and
- * produces a JSON-serializable {@link DatasetProfile}. Each finalized version
- * stores its profile, so drift against it never re-reads the prior data.
+ * A {@link Profiler} merges one part per chunk (see partial.ts), in chunk
+ * order, with bounded memory, and produces a JSON-serializable
+ * {@link DatasetProfile}. Parts are computed where the chunk is (encoder
+ * workers, or the thread reading a file back); a part is a pure function of
+ * the chunk, and chunks are the file's row groups (CHUNK_ROWS rows), so the
+ * profile is the same for any worker count and for a read-back. Each
+ * finalized version stores its profile, so drift against it never re-reads
+ * the prior data.
  *
  * Per column:
- * - count, nulls, min, max, mean and population std (ddof = 0) by Welford's
- *   update, value by value in row order, so chunk boundaries never change a
- *   single bit of the result.
+ * - count, nulls, min, max, mean and population std (ddof = 0): corrected
+ *   two-pass moments per chunk, combined in chunk order by Chan et al.'s
+ *   pairwise update (so other chunk boundaries would change only the last
+ *   bits of mean and std, never an order statistic).
  * - quantiles (101 points, p = 0, 0.01, ..., 1; numpy type 7): exact while the
  *   column has <= {@link EXACT_QUANTILE_LIMIT} finite values or <=
  *   {@link SUPPORT_ATOMS} distinct values; above that a deterministic
- *   compactor sketch (see kll.ts) whose guaranteed rank error is stored in
- *   `quantiles.rankErrorBound` (about log2(n / 4096) / 4096, i.e. <= 0.3% of n at
- *   10^7 rows). Min and max are always exact.
+ *   compactor sketch (see kll.ts; chunk sketches merged in chunk order) whose
+ *   guaranteed rank error is stored in `quantiles.rankErrorBound` (about
+ *   log2(n / 4096) / 4096, i.e. <= 0.3% of n at 10^7 rows). Min and max are
+ *   always exact.
  * - histogram: {@link HISTOGRAM_BINS} equal-width bins over [min, max].
  * - support: <= {@link SUPPORT_ATOMS} weighted atoms used by KS, Wasserstein and
  *   PSI (exact value counts when distinct <= 1000; see summary.ts).
  * - top categories (strings, booleans): exact counts while <=
- *   {@link CATEGORY_LIMIT} distinct values, then Misra-Gries with
+ *   {@link CATEGORY_LIMIT} distinct values, then mergeable Misra-Gries with
  *   {@link CATEGORY_LIMIT} counters (each count underestimates by at most
  *   `maxUndercount` <= n / 1001). Sorted by count descending, then value in
  *   code-unit order.
@@ -30,23 +37,32 @@
  *
  * Dataset level: pairwise Pearson correlations of the first
  * {@link MAX_CORRELATION_COLUMNS} numeric (integer, float, datetime) columns by
- * name, over pairwise-complete rows, by the bivariate Welford co-moment update.
+ * name, over pairwise-complete rows: two-pass co-moments per chunk, combined
+ * by the bivariate form of the same pairwise update.
  *
  * Every object is built with a fixed key order and columns in code-unit name
  * order, so `JSON.stringify` of a profile is byte-identical for identical input.
  *
  * @module
  */
-import {
-  type Chunk,
-  COLUMN_TYPES,
-  type ColumnType,
-  type ColumnValues,
-  compareNames,
-} from "../data/mod.ts";
+import { type Chunk, COLUMN_TYPES, type ColumnType, compareNames } from "../data/mod.ts";
 import { IntegrityError } from "../errors.ts";
-import { DISTINCT_EXACT_LIMIT, DistinctCounter, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
+import { DISTINCT_EXACT_LIMIT, DistinctMerger, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
 import { QuantileSketch, SKETCH_LEVEL_CAPACITY } from "./kll.ts";
+import {
+  type BooleanPart,
+  CATEGORY_LIMIT,
+  type ChunkProfile,
+  ChunkProfiler,
+  chunkSketch,
+  MAX_CORRELATION_COLUMNS,
+  type NumericPart,
+  type PairMoments,
+  type PartOptions,
+  profileLayout,
+  reduceCounts,
+  type StringPart,
+} from "./partial.ts";
 import {
   equalWidthEdges,
   HISTOGRAM_BINS,
@@ -66,10 +82,14 @@ export { HISTOGRAM_BINS, QUANTILE_POINTS, SUPPORT_ATOMS } from "./summary.ts";
 export const PROFILE_FORMAT = 1;
 /** Finite values per column kept (and sorted once) for exact quantiles. */
 export const EXACT_QUANTILE_LIMIT = 100_000;
-/** Distinct categories counted exactly; also the number of Misra-Gries counters. */
-export const CATEGORY_LIMIT = 1000;
-/** Numeric columns (first by name) that enter the correlation matrix. */
-export const MAX_CORRELATION_COLUMNS = 40;
+export {
+  CATEGORY_LIMIT,
+  type ChunkProfile,
+  ChunkProfiler,
+  MAX_CORRELATION_COLUMNS,
+  type PartOptions,
+  partTransferables,
+} from "./partial.ts";
 
 /** Distinct count of a column. */
 export interface DistinctProfile {
@@ -184,77 +204,72 @@ class NumericAccumulator {
   m2 = 0;
   min = Infinity;
   max = -Infinity;
+  readonly #distinct = new DistinctMerger();
+  /** Exact value counts while the column has <= SUPPORT_ATOMS distinct values. */
   #counts: Map<number, number> | null = new Map();
-  #distinct: DistinctCounter | null = null;
-  #buffer: Float64Array | null = new Float64Array(1024);
+  /** All finite values, ascending, while there are <= EXACT_QUANTILE_LIMIT of them. */
+  #buffer: Float64Array | null = null;
   #sketch: QuantileSketch | null = null;
-  /** Values written to the buffer or sketch (all of them once counts are dropped). */
-  #stored = 0;
 
-  add(x: number): void {
-    if (!Number.isFinite(x)) {
-      this.nonFinite++;
-      return;
-    }
-    const v = x === 0 ? 0 : x; // -0 and 0 are one value everywhere
-    this.n++;
-    const d = v - this.mean;
-    this.mean += d / this.n;
-    this.m2 += d * (v - this.mean);
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
+  merge(p: NumericPart): void {
+    this.nonFinite += p.nonFinite;
+    if (p.n === 0) return;
+    // Chan et al.: exact pairwise combination of means and squared deviations.
+    const n = this.n + p.n;
+    const d = p.mean - this.mean;
+    this.mean += (d * p.n) / n;
+    this.m2 += p.m2 + (d * d * this.n * p.n) / n;
+    this.n = n;
+    if (p.min < this.min) this.min = p.min;
+    if (p.max > this.max) this.max = p.max;
+    this.#distinct.merge(p.distinct, p.registers);
     if (this.#counts !== null) {
-      // Few distinct values so far: exact value counts are all we need.
-      const c = this.#counts.get(v);
-      this.#counts.set(v, c === undefined ? 1 : c + 1);
-      if (this.#counts.size > SUPPORT_ATOMS) this.#materialize();
-      return;
-    }
-    (this.#distinct as DistinctCounter).add(v);
-    this.#store(v);
+      const counts = this.#counts;
+      const s = p.sorted;
+      for (let i = 0; i < s.length;) {
+        let j = i + 1;
+        while (j < s.length && s[j] === s[i]) j++;
+        counts.set(s[i], (counts.get(s[i]) ?? 0) + j - i);
+        i = j;
+      }
+      if (counts.size > SUPPORT_ATOMS) this.#leaveCounts();
+    } else if (this.#buffer !== null) {
+      if (this.#buffer.length + p.sorted.length <= EXACT_QUANTILE_LIMIT) {
+        this.#buffer = mergeSorted(this.#buffer, p.sorted);
+      } else {
+        // Too many values to keep: the kept ones enter a sketch, in ascending order.
+        const sketch = new QuantileSketch();
+        for (const v of this.#buffer) sketch.add(v);
+        sketch.merge(p.sketch ?? chunkSketch(p.sorted));
+        this.#sketch = sketch;
+        this.#buffer = null;
+      }
+    } else (this.#sketch as QuantileSketch).merge(p.sketch ?? chunkSketch(p.sorted));
   }
 
-  /**
-   * Leave value-count mode: replay the counts, in ascending value order, into
-   * the distinct counter and the exact buffer (or sketch). The order is fixed
-   * by the data, not by chunking, so the result stays deterministic.
-   */
-  #materialize(): void {
+  /** More distinct values than atoms: continue with every value (buffer or sketch). */
+  #leaveCounts(): void {
     const counts = this.#counts as Map<number, number>;
     this.#counts = null;
     const keys = Float64Array.from(counts.keys()).sort();
-    this.#distinct = new DistinctCounter();
-    for (const k of keys) this.#distinct.add(k);
-    for (const k of keys) {
-      const c = counts.get(k) as number;
-      for (let i = 0; i < c; i++) this.#store(k);
+    const all = new Float64Array(this.n);
+    let k = 0;
+    for (const v of keys) {
+      const c = counts.get(v) as number;
+      all.fill(v, k, k + c);
+      k += c;
     }
-  }
-
-  #store(v: number): void {
-    const n = ++this.#stored;
-    if (this.#buffer !== null) {
-      if (n > this.#buffer.length) {
-        if (n > EXACT_QUANTILE_LIMIT) {
-          // Too many values to keep: replay them into the sketch, in order.
-          const sketch = new QuantileSketch();
-          for (const b of this.#buffer) sketch.add(b);
-          sketch.add(v);
-          this.#sketch = sketch;
-          this.#buffer = null;
-          return;
-        }
-        const grown = new Float64Array(Math.min(this.#buffer.length * 2, EXACT_QUANTILE_LIMIT));
-        grown.set(this.#buffer);
-        this.#buffer = grown;
-      }
-      this.#buffer[n - 1] = v;
-    } else (this.#sketch as QuantileSketch).add(v);
+    if (all.length <= EXACT_QUANTILE_LIMIT) {
+      this.#buffer = all;
+      return;
+    }
+    const sketch = new QuantileSketch();
+    for (const v of all) sketch.add(v);
+    this.#sketch = sketch;
   }
 
   distinct(): DistinctProfile {
-    if (this.#counts !== null) return exactDistinct(this.#counts.size);
-    return distinctOf(this.#distinct as DistinctCounter);
+    return distinctOf(this.#distinct);
   }
 
   finish(): NumericProfile | null {
@@ -268,7 +283,7 @@ class NumericAccumulator {
       for (let i = 0; i < keys.length; i++) weights[i] = this.#counts.get(keys[i]) as number;
       sample = { values: keys, weights };
     } else if (this.#buffer !== null) {
-      sample = { values: this.#buffer.slice(0, this.n).sort(), weights: null };
+      sample = { values: this.#buffer, weights: null };
     } else {
       const items = (this.#sketch as QuantileSketch).items();
       sample = items;
@@ -308,11 +323,21 @@ class NumericAccumulator {
   }
 }
 
+/** Merge two ascending arrays. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0, j = 0, k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
 function exactDistinct(count: number): DistinctProfile {
   return { count, exact: true, method: "exact", relativeStandardError: 0 };
 }
 
-function distinctOf(d: DistinctCounter): DistinctProfile {
+function distinctOf(d: DistinctMerger): DistinctProfile {
   return d.exact ? exactDistinct(d.count()) : {
     count: d.count(),
     exact: false,
@@ -332,34 +357,26 @@ class StringAccumulator {
   n = 0;
   #counts = new Map<string, number>();
   #misraGries = false;
-  #decrements = 0;
-  #distinct: DistinctCounter | null = null;
+  #undercount = 0;
+  readonly #distinct = new DistinctMerger();
 
-  add(s: string): void {
-    this.n++;
-    const c = this.#counts.get(s);
-    if (c !== undefined) this.#counts.set(s, c + 1);
-    else if (this.#counts.size < CATEGORY_LIMIT) this.#counts.set(s, 1);
-    else {
-      if (!this.#misraGries) {
-        // Until now the map held every value seen, with exact counts.
-        this.#misraGries = true;
-        this.#distinct = new DistinctCounter();
-        for (const k of this.#counts.keys()) this.#distinct.add(k);
-      }
-      // Misra-Gries: the new value and one occurrence of every counted value cancel out.
-      this.#decrements++;
-      for (const [k, n] of this.#counts) {
-        if (n === 1) this.#counts.delete(k);
-        else this.#counts.set(k, n - 1);
-      }
+  merge(p: StringPart): void {
+    this.n += p.n;
+    const counts = this.#counts;
+    for (let i = 0; i < p.keys.length; i++) {
+      counts.set(p.keys[i], (counts.get(p.keys[i]) ?? 0) + p.counts[i]);
     }
-    if (this.#misraGries) (this.#distinct as DistinctCounter).add(s);
+    // Mergeable Misra-Gries (Agarwal et al. 2012): add the summaries, then reduce.
+    if (!p.exact) this.#misraGries = true;
+    this.#undercount += p.undercount;
+    const cut = reduceCounts(counts, CATEGORY_LIMIT);
+    if (cut > 0) this.#misraGries = true;
+    this.#undercount += cut;
+    this.#distinct.merge(p.distinct, p.registers);
   }
 
   distinct(): DistinctProfile {
-    if (!this.#misraGries) return exactDistinct(this.#counts.size);
-    return distinctOf(this.#distinct as DistinctCounter);
+    return distinctOf(this.#distinct);
   }
 
   finish(): CategoricalProfile {
@@ -368,7 +385,7 @@ class StringAccumulator {
     for (const t of top) listed += t.count;
     return {
       method: this.#misraGries ? "misra-gries" : "exact",
-      maxUndercount: this.#decrements,
+      maxUndercount: this.#undercount,
       top,
       other: this.n - listed,
     };
@@ -378,6 +395,11 @@ class StringAccumulator {
 class BooleanAccumulator {
   trues = 0;
   falses = 0;
+
+  merge(p: BooleanPart): void {
+    this.trues += p.trues;
+    this.falses += p.falses;
+  }
 
   distinct(): DistinctProfile {
     return exactDistinct((this.trues > 0 ? 1 : 0) + (this.falses > 0 ? 1 : 0));
@@ -400,18 +422,19 @@ interface ColumnState {
   name: string;
   type: ColumnType;
   nulls: number;
-  rows: number;
   acc: Accumulator;
 }
 
 /**
- * One-pass profiler. Feed chunks in row order with {@link Profiler.add}, then
- * call {@link Profiler.finish} once.
+ * One-pass profiler over per-chunk parts merged in chunk order. Feed chunks
+ * with {@link Profiler.add} (the part is computed here) or parts computed
+ * elsewhere with {@link Profiler.merge}, then call {@link Profiler.finish} once.
  */
 export class Profiler {
   #columns: ColumnState[];
   #rows = 0;
-  #corrColumns: ColumnState[];
+  #chunks: ChunkProfiler;
+  #corr: number[];
   #pairN: Float64Array;
   #pairMx: Float64Array;
   #pairMy: Float64Array;
@@ -422,24 +445,20 @@ export class Profiler {
 
   /** Columns to profile (any order; profiled in code-unit name order). */
   constructor(columns: ReadonlyArray<{ name: string; type: ColumnType }>) {
-    this.#columns = [...columns]
-      .sort((a, b) => compareNames(a.name, b.name))
-      .map((c) => ({
-        name: c.name,
-        type: c.type,
-        nulls: 0,
-        rows: 0,
-        acc: c.type === "string"
-          ? new StringAccumulator()
-          : c.type === "boolean"
-          ? new BooleanAccumulator()
-          : new NumericAccumulator(),
-      }));
-    this.#corrColumns = this.#columns.filter((c) => isNumericType(c.type)).slice(
-      0,
-      MAX_CORRELATION_COLUMNS,
-    );
-    const p = this.#corrColumns.length;
+    const layout = profileLayout(columns);
+    this.#chunks = new ChunkProfiler(columns);
+    this.#corr = layout.correlation;
+    this.#columns = layout.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      nulls: 0,
+      acc: c.type === "string"
+        ? new StringAccumulator()
+        : c.type === "boolean"
+        ? new BooleanAccumulator()
+        : new NumericAccumulator(),
+    }));
+    const p = this.#corr.length;
     const pairs = (p * (p - 1)) / 2;
     this.#pairN = new Float64Array(pairs);
     this.#pairMx = new Float64Array(pairs);
@@ -450,66 +469,55 @@ export class Profiler {
   }
 
   /** Add one chunk. Throws if a column is missing or has the wrong type. */
-  add(chunk: Chunk): void {
-    if (this.#finished) throw new Error("Profiler.add after finish");
-    for (const col of this.#columns) {
-      const values = chunk.columns.get(col.name);
-      if (values === undefined) {
-        throw new Error(`chunk ${chunk.index} has no column "${col.name}"`);
-      }
-      if (values.type !== col.type) {
-        throw new Error(
-          `chunk ${chunk.index} column "${col.name}" is ${values.type}, expected ${col.type}`,
-        );
-      }
-      addColumn(col, values, chunk.rows);
-    }
-    this.#addCorrelations(chunk);
-    this.#rows += chunk.rows;
+  add(chunk: Chunk, options: PartOptions = {}): void {
+    this.merge(this.#chunks.profile(chunk, options));
   }
 
-  #addCorrelations(chunk: Chunk): void {
-    const cols = this.#corrColumns;
-    const p = cols.length;
-    if (p < 2) return;
-    const arrays: Array<{ values: Float64Array; valid: Uint8Array | null }> = cols.map((c) => {
-      const v = chunk.columns.get(c.name) as ColumnValues;
-      return { values: v.values as Float64Array, valid: v.valid };
+  /** Merge the part of the next chunk (parts must arrive in chunk order). */
+  merge(part: ChunkProfile): void {
+    if (this.#finished) throw new Error("Profiler.merge after finish");
+    if (part.columns.length !== this.#columns.length) {
+      throw new Error(
+        `profile part has ${part.columns.length} columns, expected ${this.#columns.length}`,
+      );
+    }
+    this.#columns.forEach((col, i) => {
+      const p = part.columns[i];
+      col.nulls += p.nulls;
+      switch (p.kind) {
+        case "numeric":
+          (col.acc as NumericAccumulator).merge(p);
+          break;
+        case "string":
+          (col.acc as StringAccumulator).merge(p);
+          break;
+        case "boolean":
+          (col.acc as BooleanAccumulator).merge(p);
+          break;
+      }
     });
-    const row = new Float64Array(p);
-    const n = this.#pairN;
-    const mx = this.#pairMx;
-    const my = this.#pairMy;
-    const m2x = this.#pairM2x;
-    const m2y = this.#pairM2y;
-    const cxy = this.#pairC;
-    for (let r = 0; r < chunk.rows; r++) {
-      for (let i = 0; i < p; i++) {
-        const a = arrays[i];
-        const v = a.values[r];
-        row[i] = (a.valid === null || a.valid[r] === 1) && Number.isFinite(v) ? v : NaN;
-      }
-      let k = 0;
-      for (let i = 0; i < p; i++) {
-        const x = row[i];
-        if (x !== x) {
-          k += p - i - 1;
-          continue;
-        }
-        for (let j = i + 1; j < p; j++, k++) {
-          const y = row[j];
-          if (y !== y) continue;
-          // Bivariate Welford: numerically stable co-moment update.
-          const nk = ++n[k];
-          const dx = x - mx[k];
-          mx[k] += dx / nk;
-          const dy = y - my[k];
-          my[k] += dy / nk;
-          m2x[k] += dx * (x - mx[k]);
-          m2y[k] += dy * (y - my[k]);
-          cxy[k] += dx * (y - my[k]);
-        }
-      }
+    if (part.pairs) this.#mergePairs(part.pairs);
+    this.#rows += part.rows;
+  }
+
+  #mergePairs(p: PairMoments): void {
+    const n = this.#pairN, mx = this.#pairMx, my = this.#pairMy;
+    const m2x = this.#pairM2x, m2y = this.#pairM2y, c = this.#pairC;
+    for (let k = 0; k < n.length; k++) {
+      const nb = p.n[k];
+      if (nb === 0) continue;
+      const na = n[k];
+      const nn = na + nb;
+      // Bivariate Chan et al. combination of co-moments.
+      const dx = p.mx[k] - mx[k];
+      const dy = p.my[k] - my[k];
+      const f = (na * nb) / nn;
+      mx[k] += (dx * nb) / nn;
+      my[k] += (dy * nb) / nn;
+      m2x[k] += p.m2x[k] + dx * dx * f;
+      m2y[k] += p.m2y[k] + dy * dy * f;
+      c[k] += p.c[k] + dx * dy * f;
+      n[k] = nn;
     }
   }
 
@@ -537,7 +545,7 @@ export class Profiler {
   }
 
   #correlations(): CorrelationProfile {
-    const cols = this.#corrColumns;
+    const cols = this.#corr.map((i) => this.#columns[i]);
     const p = cols.length;
     const matrix: Array<Array<number | null>> = [];
     const counts: number[][] = [];
@@ -561,32 +569,6 @@ export class Profiler {
       }
     }
     return { method: "pearson", columns: cols.map((c) => c.name), matrix, counts };
-  }
-}
-
-function addColumn(col: ColumnState, values: ColumnValues, rows: number): void {
-  const valid = values.valid;
-  const acc = col.acc;
-  col.rows += rows;
-  if (values.type === "string") {
-    const a = acc as StringAccumulator;
-    for (let r = 0; r < rows; r++) {
-      if (valid !== null && valid[r] !== 1) col.nulls++;
-      else a.add(values.values[r]);
-    }
-  } else if (values.type === "boolean") {
-    const a = acc as BooleanAccumulator;
-    for (let r = 0; r < rows; r++) {
-      if (valid !== null && valid[r] !== 1) col.nulls++;
-      else if (values.values[r] !== 0) a.trues++;
-      else a.falses++;
-    }
-  } else {
-    const a = acc as NumericAccumulator;
-    for (let r = 0; r < rows; r++) {
-      if (valid !== null && valid[r] !== 1) col.nulls++;
-      else a.add(values.values[r]);
-    }
   }
 }
 

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { DistinctCounter, hashNumber, hashString, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
+import {
+  DistinctCounter,
+  hashNumber,
+  hashString,
+  HLL_RELATIVE_STANDARD_ERROR,
+  HyperLogLog,
+  registersOf,
+} from "./hll.ts";
+import { sortedFloat64 } from "./sort.ts";
 import { QuantileSketch } from "./kll.ts";
 import { quantilesOf, supportOf } from "./summary.ts";
 
@@ -67,4 +75,61 @@ Deno.test("support: exact counts when few distinct, rank groups otherwise", () =
     exact: false,
     compressed: true,
   });
+});
+
+Deno.test("radix sort orders like the built-in sort (negatives, zeros, ties, extremes)", () => {
+  const cases: number[][] = [
+    [],
+    [3, -1, 2],
+    Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 5000) - 2500.5),
+    Array.from({ length: 3000 }, (_, i) => (i % 7) * 1e300 - 3e300),
+    Array.from(
+      { length: 4096 },
+      (_, i) => [0, -Number.MIN_VALUE, Number.MIN_VALUE, -1e-310][i % 4],
+    ),
+    Array.from({ length: 1000 }, () => 42),
+    Array.from({ length: 2000 }, (_, i) => Math.sin(i) * 10 ** (i % 30 - 15)),
+  ];
+  for (const c of cases) {
+    const a = Float64Array.from(c);
+    assert.deepEqual(Array.from(sortedFloat64(a)), Array.from(a.slice().sort()));
+  }
+  // Only the first n values are sorted.
+  assert.deepEqual(Array.from(sortedFloat64(Float64Array.from([5, 1, 3, -9]), 3)), [1, 3, 5]);
+});
+
+Deno.test("typed-array HyperLogLog registers equal value-by-value hashing", () => {
+  const values = Float64Array.from({ length: 20000 }, (_, i) => (i % 2 ? -1 : 1) * i * 0.37);
+  const one = new HyperLogLog();
+  for (const v of values) {
+    const [lo, hi] = hashNumber(v);
+    one.addHash(lo, hi);
+  }
+  assert.deepEqual(registersOf(values), one.registers);
+});
+
+Deno.test("addSorted equals adding ascending values one by one; merged sketches keep the bound", () => {
+  const n = 50_000;
+  const sorted = Float64Array.from({ length: n }, (_, i) => Math.floor(i / 3));
+  const a = new QuantileSketch(64);
+  for (const v of sorted) a.add(v);
+  const b = new QuantileSketch(64);
+  b.addSorted(sorted);
+  assert.deepEqual(b.state(), a.state());
+  assert.throws(() => b.addSorted(sorted), /empty sketch/);
+  // Merge two halves: weights still sum to n and ranks stay within the bound.
+  const m = new QuantileSketch(64);
+  m.addSorted(sorted.slice(0, n / 2));
+  const other = new QuantileSketch(64);
+  other.addSorted(sorted.slice(n / 2));
+  m.merge(other.state());
+  assert.equal(m.n, n);
+  const { values, weights } = m.items();
+  assert.equal(weights.reduce((x, y) => x + y, 0), n);
+  let rank = 0;
+  for (let i = 0; i < values.length; i++) {
+    rank += weights[i];
+    // True rank of values[i] (count of values <= it) is 3 * (v + 1).
+    assert.ok(Math.abs(rank - 3 * (values[i] + 1)) <= m.rankErrorBound * n + 3);
+  }
 });

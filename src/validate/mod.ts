@@ -1,7 +1,9 @@
 /**
- * Validation stage: checks the data as written (chunks read back from the
- * file) against every declared constraint and table-level check, collecting
- * every violation. Pure: the caller feeds chunks and reads the report.
+ * Validation stage: checks data against every declared constraint and
+ * table-level check, collecting every violation. Pure: a {@link ChunkChecker}
+ * checks one chunk wherever it is (an encoder worker, or a read-back of the
+ * file), and the {@link Validator} merges the parts in row order and decides
+ * uniqueness, which spans chunks. The caller reads the report.
  *
  * Unique checks keep exact sets of values up to {@link UNIQUE_MEMORY_LIMIT}
  * distinct values per column; a column whose values arrive strictly
@@ -111,19 +113,185 @@ function partitionOf(v: number | string, parts: number): number {
   return (h >>> 0) % parts;
 }
 
-/** Streaming validator for one dataset. */
-export class Validator {
+/**
+ * The validation part of one chunk: every check's violations with absolute
+ * row indices, plus the values of unique columns (uniqueness spans chunks, so
+ * it is decided where the parts are merged, in row order). Structured-cloneable.
+ */
+export interface ChunkValidation {
+  start: number;
+  rows: number;
+  /** Per column: per constraint name (unique excluded). */
+  columns: Record<string, Record<string, CheckResult>>;
+  checks: Record<string, CheckResult>;
+  unique: Record<string, ColumnValues>;
+}
+
+/**
+ * Checks single chunks: every per-row constraint and table-level check. Pure
+ * and independent of other chunks, so it runs wherever the chunk is (an
+ * encoder worker or a read-back); {@link Validator.merge} combines the parts.
+ */
+export class ChunkChecker {
   #columns: ColumnSpec[];
   #checks: CheckSpec[];
+  #patterns = new Map<string, RegExp>();
+  #allowed = new Map<string, Set<string>>();
+
+  /** Check data declared by `columns` and `checks`. */
+  constructor(columns: ColumnSpec[], checks: CheckSpec[]) {
+    this.#columns = columns;
+    this.#checks = checks;
+    for (const c of columns) {
+      if (c.pattern !== undefined) {
+        this.#patterns.set(c.name, new RegExp(`^(?:${c.pattern})$`, "u"));
+      }
+      if (c.allowed) this.#allowed.set(c.name, new Set(c.allowed));
+    }
+  }
+
+  /** The part of one chunk. */
+  check(chunk: Chunk): ChunkValidation {
+    const part: ChunkValidation = {
+      start: chunk.start,
+      rows: chunk.rows,
+      columns: {},
+      checks: {},
+      unique: {},
+    };
+    for (const c of this.#columns) {
+      const col = chunk.columns.get(c.name);
+      if (!col) continue;
+      part.columns[c.name] = this.#checkColumn(c, col, chunk);
+      if (c.unique) {
+        part.unique[c.name] = {
+          type: col.type,
+          values: col.values.slice(),
+          valid: col.valid === null ? null : col.valid.slice(),
+        } as ColumnValues;
+      }
+    }
+    for (const k of this.#checks) part.checks[k.name] = this.#checkTable(k, chunk);
+    return part;
+  }
+
+  #checkColumn(c: ColumnSpec, col: ColumnValues, chunk: Chunk): Record<string, CheckResult> {
+    const r = columnChecks(c);
+    const valid = col.valid;
+    const start = chunk.start;
+    if (r.not_null && valid !== null) {
+      for (let i = 0; i < chunk.rows; i++) if (valid[i] === 0) hit(r.not_null, start + i);
+    }
+    switch (col.type) {
+      case "integer":
+      case "float":
+      case "datetime": {
+        // One tight loop per column; the rare violations take the slow path.
+        const values = col.values;
+        const lo = c.min ?? -Infinity, hi = c.max ?? Infinity;
+        const whole = r.whole_number !== undefined;
+        for (let i = 0; i < chunk.rows; i++) {
+          const v = values[i];
+          // v - v === 0 is false exactly for NaN and infinities.
+          if (v - v === 0 && v >= lo && v <= hi && (!whole || Number.isInteger(v))) continue;
+          if (valid !== null && valid[i] === 0) continue;
+          const row = start + i;
+          if (r.finite && !Number.isFinite(v)) hit(r.finite, row);
+          if (r.whole_number && !Number.isInteger(v)) hit(r.whole_number, row);
+          if (r.min && v < c.min!) hit(r.min, row);
+          if (r.max && v > c.max!) hit(r.max, row);
+        }
+        return r;
+      }
+      case "string": {
+        const pattern = this.#patterns.get(c.name);
+        const allowed = this.#allowed.get(c.name);
+        if (!pattern && !allowed && !r.max_length) return r;
+        const values = col.values;
+        for (let i = 0; i < chunk.rows; i++) {
+          if (valid !== null && valid[i] === 0) continue;
+          const v = values[i];
+          const row = start + i;
+          if (allowed && !allowed.has(v)) hit(r.allowed_values, row);
+          if (pattern && !pattern.test(v)) hit(r.pattern, row);
+          if (r.max_length && v.length > c.maxLength!) hit(r.max_length, row);
+        }
+        return r;
+      }
+      case "boolean":
+        return r;
+    }
+  }
+
+  #checkTable(k: CheckSpec, chunk: Chunk): CheckResult {
+    const r = result();
+    switch (k.kind) {
+      case "compare": {
+        const left = chunk.columns.get(k.left);
+        const right = "column" in k.right ? chunk.columns.get(k.right.column) : undefined;
+        if (!left || ("column" in k.right && !right)) return r;
+        for (let i = 0; i < chunk.rows; i++) {
+          const a = valueAt(left, i);
+          const b = right ? valueAt(right, i) : (k.right as { value: number }).value;
+          // Comparisons with a null side are not violations (nullability is checked per column).
+          if (a === null || b === null) continue;
+          if (!compare(a, k.op, b)) hit(r, chunk.start + i);
+        }
+        return r;
+      }
+      case "null_unless":
+      case "not_null_when": {
+        const col = chunk.columns.get(k.column);
+        const when = chunk.columns.get(k.whenColumn);
+        if (!col || !when) return r;
+        const values = new Set(k.whenValues);
+        for (let i = 0; i < chunk.rows; i++) {
+          const w = valueAt(when, i);
+          const holds = w !== null && values.has(String(w));
+          const isNull = col.valid !== null && col.valid[i] === 0;
+          if (k.kind === "null_unless" ? !holds && !isNull : holds && isNull) {
+            hit(r, chunk.start + i);
+          }
+        }
+        return r;
+      }
+    }
+  }
+}
+
+/** The per-row constraint results a column declares (unique excluded). */
+function columnChecks(c: ColumnSpec): Record<string, CheckResult> {
+  const checks: Record<string, CheckResult> = {};
+  if (!c.nullable) checks.not_null = result();
+  if (c.min !== undefined) checks.min = result();
+  if (c.max !== undefined) checks.max = result();
+  if (c.allowed) checks.allowed_values = result();
+  if (c.pattern !== undefined) checks.pattern = result();
+  if (c.maxLength !== undefined) checks.max_length = result();
+  if (c.type === "float") checks.finite = result();
+  if (c.type === "integer" || c.type === "datetime") checks.whole_number = result();
+  return checks;
+}
+
+/** Add `part`'s violations to `into`, keeping the first row indices in row order. */
+function mergeResult(into: CheckResult, part: CheckResult): void {
+  into.violations += part.violations;
+  for (const row of part.first_rows) {
+    if (into.first_rows.length >= FIRST_ROWS) break;
+    into.first_rows.push(row);
+  }
+}
+
+/** Streaming validator for one dataset: merges chunk parts in row order. */
+export class Validator {
+  #checker: ChunkChecker;
   #report: ValidationReport;
   #unique = new Map<string, UniqueTracker>();
-  #patterns = new Map<string, RegExp>();
   #rows = 0;
 
   /** Validate data declared by `columns` and `checks`, expecting `expectedRows` rows. */
   constructor(columns: ColumnSpec[], checks: CheckSpec[], expectedRows: number) {
-    this.#columns = columns;
-    this.#checks = checks;
+    this.#checker = new ChunkChecker(columns, checks);
     this.#report = {
       passed: true,
       violations: 0,
@@ -133,18 +301,7 @@ export class Validator {
       checks: {},
     };
     for (const c of columns) {
-      const checks: Record<string, CheckResult> = {};
-      if (!c.nullable) checks.not_null = result();
-      if (c.min !== undefined) checks.min = result();
-      if (c.max !== undefined) checks.max = result();
-      if (c.allowed) checks.allowed_values = result();
-      if (c.pattern !== undefined) {
-        checks.pattern = result();
-        this.#patterns.set(c.name, new RegExp(`^(?:${c.pattern})$`, "u"));
-      }
-      if (c.maxLength !== undefined) checks.max_length = result();
-      if (c.type === "float") checks.finite = result();
-      if (c.type === "integer" || c.type === "datetime") checks.whole_number = result();
+      const checks = columnChecks(c);
       if (c.unique) {
         const t = new UniqueTracker();
         this.#unique.set(c.name, t);
@@ -162,85 +319,24 @@ export class Validator {
 
   /** Check one chunk (chunks must arrive in row order). */
   add(chunk: Chunk): void {
-    for (const c of this.#columns) {
-      const col = chunk.columns.get(c.name);
-      if (col) this.#checkColumn(c, col, chunk);
-    }
-    for (const k of this.#checks) this.#checkTable(k, chunk);
-    this.#rows += chunk.rows;
+    this.merge(this.#checker.check(chunk));
   }
 
-  #checkColumn(c: ColumnSpec, col: ColumnValues, chunk: Chunk): void {
-    const r = this.#report.columns[c.name].checks;
-    const uniq = this.#unique.get(c.name);
-    const pattern = this.#patterns.get(c.name);
-    const allowed = c.allowed ? new Set(c.allowed) : null;
-    for (let i = 0; i < chunk.rows; i++) {
-      const row = chunk.start + i;
-      if (col.valid !== null && col.valid[i] === 0) {
-        if (r.not_null) hit(r.not_null, row);
-        continue;
-      }
-      switch (col.type) {
-        case "integer":
-        case "float":
-        case "datetime": {
-          const v = col.values[i];
-          if (r.finite && !Number.isFinite(v)) hit(r.finite, row);
-          if (r.whole_number && !Number.isInteger(v)) hit(r.whole_number, row);
-          if (r.min && v < c.min!) hit(r.min, row);
-          if (r.max && v > c.max!) hit(r.max, row);
-          uniq?.add(v, row);
-          break;
-        }
-        case "string": {
-          const v = col.values[i];
-          if (allowed && !allowed.has(v)) hit(r.allowed_values, row);
-          if (pattern && !pattern.test(v)) hit(r.pattern, row);
-          if (r.max_length && v.length > c.maxLength!) hit(r.max_length, row);
-          uniq?.add(v, row);
-          break;
-        }
-        case "boolean":
-          uniq?.add(col.values[i], row);
-          break;
+  /** Merge the part of the next chunk (parts must arrive in row order). */
+  merge(part: ChunkValidation): void {
+    for (const [name, checks] of Object.entries(part.columns)) {
+      const into = this.#report.columns[name].checks;
+      for (const [check, r] of Object.entries(checks)) mergeResult(into[check], r);
+    }
+    for (const [name, r] of Object.entries(part.checks)) mergeResult(this.#report.checks[name], r);
+    for (const [name, col] of Object.entries(part.unique)) {
+      const t = this.#unique.get(name)!;
+      for (let i = 0; i < part.rows; i++) {
+        if (col.valid !== null && col.valid[i] === 0) continue;
+        t.add(col.values[i], part.start + i);
       }
     }
-  }
-
-  #checkTable(k: CheckSpec, chunk: Chunk): void {
-    const r = this.#report.checks[k.name];
-    switch (k.kind) {
-      case "compare": {
-        const left = chunk.columns.get(k.left);
-        const right = "column" in k.right ? chunk.columns.get(k.right.column) : undefined;
-        if (!left || ("column" in k.right && !right)) return;
-        for (let i = 0; i < chunk.rows; i++) {
-          const a = valueAt(left, i);
-          const b = right ? valueAt(right, i) : (k.right as { value: number }).value;
-          // Comparisons with a null side are not violations (nullability is checked per column).
-          if (a === null || b === null) continue;
-          if (!compare(a, k.op, b)) hit(r, chunk.start + i);
-        }
-        return;
-      }
-      case "null_unless":
-      case "not_null_when": {
-        const col = chunk.columns.get(k.column);
-        const when = chunk.columns.get(k.whenColumn);
-        if (!col || !when) return;
-        const values = new Set(k.whenValues);
-        for (let i = 0; i < chunk.rows; i++) {
-          const w = valueAt(when, i);
-          const holds = w !== null && values.has(String(w));
-          const isNull = col.valid !== null && col.valid[i] === 0;
-          if (k.kind === "null_unless" ? !holds && !isNull : holds && isNull) {
-            hit(r, chunk.start + i);
-          }
-        }
-        return;
-      }
-    }
+    this.#rows += part.rows;
   }
 
   /**

@@ -1,0 +1,386 @@
+/**
+ * Per-chunk profile parts: everything the {@link Profiler} needs from one
+ * chunk, computed where the chunk is (an encoder worker, or the thread that
+ * reads a file back) and merged on one thread in chunk order.
+ *
+ * A part is a pure function of the chunk's values, so the merged profile is
+ * the same whether parts come from workers (any count) or from reading the
+ * written file back: row groups are the chunks (CHUNK_ROWS rows each).
+ *
+ * Parts are structured-cloneable; {@link partTransferables} lists their
+ * buffers for `postMessage` without copies.
+ *
+ * @module
+ */
+import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import { compareNames } from "../data/mod.ts";
+import { registersOf } from "./hll.ts";
+import { QuantileSketch, type SketchState } from "./kll.ts";
+import { sortedFloat64 } from "./sort.ts";
+
+/** Distinct categories counted exactly; also the number of Misra-Gries counters. */
+export const CATEGORY_LIMIT = 1000;
+/** Numeric columns (first by name) that enter the correlation matrix. */
+export const MAX_CORRELATION_COLUMNS = 40;
+
+/** Numeric column part: moments, extremes and the sorted finite values. */
+export interface NumericPart {
+  kind: "numeric";
+  nulls: number;
+  /** Finite values. */
+  n: number;
+  nonFinite: number;
+  /** Mean and sum of squared deviations of the finite values (two-pass). */
+  mean: number;
+  m2: number;
+  min: number;
+  max: number;
+  /** The finite values, ascending, -0 as 0. */
+  sorted: Float64Array;
+  /** The distinct finite values, ascending. */
+  distinct: Float64Array;
+  /** Sketch of `sorted` added in order (precomputed for large runs; see {@link chunkSketch}). */
+  sketch?: SketchState;
+  /** HyperLogLog registers of `distinct` (precomputed for large runs). */
+  registers?: Uint8Array;
+}
+
+/** String column part: category counts (exact or a Misra-Gries summary) and distinct values. */
+export interface StringPart {
+  kind: "string";
+  nulls: number;
+  n: number;
+  /** True when `keys`/`counts` hold every distinct value with its exact count. */
+  exact: boolean;
+  keys: string[];
+  counts: number[];
+  /** How much any count in `counts` may be under its true count (0 when exact). */
+  undercount: number;
+  distinct: string[];
+  registers?: Uint8Array;
+}
+
+/** Boolean column part. */
+export interface BooleanPart {
+  kind: "boolean";
+  nulls: number;
+  trues: number;
+  falses: number;
+}
+
+/** One column's part. */
+export type ColumnPart = NumericPart | StringPart | BooleanPart;
+
+/** Pairwise co-moments over pairwise-complete rows, pairs in (i < j) order. */
+export interface PairMoments {
+  n: Float64Array;
+  mx: Float64Array;
+  my: Float64Array;
+  m2x: Float64Array;
+  m2y: Float64Array;
+  c: Float64Array;
+}
+
+/** The profile part of one chunk. */
+export interface ChunkProfile {
+  rows: number;
+  /** In the profiler's column order (code-unit name order). */
+  columns: ColumnPart[];
+  /** Over the correlation columns; null when fewer than two. */
+  pairs: PairMoments | null;
+}
+
+/** Options of {@link ChunkProfiler.profile}. */
+export interface PartOptions {
+  /**
+   * Precompute sketches and HyperLogLog registers (worth it when the run is
+   * larger than the exact limits; the merger computes them the same way
+   * otherwise, only when needed).
+   */
+  sketches?: boolean;
+}
+
+const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime"]);
+
+/** Column declarations in profile order and the correlation columns among them. */
+export function profileLayout(
+  columns: ReadonlyArray<{ name: string; type: ColumnType }>,
+): { columns: { name: string; type: ColumnType }[]; correlation: number[] } {
+  const sorted = [...columns].map((c) => ({ name: c.name, type: c.type }))
+    .sort((a, b) => compareNames(a.name, b.name));
+  const correlation: number[] = [];
+  sorted.forEach((c, i) => {
+    if (NUMERIC.has(c.type) && correlation.length < MAX_CORRELATION_COLUMNS) correlation.push(i);
+  });
+  return { columns: sorted, correlation };
+}
+
+/** The sketch of a chunk: its sorted values added in order (deterministic). */
+export function chunkSketch(sorted: Float64Array): SketchState {
+  const s = new QuantileSketch();
+  s.addSorted(sorted);
+  return s.state();
+}
+
+/** Computes {@link ChunkProfile}s for one column layout. */
+export class ChunkProfiler {
+  readonly #columns: { name: string; type: ColumnType }[];
+  readonly #corr: number[];
+
+  /** Columns to profile (any order; profiled in code-unit name order). */
+  constructor(columns: ReadonlyArray<{ name: string; type: ColumnType }>) {
+    const layout = profileLayout(columns);
+    this.#columns = layout.columns;
+    this.#corr = layout.correlation;
+  }
+
+  /** Profile one chunk. Throws if a column is missing or has the wrong type. */
+  profile(chunk: Chunk, options: PartOptions = {}): ChunkProfile {
+    const parts: ColumnPart[] = [];
+    const finite: (Float64Array | null)[] = [];
+    for (const c of this.#columns) {
+      const values = chunk.columns.get(c.name);
+      if (values === undefined) throw new Error(`chunk ${chunk.index} has no column "${c.name}"`);
+      if (values.type !== c.type) {
+        throw new Error(
+          `chunk ${chunk.index} column "${c.name}" is ${values.type}, expected ${c.type}`,
+        );
+      }
+      parts.push(columnPart(values, chunk.rows, options));
+    }
+    for (const i of this.#corr) {
+      const col = chunk.columns.get(this.#columns[i].name)!;
+      finite.push(pairInput(col, parts[i] as NumericPart, chunk.rows));
+    }
+    return {
+      rows: chunk.rows,
+      columns: parts,
+      pairs: this.#corr.length < 2 ? null : pairMoments(
+        finite as Float64Array[],
+        this.#corr.map((i) => parts[i] as NumericPart),
+        chunk.rows,
+      ),
+    };
+  }
+}
+
+function columnPart(values: ColumnValues, rows: number, options: PartOptions): ColumnPart {
+  const valid = values.valid;
+  switch (values.type) {
+    case "boolean": {
+      let nulls = 0, trues = 0, falses = 0;
+      for (let r = 0; r < rows; r++) {
+        if (valid !== null && valid[r] !== 1) nulls++;
+        else if (values.values[r] !== 0) trues++;
+        else falses++;
+      }
+      return { kind: "boolean", nulls, trues, falses };
+    }
+    case "string":
+      return stringPart(values.values, valid, rows, options);
+    default:
+      return numericPart(values.values, valid, rows, options);
+  }
+}
+
+function numericPart(
+  values: Float64Array,
+  valid: Uint8Array | null,
+  rows: number,
+  options: PartOptions,
+): NumericPart {
+  const buf = new Float64Array(rows);
+  let n = 0, nulls = 0, nonFinite = 0, sum = 0;
+  let min = Infinity, max = -Infinity;
+  for (let r = 0; r < rows; r++) {
+    if (valid !== null && valid[r] !== 1) {
+      nulls++;
+      continue;
+    }
+    const x = values[r];
+    if (!Number.isFinite(x)) {
+      nonFinite++;
+      continue;
+    }
+    const v = x === 0 ? 0 : x; // -0 and 0 are one value everywhere
+    buf[n++] = v;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  // Corrected two-pass moments: accurate even with a large common offset.
+  let mean = n > 0 ? sum / n : 0;
+  let d1 = 0, d2 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = buf[i] - mean;
+    d1 += d;
+    d2 += d * d;
+  }
+  const m2 = n > 0 ? Math.max(0, d2 - (d1 * d1) / n) : 0;
+  if (n > 0) mean += d1 / n;
+  const sorted = sortedFloat64(buf, n);
+  let k = 0;
+  const distinct = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (k === 0 || sorted[i] !== distinct[k - 1]) distinct[k++] = sorted[i];
+  }
+  const part: NumericPart = {
+    kind: "numeric",
+    nulls,
+    n,
+    nonFinite,
+    mean,
+    m2,
+    min,
+    max,
+    sorted,
+    distinct: distinct.slice(0, k),
+  };
+  if (options.sketches) {
+    part.sketch = chunkSketch(sorted);
+    part.registers = registersOf(part.distinct);
+  }
+  return part;
+}
+
+function stringPart(
+  values: string[],
+  valid: Uint8Array | null,
+  rows: number,
+  options: PartOptions,
+): StringPart {
+  const counts = new Map<string, number>();
+  let nulls = 0;
+  for (let r = 0; r < rows; r++) {
+    if (valid !== null && valid[r] !== 1) {
+      nulls++;
+      continue;
+    }
+    const s = values[r];
+    counts.set(s, (counts.get(s) ?? 0) + 1);
+  }
+  const distinct = [...counts.keys()];
+  const reduced = reduceCounts(counts, CATEGORY_LIMIT);
+  const part: StringPart = {
+    kind: "string",
+    nulls,
+    n: rows - nulls,
+    exact: reduced === 0,
+    keys: [...counts.keys()],
+    counts: [...counts.values()],
+    undercount: reduced,
+    distinct,
+  };
+  if (options.sketches) part.registers = registersOf(distinct);
+  return part;
+}
+
+/**
+ * Misra-Gries reduction of exact (or already reduced) counts to at most
+ * `limit` counters: subtract the (limit+1)-th largest count from every count
+ * and drop those left at zero or below. Returns the amount subtracted (0 when
+ * nothing had to go), which bounds the undercount it added to any value.
+ * Independent of the map's order.
+ */
+export function reduceCounts(counts: Map<string, number>, limit: number): number {
+  if (counts.size <= limit) return 0;
+  const sorted = Float64Array.from(counts.values()).sort();
+  const cut = sorted[sorted.length - 1 - limit];
+  for (const [k, c] of counts) {
+    if (c <= cut) counts.delete(k);
+    else counts.set(k, c - cut);
+  }
+  return cut;
+}
+
+/**
+ * A numeric column's values for co-moments: centred on the chunk mean when
+ * the column is complete (no null or non-finite row), else with those rows
+ * as NaN (and not centred).
+ */
+function pairInput(col: ColumnValues, part: NumericPart, rows: number): Float64Array {
+  const v = col.values as Float64Array;
+  const out = new Float64Array(rows);
+  if (part.n === rows) {
+    const m = part.mean;
+    for (let r = 0; r < rows; r++) out[r] = v[r] - m;
+    return out;
+  }
+  for (let r = 0; r < rows; r++) {
+    const x = v[r];
+    out[r] = (col.valid === null || col.valid[r] === 1) && Number.isFinite(x) ? x : NaN;
+  }
+  return out;
+}
+
+function pairMoments(cols: Float64Array[], parts: NumericPart[], rows: number): PairMoments {
+  const p = cols.length;
+  const pairs = (p * (p - 1)) / 2;
+  const out: PairMoments = {
+    n: new Float64Array(pairs),
+    mx: new Float64Array(pairs),
+    my: new Float64Array(pairs),
+    m2x: new Float64Array(pairs),
+    m2y: new Float64Array(pairs),
+    c: new Float64Array(pairs),
+  };
+  let k = 0;
+  for (let i = 0; i < p; i++) {
+    for (let j = i + 1; j < p; j++, k++) {
+      const x = cols[i], y = cols[j];
+      if (parts[i].n === rows && parts[j].n === rows) {
+        // Both complete and centred: the column moments are the pair's.
+        let c = 0;
+        for (let r = 0; r < rows; r++) c += x[r] * y[r];
+        out.n[k] = rows;
+        out.mx[k] = parts[i].mean;
+        out.my[k] = parts[j].mean;
+        out.m2x[k] = parts[i].m2;
+        out.m2y[k] = parts[j].m2;
+        out.c[k] = c;
+        continue;
+      }
+      // One side has gaps: undo the centring of a complete side while reading it.
+      const ox = parts[i].n === rows ? parts[i].mean : 0;
+      const oy = parts[j].n === rows ? parts[j].mean : 0;
+      let n = 0, sx = 0, sy = 0;
+      for (let r = 0; r < rows; r++) {
+        const a = x[r], b = y[r];
+        if (a !== a || b !== b) continue;
+        n++;
+        sx += a + ox;
+        sy += b + oy;
+      }
+      if (n === 0) continue;
+      const mx = sx / n, my = sy / n;
+      let m2x = 0, m2y = 0, c = 0;
+      for (let r = 0; r < rows; r++) {
+        const a = x[r], b = y[r];
+        if (a !== a || b !== b) continue;
+        const dx = a + ox - mx, dy = b + oy - my;
+        m2x += dx * dx;
+        m2y += dy * dy;
+        c += dx * dy;
+      }
+      out.n[k] = n;
+      out.mx[k] = mx;
+      out.my[k] = my;
+      out.m2x[k] = m2x;
+      out.m2y[k] = m2y;
+      out.c[k] = c;
+    }
+  }
+  return out;
+}
+
+/** The buffers of a part, for `postMessage(..., transfer)`. */
+export function partTransferables(part: ChunkProfile): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const c of part.columns) {
+    if (c.kind !== "numeric") continue;
+    out.push(c.sorted.buffer as ArrayBuffer, c.distinct.buffer as ArrayBuffer);
+    if (c.registers) out.push(c.registers.buffer as ArrayBuffer);
+    if (c.sketch) { for (const l of c.sketch.levels) out.push(l.buffer as ArrayBuffer); }
+  }
+  return out;
+}
