@@ -38,6 +38,25 @@ const CASES: Array<{ gen: string; dist: DistSpec; lo?: number; hi?: number }> = 
     gen: "{kind: beta, alpha: 2, beta: 5, min: 0, max: 1}",
     dist: { kind: "beta", alpha: 2, beta: 5, min: 0, max: 1 },
   },
+  // Rejection samplers: small shapes (boost, log-space beta).
+  { gen: "{kind: gamma, shape: 0.3, scale: 2}", dist: { kind: "gamma", shape: 0.3, scale: 2 } },
+  {
+    gen: "{kind: beta, alpha: 0.5, beta: 0.5, min: 10, max: 20}",
+    dist: { kind: "beta", alpha: 0.5, beta: 0.5, min: 10, max: 20 },
+  },
+  // Gamma truncated by redrawing (window mass >= 0.25) and by inverse CDF (narrow window).
+  {
+    gen: "{kind: gamma, shape: 2, scale: 3}",
+    dist: { kind: "gamma", shape: 2, scale: 3 },
+    lo: 1,
+    hi: 12,
+  },
+  {
+    gen: "{kind: gamma, shape: 2, scale: 3}",
+    dist: { kind: "gamma", shape: 2, scale: 3 },
+    lo: 20,
+    hi: 40,
+  },
   // Truncated to the column bounds by inverse CDF on [F(min), F(max)].
   {
     gen: "{kind: normal, mean: 50, std: 10}",

@@ -10,10 +10,11 @@
  */
 import { type Chunk, chunkRowsAt, type ColumnValues } from "../data/mod.ts";
 import { Rng, streamState } from "../rng/mod.ts";
-import { compileExpr, roundTo, type Val } from "./expr.ts";
-import { distCdf, distQuantile, normalCdf } from "./math.ts";
+import { compileExpr, type Val } from "./expr.ts";
+import { distCdf, normalCdf, poissonQuantile, quantileFn } from "./math.ts";
 import type { GenerationPlan, PlanColumn } from "./plan.ts";
 import { sampleRegex } from "./regex.ts";
+import { BetaSampler, CdfTable, GammaSampler, poissonQuantileFn } from "./samplers.ts";
 import {
   DEFAULT_END_MS,
   DEFAULT_START_MS,
@@ -99,26 +100,59 @@ export async function generateChunk(
     entities: new Map(),
     sessions: new Map(),
   };
-  for (const name of plan.order) {
-    env.bases.set(name, await streamState(ctx.seedHex, `${name}#entity`, 0));
-  }
-  for (let b = 0; b < plan.copulas.length; b++) await copulaUniforms(env, b);
-  for (const name of plan.order) {
-    const col = plan.columns[name];
-    const rng = await Rng.forStream(ctx.seedHex, name, chunkIndex);
-    env.cols.set(name, generateColumn(col, env, rng));
-  }
+  // Every stream state first, concurrently; the generation below is then
+  // synchronous, so chunks in flight on one thread never interleave inside it
+  // (the scratch buffers rely on that).
+  const missing: Array<[string, number]> = [];
   for (const name of plan.order) {
     const col = plan.columns[name];
     if (col.missing === undefined) continue;
     const rate = clamp01(col.missing + driftSum(col, "missingness") * ctx.versionIndex);
-    if (rate <= 0) continue;
-    const rng = await Rng.forStream(ctx.seedHex, `${name}#missing`, chunkIndex);
-    applyMissing(env.cols.get(name)!, pickRows(rows, Math.round(rate * rows), rng));
+    if (rate > 0) missing.push([name, rate]);
   }
+  const [bases, copulaStates, colStates, missStates] = await Promise.all([
+    Promise.all(plan.order.map((name) => streamState(ctx.seedHex, `${name}#entity`, 0))),
+    Promise.all(
+      plan.copulas.map((c) =>
+        streamState(ctx.seedHex, `copula:${c.columns.join(",")}`, chunkIndex)
+      ),
+    ),
+    Promise.all(plan.order.map((name) => streamState(ctx.seedHex, name, chunkIndex))),
+    Promise.all(missing.map(([name]) => streamState(ctx.seedHex, `${name}#missing`, chunkIndex))),
+  ]);
+  scratchUsed = 0;
+  plan.order.forEach((name, k) => env.bases.set(name, bases[k]));
+  copulaStates.forEach((st, b) => copulaUniforms(env, b, new Rng(st)));
+  plan.order.forEach((name, k) => {
+    env.cols.set(name, generateColumn(plan.columns[name], env, new Rng(colStates[k])));
+  });
+  missing.forEach(([name, rate], k) => {
+    const rng = new Rng(missStates[k]);
+    applyMissing(env.cols.get(name)!, pickRows(rows, Math.round(rate * rows), rng));
+  });
   const columns = new Map<string, ColumnValues>();
   for (const name of plan.names) columns.set(name, env.cols.get(name)!);
   return { index: chunkIndex, start, rows, columns };
+}
+
+/**
+ * Scratch buffers reused from chunk to chunk for per-chunk intermediates (entity
+ * layouts, sessions, copula uniforms, shuffles), never for returned columns:
+ * first touches of fresh memory cost a page fault per 4 KiB, which on some VMs
+ * is as slow as generating the values. Safe because a chunk is generated
+ * synchronously once its stream states are known.
+ */
+const scratchPool: Float64Array[] = [];
+let scratchUsed = 0;
+let scratchIdx = new Int32Array(0);
+
+/** A zeroed scratch array of length n, valid until the next chunk starts. */
+function scratchF64(n: number): Float64Array {
+  let a = scratchPool[scratchUsed];
+  if (a === undefined || a.length !== n) a = scratchPool[scratchUsed] = new Float64Array(n);
+  else a.fill(0);
+  scratchUsed++;
+  return a;
 }
 
 function clamp01(x: number): number {
@@ -149,7 +183,8 @@ export function pickRows(n: number, k: number, rng: Rng): Uint8Array {
   const mask = new Uint8Array(n);
   if (k <= 0) return mask;
   if (k >= n) return mask.fill(1);
-  const idx = new Int32Array(n);
+  if (scratchIdx.length < n) scratchIdx = new Int32Array(n);
+  const idx = scratchIdx;
   for (let i = 0; i < n; i++) idx[i] = i;
   for (let i = 0; i < k; i++) {
     const j = i + rng.nextInt(n - i);
@@ -190,11 +225,10 @@ function zeroAt(col: ColumnValues, i: number): void {
 }
 
 /** Gaussian copula: z ~ N(0, I), x = L z, u = Φ(x), one stream per block and chunk. */
-async function copulaUniforms(env: ChunkEnv, b: number): Promise<void> {
+function copulaUniforms(env: ChunkEnv, b: number, rng: Rng): void {
   const cop = env.plan.copulas[b];
   const k = cop.columns.length;
-  const rng = await Rng.forStream(env.ctx.seedHex, `copula:${cop.columns.join(",")}`, env.chunk);
-  const outs = cop.columns.map(() => new Float64Array(env.rows));
+  const outs = cop.columns.map(() => scratchF64(env.rows));
   const z = new Float64Array(k);
   for (let i = 0; i < env.rows; i++) {
     for (let a = 0; a < k; a++) z[a] = rng.nextNormal();
@@ -222,71 +256,98 @@ function generateColumn(col: PlanColumn, env: ChunkEnv, rng: Rng): ColumnValues 
   return writeColumn(col, env, fn, rng);
 }
 
-/** Evaluate `fn` on every row and store with type conversion, rounding and bounds. */
+/**
+ * Evaluate `fn` on every row and store with type conversion, rounding and
+ * bounds. One small function per storage type, so each hot loop stays simple
+ * for the optimizer.
+ */
 function writeColumn(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng): ColumnValues {
-  const n = env.rows;
-  let valid: Uint8Array | null = null;
-  const markNull = (i: number) => {
-    if (!valid) valid = new Uint8Array(n).fill(1);
-    valid[i] = 0;
-  };
   switch (col.type) {
-    case "string": {
-      const values = new Array<string>(n);
-      const maxLen = col.maxLength;
-      for (let i = 0; i < n; i++) {
-        const x = fn(i, rng);
-        if (x === null) {
-          values[i] = "";
-          markNull(i);
-          continue;
-        }
-        const s = typeof x === "string" ? x : String(x);
-        values[i] = maxLen !== undefined && s.length > maxLen ? s.slice(0, maxLen) : s;
-      }
-      return { type: "string", values, valid };
-    }
-    case "boolean": {
-      const values = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        const x = fn(i, rng);
-        if (x === null) markNull(i);
-        else values[i] = x !== 0 && x !== "" && x !== "false" ? 1 : 0;
-      }
-      return { type: "boolean", values, valid };
-    }
+    case "string":
+      return writeStrings(env.rows, col.maxLength, fn, rng);
+    case "boolean":
+      return writeBooleans(env.rows, fn, rng);
     case "integer":
     case "float":
-    case "datetime": {
-      const values = new Float64Array(n);
-      const decimals = col.type === "float" ? declaredDecimals(col.gen) : undefined;
-      const whole = col.type !== "float";
-      // Bounds on the rounding grid so rounded values never leave [min, max].
-      let lo = col.min ?? -Infinity;
-      let hi = col.max ?? Infinity;
-      if (whole) {
-        lo = Math.ceil(lo);
-        hi = Math.floor(hi);
-      } else if (decimals !== undefined) {
-        const p = Math.pow(10, decimals);
-        if (Number.isFinite(lo)) lo = Math.ceil(lo * p - 1e-9) / p;
-        if (Number.isFinite(hi)) hi = Math.floor(hi * p + 1e-9) / p;
-      }
-      for (let i = 0; i < n; i++) {
-        const x = fn(i, rng);
-        const num = typeof x === "number" ? x : x === null ? NaN : Number(x);
-        if (!Number.isFinite(num)) {
-          markNull(i);
-          continue;
-        }
-        let y = whole ? Math.round(num) : decimals !== undefined ? roundTo(num, decimals) : num;
-        if (y < lo) y = lo;
-        else if (y > hi) y = hi;
-        values[i] = y === 0 ? 0 : y; // no -0 in output
-      }
-      return { type: col.type, values, valid };
-    }
+    case "datetime":
+      return writeNumbers(col, col.type, env.rows, fn, rng);
   }
+}
+
+/** A validity mask with row `i` null (allocated on the first null). */
+function markNull(valid: Uint8Array | null, n: number, i: number): Uint8Array {
+  const v = valid ?? new Uint8Array(n).fill(1);
+  v[i] = 0;
+  return v;
+}
+
+function writeStrings(n: number, maxLen: number | undefined, fn: RowFn, rng: Rng): ColumnValues {
+  let valid: Uint8Array | null = null;
+  const values = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const x = fn(i, rng);
+    if (x === null) {
+      values[i] = "";
+      valid = markNull(valid, n, i);
+      continue;
+    }
+    const s = typeof x === "string" ? x : String(x);
+    values[i] = maxLen !== undefined && s.length > maxLen ? s.slice(0, maxLen) : s;
+  }
+  return { type: "string", values, valid };
+}
+
+function writeBooleans(n: number, fn: RowFn, rng: Rng): ColumnValues {
+  let valid: Uint8Array | null = null;
+  const values = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = fn(i, rng);
+    if (x === null) valid = markNull(valid, n, i);
+    else values[i] = x !== 0 && x !== "" && x !== "false" ? 1 : 0;
+  }
+  return { type: "boolean", values, valid };
+}
+
+function writeNumbers(
+  col: PlanColumn,
+  type: "integer" | "float" | "datetime",
+  n: number,
+  fn: RowFn,
+  rng: Rng,
+): ColumnValues {
+  let valid: Uint8Array | null = null;
+  const values = new Float64Array(n);
+  const decimals = type === "float" ? declaredDecimals(col.gen) : undefined;
+  const whole = type !== "float";
+  // Bounds on the rounding grid so rounded values never leave [min, max].
+  let lo = col.min ?? -Infinity;
+  let hi = col.max ?? Infinity;
+  // Rounding factor of roundTo(x, decimals), computed once: 0 = none, 1 = whole numbers.
+  const p = whole || (decimals !== undefined && decimals <= 0)
+    ? 1
+    : decimals !== undefined
+    ? Math.pow(10, decimals)
+    : 0;
+  if (whole) {
+    lo = Math.ceil(lo);
+    hi = Math.floor(hi);
+  } else if (decimals !== undefined) {
+    if (Number.isFinite(lo)) lo = Math.ceil(lo * p - 1e-9) / p;
+    if (Number.isFinite(hi)) hi = Math.floor(hi * p + 1e-9) / p;
+  }
+  for (let i = 0; i < n; i++) {
+    const x = fn(i, rng);
+    const num = typeof x === "number" ? x : x === null ? NaN : Number(x);
+    if (!Number.isFinite(num)) {
+      valid = markNull(valid, n, i);
+      continue;
+    }
+    let y = p === 0 ? num : p === 1 ? Math.round(num) : Math.round(num * p) / p;
+    if (y < lo) y = lo;
+    else if (y > hi) y = hi;
+    values[i] = y === 0 ? 0 : y; // no -0 in output
+  }
+  return { type, values, valid };
 }
 
 function declaredDecimals(g: GeneratorSpec): number | undefined {
@@ -384,9 +445,25 @@ function compile(g: GeneratorSpec, col: PlanColumn, env: ChunkEnv, t: Affine): R
         }
       }
       const other = g.otherwise ? compile(g.otherwise, col, env, t) : null;
+      const pick = (key: string) => (table.has(key) ? table.get(key)! : other);
+      if (!on) {
+        const f = pick("null");
+        return f ? f : () => null;
+      }
+      if (on.type === "boolean") {
+        // Resolve the three possible keys once instead of building and looking up a key per row.
+        const fTrue = pick("true");
+        const fFalse = pick("false");
+        const fNull = pick("null");
+        const vals = on.values;
+        const valid = on.valid;
+        return (i, rng) => {
+          const f = valid !== null && valid[i] === 0 ? fNull : vals[i] === 1 ? fTrue : fFalse;
+          return f ? f(i, rng) : null;
+        };
+      }
       return (i, rng) => {
-        const key = on ? keyOf(on, i) : "null";
-        const f = table.has(key) ? table.get(key)! : other;
+        const f = pick(keyOf(on, i));
         return f ? f(i, rng) : null;
       };
     }
@@ -394,6 +471,7 @@ function compile(g: GeneratorSpec, col: PlanColumn, env: ChunkEnv, t: Affine): R
       let cur: Rng | null = null;
       const f = compileExpr(g.ast, {
         column: (name, r) => valueAt(env.cols.get(name), r),
+        reader: (name) => columnReader(env.cols.get(name)),
         uniform: () => cur!.nextOpenFloat(),
         normal: () => cur!.nextNormal(),
       });
@@ -408,9 +486,26 @@ function compile(g: GeneratorSpec, col: PlanColumn, env: ChunkEnv, t: Affine): R
       const layout = env.entities.get(g.key);
       const inner = compile(g.of, col, env, t);
       const base = env.bases.get(col.name)!;
+      if (!layout) return () => null;
+      if (!rowFree(g.of, col, env)) {
+        return (i) => inner(i, new Rng(mixState(base, layout.entity[i], 0)));
+      }
+      // The value depends on the entity's stream alone: draw it once per entity
+      // (rows of an entity are consecutive in events layouts, cyclic in panels).
+      const memo = new Map<number, Val>();
+      let lastE = -1;
+      let lastV: Val = null;
       return (i) => {
-        if (!layout) return null;
-        return inner(i, new Rng(mixState(base, layout.entity[i], 0)));
+        const e = layout.entity[i];
+        if (e === lastE) return lastV;
+        let v = memo.get(e);
+        if (v === undefined) {
+          v = inner(i, new Rng(mixState(base, e, 0)));
+          memo.set(e, v);
+        }
+        lastE = e;
+        lastV = v;
+        return v;
       };
     }
     case "step_time": {
@@ -451,6 +546,37 @@ function compile(g: GeneratorSpec, col: PlanColumn, env: ChunkEnv, t: Affine): R
   }
 }
 
+/**
+ * True when generator `g` of column `col` reads nothing but its random stream
+ * (not the row index, other columns or copula uniforms), so equal streams give
+ * equal values.
+ */
+function rowFree(g: GeneratorSpec, col: PlanColumn, env: ChunkEnv): boolean {
+  switch (g.kind) {
+    case "uniform":
+    case "normal":
+    case "lognormal":
+    case "exponential":
+    case "gamma":
+    case "beta":
+    case "poisson":
+      return !env.copula.has(col.name);
+    case "categorical":
+    case "uuid":
+    case "regex":
+    case "person":
+    case "company":
+    case "city":
+    case "boolean":
+    case "datetime":
+      return true;
+    case "email":
+      return g.from === undefined;
+    default:
+      return false;
+  }
+}
+
 /** Text key of a value for `conditional` lookups ("true"/"false", numbers, strings, "null"). */
 function keyOf(c: ColumnValues, i: number): string {
   if (c.valid !== null && c.valid[i] === 0) return "null";
@@ -466,12 +592,28 @@ function keyOf(c: ColumnValues, i: number): string {
   }
 }
 
+/** `row => valueAt(c, row)` with the column resolved (dependencies are complete when compiled). */
+function columnReader(c: ColumnValues | undefined): (row: number) => Val {
+  if (!c) return () => null;
+  const values: ArrayLike<Val> = c.values;
+  return (r) => (c.valid !== null && c.valid[r] === 0 ? null : values[r]);
+}
+
 function valueAt(c: ColumnValues | undefined, i: number): Val {
   if (!c || (c.valid !== null && c.valid[i] === 0)) return null;
   return c.values[i];
 }
 
-/** Inverse-CDF sampler of a (drift-transformed, truncated) distribution. */
+/** Mass of a truncation window at or above which rejection beats inverse-CDF sampling. */
+const REJECT_MIN_MASS = 0.25;
+
+/**
+ * Sampler of a (drift-transformed, truncated) distribution. Copula columns and
+ * the closed-form kinds invert the CDF (one uniform per value, so a copula's
+ * dependence is kept); gamma and beta use exact rejection samplers
+ * (samplers.ts), truncated by redrawing while the window holds at least
+ * {@link REJECT_MIN_MASS} of the mass, by inverse CDF on [F(lo), F(hi)] otherwise.
+ */
 function distSampler(
   g: DistSpec & NumericCommon,
   col: PlanColumn,
@@ -480,24 +622,27 @@ function distSampler(
 ): RowFn {
   const whole = col.type === "integer" || g.kind === "poisson";
   const u0 = env.copula.get(col.name);
-  const next = u0 ? (i: number) => u0[i] : (_i: number, rng: Rng) => rng.nextOpenFloat();
   let lo = col.min ?? -Infinity;
   let hi = col.max ?? Infinity;
   if (g.kind === "poisson") {
     // Discrete: scale multiplies lambda, shift moves by whole numbers.
     const d: DistSpec = { kind: "poisson", lambda: g.lambda * t.f };
+    const q = poissonQuantileFn(d.lambda, poissonQuantile, (k) => distCdf(d, k));
     const off = Math.round(t.s);
     const a = Math.ceil(lo) - off;
     const b = Math.floor(hi) - off;
     if (g.truncation === "clip") {
-      return (i, rng) => Math.min(hi, Math.max(lo, off + distQuantile(d, next(i, rng))));
+      return u0
+        ? (i) => Math.min(hi, Math.max(lo, off + q(u0[i])))
+        : (_i, rng) => Math.min(hi, Math.max(lo, off + q(rng.nextOpenFloat())));
     }
     const pa = a > 0 ? distCdf(d, a - 1) : 0;
     const pb = Number.isFinite(b) ? distCdf(d, b) : 1;
-    return (i, rng) => {
-      const p = pa + next(i, rng) * (pb - pa);
-      return off + Math.min(Math.max(distQuantile(d, p), Math.max(a, 0)), b);
-    };
+    const w = pb - pa;
+    const kMin = Math.max(a, 0);
+    return u0
+      ? (i) => off + Math.min(Math.max(q(pa + u0[i] * w), kMin), b)
+      : (_i, rng) => off + Math.min(Math.max(q(pa + rng.nextOpenFloat() * w), kMin), b);
   }
   if (whole) {
     // Continuous values are rounded later: [a - 0.5, b + 0.5) rounds into [a, b].
@@ -511,21 +656,57 @@ function distSampler(
     : g;
   const f = t.f;
   const s = t.s;
-  if (g.truncation === "clip") {
-    return (i, rng) => {
-      const x = s + f * distQuantile(d, next(i, rng));
+  const clip = g.truncation === "clip";
+  // X = s + f * Y, so X in [lo, hi] <=> Y in [(lo - s) / f, (hi - s) / f].
+  const pa = clip || !Number.isFinite(lo) ? 0 : distCdf(d, (lo - s) / f);
+  const pb = clip || !Number.isFinite(hi) ? 1 : distCdf(d, (hi - s) / f);
+  const full = pa === 0 && pb === 1;
+  if (!u0 && (d.kind === "gamma" || d.kind === "beta") && (full || pb - pa >= REJECT_MIN_MASS)) {
+    const draw = variateFn(d);
+    if (full) {
+      return (_i, rng) => {
+        const x = s + f * draw(rng);
+        return x < lo ? lo : x > hi ? hi : x;
+      };
+    }
+    // Redraw until inside: exactly the law of X conditioned on [lo, hi].
+    return (_i, rng) => {
+      for (;;) {
+        const x = s + f * draw(rng);
+        if (x >= lo && x <= hi) return x;
+      }
+    };
+  }
+  const q = quantileFn(d);
+  const w = pb - pa;
+  if (u0) {
+    return (i) => {
+      const x = s + f * q(full ? u0[i] : pa + u0[i] * w);
       return x < lo ? lo : x > hi ? hi : x;
     };
   }
-  // X = s + f * Y, so X in [lo, hi] <=> Y in [(lo - s) / f, (hi - s) / f].
-  const pa = Number.isFinite(lo) ? distCdf(d, (lo - s) / f) : 0;
-  const pb = Number.isFinite(hi) ? distCdf(d, (hi - s) / f) : 1;
-  const full = pa === 0 && pb === 1;
-  return (i, rng) => {
-    const u = next(i, rng);
-    const x = s + f * distQuantile(d, full ? u : pa + u * (pb - pa));
+  if (full) {
+    return (_i, rng) => {
+      const x = s + f * q(rng.nextOpenFloat());
+      return x < lo ? lo : x > hi ? hi : x;
+    };
+  }
+  return (_i, rng) => {
+    const x = s + f * q(pa + rng.nextOpenFloat() * w);
     return x < lo ? lo : x > hi ? hi : x;
   };
+}
+
+/** A direct (rejection) sampler of a gamma or beta {@link DistSpec}. */
+function variateFn(d: Extract<DistSpec, { kind: "gamma" | "beta" }>): (rng: Rng) => number {
+  if (d.kind === "gamma") {
+    const gs = new GammaSampler(d.shape);
+    const scale = d.scale;
+    return (rng) => scale * gs.next(rng);
+  }
+  const bs = new BetaSampler(d.alpha, d.beta);
+  const { min, max } = d;
+  return (rng) => min + (max - min) * bs.next(rng);
 }
 
 function categorical(
@@ -546,13 +727,9 @@ function categorical(
   let acc = 0;
   w.forEach((x, j) => (cum[j] = acc += x));
   const values: Val[] = g.values.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
-  const last = values.length - 1;
-  return (_i, rng) => {
-    const u = rng.nextFloat() * acc;
-    let j = 0;
-    while (j < last && cum[j] <= u) j++;
-    return values[j];
-  };
+  // First j with cum[j] > u (the last one when rounding leaves u >= cum[last]).
+  const table = new CdfTable(cum, true);
+  return (_i, rng) => values[table.search(rng.nextFloat() * acc)];
 }
 
 function uuid(rng: Rng): string {
@@ -661,24 +838,20 @@ function datetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanCo
     const k0 = Math.ceil((lo - a) / res);
     const k1 = Math.floor((hi - a) / res);
     const m = Math.max(0, k1 - k0 + 1);
-    const d = new Date(s0);
-    const w = wd[(d.getUTCDay() + 6) % 7] * (slot === DAY ? 1 : hw[d.getUTCHours()]);
+    // Slots start on whole UTC hours (days), so the hour is s0 mod DAY / HOUR.
+    const hour = Math.floor((s0 - Math.floor(s0 / DAY) * DAY) / HOUR);
+    const w = wd[isoWeekday(s0)] * (slot === DAY ? 1 : hw[hour]);
     acc += w * m;
     cum[k] = acc;
     firstK[k] = k0;
     nK[k] = m;
   }
   if (!(acc > 0)) return (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res;
+  // The first slot with cum > u, as a binary search finds it, in O(1) on average.
+  const table = new CdfTable(cum, true);
   return (_i, rng) => {
-    const u = rng.nextFloat() * acc;
-    let lo = 0;
-    let hi = nSlots - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cum[mid] <= u) lo = mid + 1;
-      else hi = mid;
-    }
-    return a + (firstK[lo] + Math.floor(rng.nextFloat() * nK[lo])) * res;
+    const k = table.search(rng.nextFloat() * acc);
+    return a + (firstK[k] + Math.floor(rng.nextFloat() * nK[k])) * res;
   };
 }
 
@@ -717,8 +890,8 @@ function entityFn(
   env: ChunkEnv,
 ): RowFn {
   const n = env.rows;
-  const entity = new Float64Array(n);
-  const step = new Float64Array(n);
+  const entity = scratchF64(n);
+  const step = scratchF64(n);
   if (g.layout === "panel") {
     for (let i = 0; i < n; i++) {
       const r = env.start + i;
@@ -779,22 +952,25 @@ function stepTime(start: number, every: StepUnit, k: number): number {
     case "day":
       return start + k * DAY;
     case "business_day": {
-      // Move the start to a weekday, then 5 business days per calendar week.
+      // Move the start to a weekday, then 5 business days per calendar week; the
+      // remaining r < 5 days cross one weekend when they pass Friday.
       let t = start;
       while (isWeekend(t)) t += DAY;
-      t += Math.floor(k / 5) * 7 * DAY;
-      for (let r = k % 5; r > 0; r--) {
-        t += DAY;
-        while (isWeekend(t)) t += DAY;
-      }
-      return t;
+      const r = k % 5;
+      const crosses = isoWeekday(t) + r >= 5;
+      return t + (Math.floor(k / 5) * 7 + r + (crosses ? 2 : 0)) * DAY;
     }
   }
 }
 
+/** UTC weekday of epoch ms `t`, 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday). */
+function isoWeekday(t: number): number {
+  const d = (Math.floor(t / DAY) + 3) % 7;
+  return d < 0 ? d + 7 : d;
+}
+
 function isWeekend(t: number): boolean {
-  const d = new Date(t).getUTCDay();
-  return d === 0 || d === 6;
+  return isoWeekday(t) >= 5;
 }
 
 /** Block sums S_b per (seed, column, entity), extended on demand (per process). */
@@ -819,6 +995,8 @@ class Walk {
   #key: string;
   #params = new Map<number, [number, number]>();
   #paths = new Map<number, { block: number; cum: Float64Array }>();
+  /** This instance's handles on the shared `walkPrefix` arrays (no key string per row). */
+  #prefixes = new Map<number, number[]>();
   constructor(
     g: Extract<GeneratorSpec, { kind: "random_walk" }>,
     seedHex: string,
@@ -853,11 +1031,15 @@ class Walk {
     if (k <= 0) return 0;
     const B = WALK_BLOCK;
     const b = Math.floor((k - 1) / B);
-    const pk = `${this.#key}|${e}`;
-    let prefix = walkPrefix.get(pk);
+    let prefix = this.#prefixes.get(e);
     if (!prefix) {
-      if (walkPrefix.size > 65_536) walkPrefix.clear(); // bounded: one entry per (run, column, entity)
-      walkPrefix.set(pk, prefix = [0]);
+      const pk = `${this.#key}|${e}`;
+      prefix = walkPrefix.get(pk);
+      if (!prefix) {
+        if (walkPrefix.size > 65_536) walkPrefix.clear(); // bounded: one entry per (run, column, entity)
+        walkPrefix.set(pk, prefix = [0]);
+      }
+      this.#prefixes.set(e, prefix);
     }
     while (prefix.length <= b) {
       const j = prefix.length - 1;
@@ -907,7 +1089,7 @@ function eventTimeFn(
   const layout = env.entities.get(g.key);
   const after = env.cols.get(g.after);
   const base = env.bases.get(col.name)!;
-  const sessions = new Float64Array(env.rows);
+  const sessions = scratchF64(env.rows);
   env.sessions.set(col.name, sessions);
   if (!layout || !after) return () => null;
   let curE = -1;
@@ -923,14 +1105,17 @@ function eventTimeFn(
       sess = [];
     }
     if (offsets.length <= j) {
-      // Regenerate the entity's sequence from its start up to event j.
+      // Regenerate the entity's sequence from its start up to its last event in
+      // this chunk (rows of an entity are consecutive), so once per entity and chunk.
+      let last = i;
+      while (last + 1 < layout.entity.length && layout.entity[last + 1] === e) last++;
       const r = new Rng(mixState(base, e, 1));
       offsets = [];
       sess = [];
       let t = 0;
       let s = 0;
-      // Generate ahead: the draws are sequential, so a longer prefix never changes earlier events.
-      const upTo = j + 256;
+      // The draws are sequential, so a longer or shorter prefix never changes earlier events.
+      const upTo = Math.max(j, layout.step[last]);
       for (let k = 0; k <= upTo; k++) {
         let gapMs: number;
         if (k === 0) gapMs = -Math.log(r.nextOpenFloat()) * g.firstEventHours * HOUR;

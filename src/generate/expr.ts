@@ -292,6 +292,11 @@ export type Val = number | string | null;
 export interface EvalEnv {
   /** Value of column `name` at chunk row `row` (booleans 1/0, null when missing). */
   column(name: string, row: number): Val;
+  /**
+   * Optional: a reader of column `name`, equal to `row => column(name, row)`,
+   * resolved once at compile time (saves a lookup by name per row).
+   */
+  reader?(name: string): (row: number) => Val;
   /** Uniform in (0, 1) from the derived column's own stream. */
   uniform(): number;
   /** Standard normal from the derived column's own stream. */
@@ -311,7 +316,7 @@ export function compileExpr(e: Expr, env: EvalEnv): (row: number) => Val {
     }
     case "col": {
       const name = e.name;
-      return (r) => env.column(name, r);
+      return env.reader ? env.reader(name) : (r) => env.column(name, r);
     }
     case "neg": {
       const a = compileExpr(e.a, env);
@@ -360,6 +365,19 @@ function compileBin(
         if (y === null || x === null) return y !== null && truthy(y) ? 1 : null;
         return truthy(y) ? 1 : 0;
       };
+    // The arithmetic operators get a closure each: no dispatch on op per row.
+    case "-":
+      return (r) => {
+        const x = a(r);
+        const y = b(r);
+        return x === null || y === null ? null : Number(x) - Number(y);
+      };
+    case "*":
+      return (r) => {
+        const x = a(r);
+        const y = b(r);
+        return x === null || y === null ? null : Number(x) * Number(y);
+      };
     default:
       break;
   }
@@ -370,10 +388,6 @@ function compileBin(
     switch (op) {
       case "+":
         return typeof x === "string" || typeof y === "string" ? `${x}${y}` : x + y;
-      case "-":
-        return Number(x) - Number(y);
-      case "*":
-        return Number(x) * Number(y);
       case "/":
         return Number(y) === 0 ? null : Number(x) / Number(y);
       case "%":
@@ -415,6 +429,15 @@ function compileCall(
     case "min":
     case "max": {
       const pick = fn === "min" ? Math.min : Math.max;
+      if (args.length === 2) {
+        const [a, b] = args;
+        return (r) => {
+          const x = num(a(r));
+          if (x === null) return null;
+          const y = num(b(r));
+          return y === null ? null : pick(x, y);
+        };
+      }
       return (r) => {
         let acc: number | null = null;
         for (const a of args) {
