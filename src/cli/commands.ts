@@ -18,7 +18,7 @@ import { loadPriorProfile, runDataset } from "../pipeline/run.ts";
 import { parseProfile } from "../profile/mod.ts";
 import { rebuildRegistry } from "../integrity/rebuild.ts";
 import { readRegistry, versionsOf, withRegistryLock } from "../registry/mod.ts";
-import { checkVersionId } from "../version/mod.ts";
+import { checkVersionId, DETERMINISM_CONTRACT } from "../version/mod.ts";
 import type { Parsed } from "./args.ts";
 import { checkAccess, type Io } from "./io.ts";
 import { type Command, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "./shared.ts";
@@ -133,6 +133,13 @@ async function reproduce(dataset: string, version: string, p: Parsed, io: Io): P
   if (meta.source !== "generated") {
     throw new UsageError(
       `sdp verify --reproduce: ${dataset} ${version} was ingested, not generated`,
+    );
+  }
+  if (meta.contract !== DETERMINISM_CONTRACT) {
+    throw new UsageError(
+      `sdp verify --reproduce: ${dataset} ${version} was generated under determinism contract ${meta.contract}; ` +
+        `this sdp implements contract ${DETERMINISM_CONTRACT} and would give other bytes. ` +
+        `Reproduce it with an sdp release of contract ${meta.contract} (\`sdp --version\` shows it)`,
     );
   }
   const snapText = await readTextIfExists(`${dir}/${ARTIFACTS.configs}`);

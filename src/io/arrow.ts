@@ -122,7 +122,15 @@ function columnData(col: ColumnValues, type: arrow.DataType, rows: number): arro
           next.set(buf.subarray(0, pos));
           buf = next;
         }
-        pos += encoder.encodeInto(s, buf.subarray(pos)).written;
+        // ASCII is copied code unit by code unit: an encodeInto call per short
+        // string costs more than the copy. Anything else goes through the encoder.
+        let j = 0;
+        for (; j < s.length; j++) {
+          const c = s.charCodeAt(j);
+          if (c >= 0x80) break;
+          buf[pos + j] = c;
+        }
+        pos += j === s.length ? j : encoder.encodeInto(s, buf.subarray(pos)).written;
         offsets[i + 1] = pos;
       }
       return arrow.makeData({

@@ -195,7 +195,10 @@ function registersOfNumbers(values: Float64Array): Uint8Array {
  * Either way the count does not depend on the order of values inside a part.
  */
 export class DistinctMerger {
+  /** Exact distinct strings. */
   #set: Set<string | number> | null = new Set();
+  /** Exact distinct numbers, ascending (merged as sorted arrays: no Set of doubles). */
+  #numbers: Float64Array = new Float64Array(0);
   #hll: HyperLogLog | null = null;
   readonly #limit: number;
 
@@ -205,33 +208,64 @@ export class DistinctMerger {
   }
 
   /**
-   * Merge one part: its distinct values (numbers with -0 already normalised),
-   * and its registers (computed from `distinct` when not given).
+   * Merge one part: its distinct values (numbers as an ascending Float64Array
+   * with -0 normalised; strings in any order), and its registers (computed
+   * from `distinct` when not given).
    */
-  merge(distinct: ArrayLike<string | number>, registers?: Uint8Array): void {
-    if (this.#set !== null) {
-      const set = this.#set;
-      for (let i = 0; i < distinct.length; i++) set.add(distinct[i]);
-      if (set.size > this.#limit) {
+  merge(distinct: Float64Array | ArrayLike<string>, registers?: Uint8Array): void {
+    if (this.#hll === null) {
+      let size: number;
+      if (distinct instanceof Float64Array) {
+        this.#numbers = unionSorted(this.#numbers, distinct);
+        size = this.#numbers.length;
+      } else {
+        const set = this.#set as Set<string | number>;
+        for (let i = 0; i < distinct.length; i++) set.add(distinct[i]);
+        size = set.size;
+      }
+      if (size > this.#limit) {
         const hll = new HyperLogLog();
-        for (const x of set) addTo(hll, x);
+        hll.mergeRegisters(registersOf(this.#numbers));
+        for (const x of this.#set as Set<string | number>) addTo(hll, x);
         this.#hll = hll;
         this.#set = null;
+        this.#numbers = new Float64Array(0);
       }
       return;
     }
-    (this.#hll as HyperLogLog).mergeRegisters(registers ?? registersOf(distinct));
+    this.#hll.mergeRegisters(registers ?? registersOf(distinct));
   }
 
   /** Whether the count is still exact. */
   get exact(): boolean {
-    return this.#set !== null;
+    return this.#hll === null;
   }
 
   /** The exact count, or the HyperLogLog estimate. */
   count(): number {
-    return this.#set !== null ? this.#set.size : (this.#hll as HyperLogLog).estimate();
+    if (this.#hll !== null) return this.#hll.estimate();
+    return (this.#set as Set<string | number>).size + this.#numbers.length;
   }
+}
+
+/** Union of two ascending arrays without duplicates. */
+function unionSorted(a: Float64Array, b: Float64Array): Float64Array {
+  if (a.length === 0) return b;
+  const out = new Float64Array(a.length + b.length);
+  let i = 0, j = 0, k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i], y = b[j];
+    if (x < y) out[k++] = a[i++];
+    else if (y < x) out[k++] = b[j++];
+    else {
+      out[k++] = x;
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return k === out.length ? out : out.slice(0, k);
 }
 
 function addTo(hll: HyperLogLog, v: string | number): void {

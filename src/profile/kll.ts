@@ -81,7 +81,21 @@ export class QuantileSketch {
     if (this.#n !== 0) throw new Error("addSorted needs an empty sketch");
     this.#sortedInput = true;
     try {
-      for (let i = 0; i < values.length; i++) {
+      const k = this.#k;
+      let i = 0;
+      if (values.length >= k) {
+        // Whole blocks of k would fill level 0 and compact at once: promote
+        // directly what that compaction would promote (same parity, same error).
+        this.#ensureLevel(1);
+        for (; i + k <= values.length; i += k) {
+          const offset = this.#parity[0];
+          this.#parity[0] ^= 1;
+          this.#errorWeight += 1;
+          this.#n += k;
+          for (let j = offset; j < k; j += 2) this.#push(1, values[i + j]);
+        }
+      }
+      for (; i < values.length; i++) {
         this.#n++;
         this.#push(0, values[i]);
       }
@@ -114,13 +128,17 @@ export class QuantileSketch {
     }
   }
 
-  #push(h: number, v: number): void {
-    if (h === this.#levels.length) {
+  #ensureLevel(h: number): void {
+    while (this.#levels.length <= h) {
       this.#levels.push(new Float64Array(this.#k));
       this.#spares.push(new Float64Array(this.#k));
       this.#sizes.push(0);
       this.#parity.push(0);
     }
+  }
+
+  #push(h: number, v: number): void {
+    if (h === this.#levels.length) this.#ensureLevel(h);
     this.#levels[h][this.#sizes[h]++] = v;
     if (this.#sizes[h] === this.#k) this.#compact(h);
   }

@@ -239,7 +239,7 @@ class NumericAccumulator {
       } else {
         // Too many values to keep: the kept ones enter a sketch, in ascending order.
         const sketch = new QuantileSketch();
-        for (const v of this.#buffer) sketch.add(v);
+        sketch.addSorted(this.#buffer);
         sketch.merge(p.sketch ?? chunkSketch(p.sorted));
         this.#sketch = sketch;
         this.#buffer = null;
@@ -264,7 +264,7 @@ class NumericAccumulator {
       return;
     }
     const sketch = new QuantileSketch();
-    for (const v of all) sketch.add(v);
+    sketch.addSorted(all);
     this.#sketch = sketch;
   }
 

@@ -150,7 +150,7 @@ export class ChunkProfiler {
     }
     for (const i of this.#corr) {
       const col = chunk.columns.get(this.#columns[i].name)!;
-      finite.push(pairInput(col, parts[i] as NumericPart, chunk.rows));
+      finite.push(pairInput(col, parts[i] as NumericPart, chunk.rows, finite.length));
     }
     return {
       rows: chunk.rows,
@@ -183,13 +183,24 @@ function columnPart(values: ColumnValues, rows: number, options: PartOptions): C
   }
 }
 
+// Scratch for values that never leave a chunk (parts are built synchronously):
+// fresh large typed arrays cost page faults on every chunk.
+let scratchValues = new Float64Array(0);
+let scratchDistinct = new Float64Array(0);
+const scratchPairs: Float64Array[] = [];
+
+function scratchOf(n: number): Float64Array {
+  if (scratchValues.length < n) scratchValues = new Float64Array(n);
+  return scratchValues;
+}
+
 function numericPart(
   values: Float64Array,
   valid: Uint8Array | null,
   rows: number,
   options: PartOptions,
 ): NumericPart {
-  const buf = new Float64Array(rows);
+  const buf = scratchOf(rows);
   let n = 0, nulls = 0, nonFinite = 0, sum = 0;
   let min = Infinity, max = -Infinity;
   for (let r = 0; r < rows; r++) {
@@ -220,7 +231,8 @@ function numericPart(
   if (n > 0) mean += d1 / n;
   const sorted = sortedFloat64(buf, n);
   let k = 0;
-  const distinct = new Float64Array(n);
+  if (scratchDistinct.length < n) scratchDistinct = new Float64Array(n);
+  const distinct = scratchDistinct;
   for (let i = 0; i < n; i++) {
     if (k === 0 || sorted[i] !== distinct[k - 1]) distinct[k++] = sorted[i];
   }
@@ -298,9 +310,15 @@ export function reduceCounts(counts: Map<string, number>, limit: number): number
  * the column is complete (no null or non-finite row), else with those rows
  * as NaN (and not centred).
  */
-function pairInput(col: ColumnValues, part: NumericPart, rows: number): Float64Array {
+function pairInput(
+  col: ColumnValues,
+  part: NumericPart,
+  rows: number,
+  slot: number,
+): Float64Array {
   const v = col.values as Float64Array;
-  const out = new Float64Array(rows);
+  if ((scratchPairs[slot]?.length ?? 0) < rows) scratchPairs[slot] = new Float64Array(rows);
+  const out = scratchPairs[slot].subarray(0, rows);
   if (part.n === rows) {
     const m = part.mean;
     for (let r = 0; r < rows; r++) out[r] = v[r] - m;

@@ -4,50 +4,72 @@
  * -0 (callers normalise -0 to 0), several times faster at chunk sizes.
  *
  * Bits are mapped to unsigned keys that order like the numbers (negative:
- * every bit flipped; positive: the sign bit set), then sorted by four 16-bit
- * digits, low to high, skipping any digit that is the same for every value.
+ * every bit flipped; positive: the sign bit set), then sorted by six 11-bit
+ * digits, low to high (histograms counted in one pass), skipping any digit
+ * that is the same for every value. Input already in order is only copied.
  *
  * @module
  */
 
-const RADIX = 1 << 16;
+const BITS = 11;
+const RADIX = 1 << BITS;
+const MASK = RADIX - 1;
+/** Digits of 11 bits: the low word in 3 (11 + 11 + 10 bits), the high word in 3. */
+const PASSES = 6;
 /** Below this length the built-in sort is as fast. */
 const SMALL = 256;
 
+// Scratch reused across calls (sorting is synchronous): fresh large typed
+// arrays cost page faults on every chunk.
+let scratch = new Uint32Array(0);
+const histograms = new Uint32Array(PASSES * RADIX);
+
+function scratchOf(n: number): Uint32Array[] {
+  if (scratch.length < 4 * n) scratch = new Uint32Array(4 * n);
+  return [0, 1, 2, 3].map((k) => scratch.subarray(k * n, (k + 1) * n));
+}
+
 /** A new array holding the finite values of `values`' first `n` items, ascending. */
 export function sortedFloat64(values: Float64Array, n: number = values.length): Float64Array {
+  let ascending = true;
+  for (let i = 1; i < n && ascending; i++) ascending = values[i - 1] <= values[i];
+  // Already in order (sequences, sorted inputs): nothing to do.
+  if (ascending) return values.slice(0, n);
   if (n <= SMALL) return values.slice(0, n).sort();
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
+  let [lo, hi, lo2, hi2] = scratchOf(n);
+  const h = histograms;
+  h.fill(0);
   for (let i = 0; i < n; i++) {
-    const l = words[2 * i], h = words[2 * i + 1];
-    if (h & 0x80000000) {
-      lo[i] = ~l;
-      hi[i] = ~h;
-    } else {
-      lo[i] = l;
-      hi[i] = (h | 0x80000000) >>> 0;
-    }
+    let l = words[2 * i], u = words[2 * i + 1];
+    if (u & 0x80000000) {
+      l = ~l >>> 0;
+      u = ~u >>> 0;
+    } else u = (u | 0x80000000) >>> 0;
+    lo[i] = l;
+    hi[i] = u;
+    // All six digit histograms in one pass over the keys.
+    h[l & MASK]++;
+    h[RADIX + ((l >>> 11) & MASK)]++;
+    h[2 * RADIX + (l >>> 22)]++;
+    h[3 * RADIX + (u & MASK)]++;
+    h[4 * RADIX + ((u >>> 11) & MASK)]++;
+    h[5 * RADIX + (u >>> 22)]++;
   }
-  let lo2 = new Uint32Array(n);
-  let hi2 = new Uint32Array(n);
-  const counts = new Uint32Array(RADIX);
-  for (let pass = 0; pass < 4; pass++) {
-    const src = pass < 2 ? lo : hi;
-    const shift = (pass & 1) * 16;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(src[i] >>> shift) & 0xffff]++;
+  for (let pass = 0; pass < PASSES; pass++) {
+    const src = pass < 3 ? lo : hi;
+    const shift = (pass % 3) * BITS;
+    const base = pass * RADIX;
     // A digit shared by every value cannot change the order.
-    if (counts[(src[0] >>> shift) & 0xffff] === n) continue;
+    if (h[base + ((src[0] >>> shift) & MASK)] === n) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
-      const c = counts[d];
-      counts[d] = sum;
+      const c = h[base + d];
+      h[base + d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
-      const at = counts[(src[i] >>> shift) & 0xffff]++;
+      const at = h[base + ((src[i] >>> shift) & MASK)]++;
       lo2[at] = lo[i];
       hi2[at] = hi[i];
     }

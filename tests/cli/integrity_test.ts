@@ -115,6 +115,16 @@ Deno.test("verify --reproduce regenerates byte-identical artifacts; a changed sn
   assert.ok(res.verification.problems.includes("changed: configs_snapshot.json"));
   // Reproduction leaves nothing behind.
   assert.deepEqual(await listTree(cwd), before);
+
+  // A version made under another determinism contract is not "different": this sdp cannot
+  // reproduce it, and says which release can.
+  const meta = `${cwd}/runs/${DS}/v1/final_metadata.json`;
+  await writable(meta);
+  const m = JSON.parse(await Deno.readTextFile(meta));
+  await Deno.writeTextFile(meta, JSON.stringify({ ...m, contract: 1 }, null, 2) + "\n");
+  const old = await runCli(["verify", "--reproduce", DS, "v1"], { cwd });
+  assert.equal(old.code, 2, old.stderr);
+  assert.match(old.stderr, /determinism contract 1.*contract 2/s);
 });
 
 Deno.test("8 concurrent runs on one runs folder: 8 versions, 8 registry entries; a race for one version has one winner", async () => {
