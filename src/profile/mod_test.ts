@@ -241,27 +241,30 @@ Deno.test("profiler rejects missing and mistyped columns", () => {
   assert.throws(() => p.add(other), /no column "x"/);
 });
 
-Deno.test("Misra-Gries keeps heavy hitters within the stated undercount", () => {
+Deno.test("Misra-Gries keeps heavy hitters within the stated undercount, for any chunking", () => {
   // 30% "hot", 10% "warm", the rest cold values, interleaved.
   const n = 20_000;
   const values = Array.from(
     { length: n },
     (_, i) => i % 10 < 3 ? "hot" : i % 10 === 3 ? "warm" : `cold${i % 6000}`,
   );
-  const c = profileOf({ s: { type: "string", values } }, 4096).columns.s;
-  const cat = c.categorical!;
-  assert.equal(cat.method, "misra-gries");
-  assert.ok(cat.maxUndercount > 0 && cat.maxUndercount <= n / 1001);
-  assert.equal(cat.top[0].value, "hot");
-  assert.equal(cat.top[1].value, "warm");
-  for (const [i, trueCount] of [[0, 6000], [1, 2000]]) {
-    assert.ok(cat.top[i].count <= trueCount);
-    assert.ok(cat.top[i].count >= trueCount - cat.maxUndercount);
+  for (const rows of [7, 999, 4096, n]) {
+    const c = profileOf({ s: { type: "string", values } }, rows).columns.s;
+    const cat = c.categorical!;
+    assert.equal(cat.method, "misra-gries", `chunks of ${rows}`);
+    // Mergeable summaries keep the Misra-Gries bound: n / (counters + 1).
+    assert.ok(cat.maxUndercount > 0 && cat.maxUndercount <= n / 1001, `chunks of ${rows}`);
+    assert.equal(cat.top[0].value, "hot");
+    assert.equal(cat.top[1].value, "warm");
+    for (const [i, trueCount] of [[0, 6000], [1, 2000]]) {
+      assert.ok(cat.top[i].count <= trueCount);
+      assert.ok(cat.top[i].count >= trueCount - cat.maxUndercount);
+    }
+    assert.equal(cat.other + cat.top.reduce((a, t) => a + t.count, 0), n);
+    // cold values i % 6000 only occur with i % 10 in 4..9: 3600 of them, plus hot and warm.
+    assert.equal(c.distinct.count, 3602);
+    assert.equal(c.distinct.exact, true);
   }
-  assert.equal(cat.other + cat.top.reduce((a, t) => a + t.count, 0), n);
-  // cold values i % 6000 only occur with i % 10 in 4..9: 3600 of them, plus hot and warm.
-  assert.equal(c.distinct.count, 3602);
-  assert.equal(c.distinct.exact, true);
 });
 
 Deno.test("serializeProfile / parseProfile round trip; corrupt profiles are rejected", () => {
