@@ -155,6 +155,65 @@ function scratchF64(n: number): Float64Array {
   return a;
 }
 
+/**
+ * Returned column arrays, recycled by {@link recycleChunk} once a caller is
+ * done with a chunk (an encoder worker): like the scratch arrays, reused
+ * memory avoids a page fault per 4 KiB of every fresh column. Only arrays
+ * allocated here are taken back, each once, however many columns share it.
+ */
+const spareF64: Float64Array[] = [];
+const spareU8: Uint8Array[] = [];
+const owned = new WeakSet<object>();
+/** Spare arrays kept per type (a few chunks' worth of columns). */
+const SPARE_LIMIT = 64;
+
+function takeSpare<T extends Float64Array | Uint8Array>(pool: T[], n: number): T | undefined {
+  for (let i = pool.length - 1; i >= 0; i--) {
+    if (pool[i].length === n) {
+      const a = pool[i];
+      pool[i] = pool[pool.length - 1];
+      pool.pop();
+      return a;
+    }
+  }
+  return undefined;
+}
+
+/** A zeroed column array of length n. */
+function outputF64(n: number): Float64Array {
+  const a = takeSpare(spareF64, n);
+  if (a) return a.fill(0);
+  const b = new Float64Array(n);
+  owned.add(b);
+  return b;
+}
+
+/** A column byte array (values or validity) of length n filled with `fill`. */
+function outputU8(n: number, fill = 0): Uint8Array {
+  const a = takeSpare(spareU8, n);
+  if (a) return a.fill(fill);
+  const b = new Uint8Array(n);
+  owned.add(b);
+  return fill === 0 ? b : b.fill(fill);
+}
+
+/**
+ * Give a chunk's arrays back for reuse by later chunks on this thread. The
+ * caller must hold no reference to the chunk's values afterwards.
+ */
+export function recycleChunk(chunk: Chunk): void {
+  const seen = new Set<object>();
+  for (const col of chunk.columns.values()) {
+    for (const a of [col.values, col.valid]) {
+      if (a === null || !owned.has(a) || seen.has(a)) continue;
+      seen.add(a);
+      if (a instanceof Float64Array) {
+        if (spareF64.length < SPARE_LIMIT) spareF64.push(a);
+      } else if (a instanceof Uint8Array && spareU8.length < SPARE_LIMIT) spareU8.push(a);
+    }
+  }
+}
+
 function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;
 }
@@ -180,7 +239,7 @@ function affineFor(col: PlanColumn, v: number): Affine {
  * driven by `rng` (k draws). Returns a 0/1 mask.
  */
 export function pickRows(n: number, k: number, rng: Rng): Uint8Array {
-  const mask = new Uint8Array(n);
+  const mask = outputU8(n);
   if (k <= 0) return mask;
   if (k >= n) return mask.fill(1);
   if (scratchIdx.length < n) scratchIdx = new Int32Array(n);
@@ -198,7 +257,7 @@ export function pickRows(n: number, k: number, rng: Rng): Uint8Array {
 
 function applyMissing(col: ColumnValues, mask: Uint8Array): void {
   const n = mask.length;
-  const valid = col.valid ?? new Uint8Array(n).fill(1);
+  const valid = col.valid ?? outputU8(n, 1);
   for (let i = 0; i < n; i++) {
     if (mask[i] === 1) {
       valid[i] = 0;
@@ -276,7 +335,7 @@ function writeColumn(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng): Colum
 
 /** A validity mask with row `i` null (allocated on the first null). */
 function markNull(valid: Uint8Array | null, n: number, i: number): Uint8Array {
-  const v = valid ?? new Uint8Array(n).fill(1);
+  const v = valid ?? outputU8(n, 1);
   v[i] = 0;
   return v;
 }
@@ -299,7 +358,7 @@ function writeStrings(n: number, maxLen: number | undefined, fn: RowFn, rng: Rng
 
 function writeBooleans(n: number, fn: RowFn, rng: Rng): ColumnValues {
   let valid: Uint8Array | null = null;
-  const values = new Uint8Array(n);
+  const values = outputU8(n);
   for (let i = 0; i < n; i++) {
     const x = fn(i, rng);
     if (x === null) valid = markNull(valid, n, i);
@@ -316,7 +375,7 @@ function writeNumbers(
   rng: Rng,
 ): ColumnValues {
   let valid: Uint8Array | null = null;
-  const values = new Float64Array(n);
+  const values = outputF64(n);
   const decimals = type === "float" ? declaredDecimals(col.gen) : undefined;
   const whole = type !== "float";
   // Bounds on the rounding grid so rounded values never leave [min, max].

@@ -13,7 +13,13 @@ import { type Chunk, chunkCount } from "../data/mod.ts";
 import { generateChunk, type GenerationContext } from "./engine.ts";
 import type { GenerationPlan } from "./plan.ts";
 
-export { generateChunk, type GenerationContext, mixState, pickRows } from "./engine.ts";
+export {
+  generateChunk,
+  type GenerationContext,
+  mixState,
+  pickRows,
+  recycleChunk,
+} from "./engine.ts";
 export { type GenerationPlan, inferGenerator, type PlanColumn, planGeneration } from "./plan.ts";
 export { scaffoldDataset } from "./scaffold.ts";
 export {

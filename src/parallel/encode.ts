@@ -10,7 +10,12 @@
  * @module
  */
 import * as pw from "parquet-wasm";
-import { generateChunk, type GenerationContext, type GenerationPlan } from "../generate/mod.ts";
+import {
+  generateChunk,
+  type GenerationContext,
+  type GenerationPlan,
+  recycleChunk,
+} from "../generate/mod.ts";
 import type { ArrowColumn } from "../io/arrow.ts";
 import { chunkToIpc } from "../io/arrow.ts";
 import { chunkToCsv } from "../io/csv.ts";
@@ -105,5 +110,7 @@ export async function encodeGeneratedChunk(job: EncodeJob, index: number): Promi
   }
   if (job.csv) out.csv = utf8.encode(chunkToCsv(chunk, job.columns.map((c) => c.name)));
   if (job.stats) out.stats = chunkStats(job.stats, chunk);
+  // Encoding, CSV and parts copied what they keep: the arrays serve the next chunk.
+  recycleChunk(chunk);
   return out;
 }
