@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { chunkCount } from "../data/mod.ts";
 import { checkDatasetName, listDatasetNames, loadDataset } from "../config/mod.ts";
 import {
   ConfigError,
@@ -52,7 +53,8 @@ const runCommand: Command = {
     format: { type: "string", help: "parquet (default), csv or both", valueName: "FMT" },
     workers: {
       type: "string",
-      help: "Generator workers (default: CPU cores or SDP_WORKERS)",
+      help:
+        "Generate/encode/validate workers (default: SDP_WORKERS, else CPU cores, one per 24 chunks at most)",
       valueName: "N",
     },
     shard: {
@@ -101,7 +103,6 @@ const runCommand: Command = {
       throw new UsageError(`sdp run: --format must be parquet, csv or both, got "${format}"`);
     }
     const rows = positiveInt(p, "rows", "run");
-    const workers = workerCount(p, io, "run");
     const d = dirs(p);
     checkAccess(d.datasetsDir, "read", "--datasets-dir");
     checkAccess(d.runsDir, "write", "--runs-dir");
@@ -110,6 +111,7 @@ const runCommand: Command = {
       datasetsDir: d.datasetsDir,
       readText: readTextIfExists,
     });
+    const workers = workerCount(p, io, "run", { chunks: chunkCount(rows ?? spec.rowCount) });
     const log = makeLogger(io, { dataset: name, version });
     const result = await runDataset(spec, {
       version,

@@ -70,8 +70,16 @@ export function runtimeFacts(io: Io): Record<string, string> {
   };
 }
 
-/** `--workers N`, else SDP_WORKERS, else the machine's cores (1 to 64). */
-export function workerCount(p: Parsed, io: Io, cmd: string): number {
+/**
+ * `--workers N`, else SDP_WORKERS, else the machine's cores (1 to 64), but no
+ * more than one per {@link CHUNKS_PER_WORKER} chunks when `chunks` is given.
+ */
+export function workerCount(
+  p: Parsed,
+  io: Io,
+  cmd: string,
+  options: { chunks?: number } = {},
+): number {
   const flag = positiveInt(p, "workers", cmd, 64);
   if (flag !== undefined) return flag;
   const env = io.env("SDP_WORKERS");
@@ -81,8 +89,18 @@ export function workerCount(p: Parsed, io: Io, cmd: string): number {
     }
     return Number(env);
   }
-  return Math.max(1, Math.min(io.cores, 64));
+  const cores = Math.max(1, Math.min(io.cores, 64));
+  // By default a worker must have enough chunks to repay its start-up (module
+  // load, WASM and JIT warm-up: about 0.5 s of CPU each); bytes never depend on it.
+  if (options.chunks === undefined) return cores;
+  return Math.max(1, Math.min(cores, Math.ceil(options.chunks / CHUNKS_PER_WORKER)));
 }
+
+/**
+ * Chunks per default worker: measured on 2 cores, 2 workers lose to 1 at
+ * 16 chunks (1M rows) and win 1.25x at 46 (3M rows); see BENCHMARKS.md.
+ */
+export const CHUNKS_PER_WORKER = 24;
 
 /** The run environment of this process: clock, pid, attempt token, logger, progress, facts. */
 export function runEnvironment(io: Io, log: Logger, token: string = io.token()): RunEnvironment {

@@ -94,7 +94,14 @@ export function chunkTransferables(chunk: EncodedChunk): Transferable[] {
   const out: Transferable[] = [];
   if (chunk.file) out.push(chunk.file.buffer as ArrayBuffer);
   if (chunk.csv) out.push(chunk.csv.buffer as ArrayBuffer);
-  if (chunk.stats) out.push(...partTransferables(chunk.stats.profile));
+  if (chunk.stats) {
+    out.push(...partTransferables(chunk.stats.profile));
+    // Unique columns' values travel to the merging thread too (copies made for it).
+    for (const col of Object.values(chunk.stats.validation.unique)) {
+      if (col.type !== "string") out.push(col.values.buffer as ArrayBuffer);
+      if (col.valid) out.push(col.valid.buffer as ArrayBuffer);
+    }
+  }
   return out;
 }
 

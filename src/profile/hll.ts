@@ -199,6 +199,7 @@ export class DistinctMerger {
   #set: Set<string | number> | null = new Set();
   /** Exact distinct numbers, ascending (merged as sorted arrays: no Set of doubles). */
   #numbers: Float64Array = new Float64Array(0);
+  #spare: Float64Array = new Float64Array(0);
   #hll: HyperLogLog | null = null;
   readonly #limit: number;
 
@@ -216,7 +217,12 @@ export class DistinctMerger {
     if (this.#hll === null) {
       let size: number;
       if (distinct instanceof Float64Array) {
-        this.#numbers = unionSorted(this.#numbers, distinct);
+        // Two buffers used in turn: no allocation per part once they are large enough.
+        const into = this.#spare;
+        this.#spare = this.#numbers.buffer.byteLength === 0
+          ? new Float64Array(0)
+          : new Float64Array(this.#numbers.buffer);
+        this.#numbers = unionSorted(this.#numbers, distinct, into);
         size = this.#numbers.length;
       } else {
         const set = this.#set as Set<string | number>;
@@ -230,6 +236,7 @@ export class DistinctMerger {
         this.#hll = hll;
         this.#set = null;
         this.#numbers = new Float64Array(0);
+        this.#spare = new Float64Array(0);
       }
       return;
     }
@@ -248,10 +255,14 @@ export class DistinctMerger {
   }
 }
 
-/** Union of two ascending arrays without duplicates. */
-function unionSorted(a: Float64Array, b: Float64Array): Float64Array {
-  if (a.length === 0) return b;
-  const out = new Float64Array(a.length + b.length);
+/**
+ * Union of two ascending arrays without duplicates, written into `into` when
+ * it is large enough (else a new array). Returns the filled view.
+ */
+function unionSorted(a: Float64Array, b: Float64Array, into: Float64Array): Float64Array {
+  const n = a.length + b.length;
+  // Headroom, so that a union that grows slowly reuses its buffers.
+  const out = into.length >= n ? into : new Float64Array(Math.max(1024, 2 * n));
   let i = 0, j = 0, k = 0;
   while (i < a.length && j < b.length) {
     const x = a[i], y = b[j];
@@ -265,7 +276,7 @@ function unionSorted(a: Float64Array, b: Float64Array): Float64Array {
   }
   while (i < a.length) out[k++] = a[i++];
   while (j < b.length) out[k++] = b[j++];
-  return k === out.length ? out : out.slice(0, k);
+  return out.subarray(0, k);
 }
 
 function addTo(hll: HyperLogLog, v: string | number): void {
