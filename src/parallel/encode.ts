@@ -17,7 +17,7 @@ import {
   recycleChunk,
 } from "../generate/mod.ts";
 import type { ArrowColumn } from "../io/arrow.ts";
-import { chunkToIpc } from "../io/arrow.ts";
+import { chunkToIpcView } from "../io/arrow.ts";
 import { chunkToCsv } from "../io/csv.ts";
 import { writerProperties } from "../io/parquet.ts";
 import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
@@ -112,7 +112,8 @@ export async function encodeGeneratedChunk(job: EncodeJob, index: number): Promi
   const chunk = await generateChunk(job.plan, job.ctx, index);
   const out: EncodedChunk = { index, rows: chunk.rows };
   if (job.parquet) {
-    const table = pw.Table.fromIPCStream(chunkToIpc(chunk, job.columns));
+    // fromIPCStream copies the bytes into WASM memory: the reused view may be overwritten after.
+    const table = pw.Table.fromIPCStream(chunkToIpcView(chunk, job.columns));
     out.file = pw.writeParquet(table, writerProperties(job.ctx.chunkRows));
   }
   if (job.csv) out.csv = utf8.encode(chunkToCsv(chunk, job.columns.map((c) => c.name)));
