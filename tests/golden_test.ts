@@ -78,3 +78,27 @@ Deno.test("high-cardinality strings and nulls: merged parts equal a read-back (s
     );
   }
 });
+
+Deno.test("settled columns in real workers: same reports as a read-back (finance, 7 chunks)", async () => {
+  const args = ["run", "finance_transactions", "--run-id", "lean", "--rows", "420000"];
+  const a = await tempDir();
+  const b = await tempDir();
+  const ra = await runCli([...args, "--workers", "2"], {
+    cwd: a,
+    extraFlags: [`--allow-read=.,${ROOT}`],
+    env: { SDP_LOGGING_ENABLED: "true", SDP_LOG_LEVEL: "WARNING" },
+  });
+  const rb = await runCli([...args, "--workers", "1", "--readback"], { cwd: b });
+  assert.equal(ra.code, 0, ra.stderr);
+  assert.equal(rb.code, 0, rb.stderr);
+  assert.doesNotMatch(ra.stderr, /workers_unavailable/, "the workers really ran");
+  for (
+    const f of ["data.parquet", "profile.json", "validation_report.json", "final_metadata.json"]
+  ) {
+    assert.equal(
+      await sha256File(`${a}/runs/finance_transactions/lean/${f}`),
+      await sha256File(`${b}/runs/finance_transactions/lean/${f}`),
+      f,
+    );
+  }
+});

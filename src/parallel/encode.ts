@@ -74,6 +74,7 @@ const checkers = new WeakMap<StatsJob, { checker: ChunkChecker; profiler: ChunkP
 export function chunkStats(
   stats: StatsJob,
   chunk: Parameters<ChunkChecker["check"]>[0],
+  settled?: ReadonlySet<number>,
 ): ChunkStats {
   let c = checkers.get(stats);
   if (!c) {
@@ -85,7 +86,7 @@ export function chunkStats(
   }
   return {
     validation: c.checker.check(chunk),
-    profile: c.profiler.profile(chunk, { sketches: stats.sketches }),
+    profile: c.profiler.profile(chunk, { sketches: stats.sketches, settled }),
   };
 }
 
@@ -107,8 +108,16 @@ export function chunkTransferables(chunk: EncodedChunk): Transferable[] {
 
 const utf8 = new TextEncoder();
 
-/** Generate chunk `index` of `job` and encode it. Pure function of (job, index). */
-export async function encodeGeneratedChunk(job: EncodeJob, index: number): Promise<EncodedChunk> {
+/**
+ * Generate chunk `index` of `job` and encode it. Pure function of (job,
+ * index); `settled` (profile columns the merger no longer needs values of)
+ * only leaves out what the merger would not use.
+ */
+export async function encodeGeneratedChunk(
+  job: EncodeJob,
+  index: number,
+  settled?: ReadonlySet<number>,
+): Promise<EncodedChunk> {
   const chunk = await generateChunk(job.plan, job.ctx, index);
   const out: EncodedChunk = { index, rows: chunk.rows };
   if (job.parquet) {
@@ -117,7 +126,7 @@ export async function encodeGeneratedChunk(job: EncodeJob, index: number): Promi
     out.file = pw.writeParquet(table, writerProperties(job.ctx.chunkRows));
   }
   if (job.csv) out.csv = utf8.encode(chunkToCsv(chunk, job.columns.map((c) => c.name)));
-  if (job.stats) out.stats = chunkStats(job.stats, chunk);
+  if (job.stats) out.stats = chunkStats(job.stats, chunk, settled);
   // Encoding, CSV and parts copied what they keep: the arrays serve the next chunk.
   recycleChunk(chunk);
   return out;

@@ -23,6 +23,12 @@ export interface PoolOptions {
   end?: number;
   /** Most chunks in flight (default 2 x workers). */
   inFlight?: number;
+  /**
+   * Profile columns whose parts may leave out exact values (see
+   * `PartOptions.settled`); the caller adds to it as it merges, and every
+   * task sent afterwards carries it. Only ever grows.
+   */
+  settled?: ReadonlySet<number>;
 }
 
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
@@ -42,7 +48,7 @@ export async function* encodeChunks(
   const end = Math.min(options.end ?? total, total);
   const workers = Math.max(1, Math.floor(options.workers));
   if (workers <= 1 || end - first <= 1 || !(await workersAvailable())) {
-    for (let i = first; i < end; i++) yield await encodeGeneratedChunk(job, i);
+    for (let i = first; i < end; i++) yield await encodeGeneratedChunk(job, i, options.settled);
     return;
   }
   const n = Math.min(workers, end - first);
@@ -59,11 +65,23 @@ export async function* encodeChunks(
   };
   let nextToSend = first;
   let consumed = 0;
+  // What each worker was last told is settled, to send only news.
+  const told = new Map<Worker, number>();
   const send = () => {
     while (
       !failure && idle.length > 0 && nextToSend < end && nextToSend - first - consumed < limit
     ) {
-      idle.shift()!.postMessage({ type: "chunk", index: nextToSend++ } satisfies ToEncoder);
+      const w = idle.shift()!;
+      const settled = options.settled;
+      const news = settled !== undefined && settled.size > (told.get(w) ?? 0);
+      if (news) told.set(w, settled.size);
+      w.postMessage(
+        {
+          type: "chunk",
+          index: nextToSend++,
+          ...(news ? { settled: [...settled] } : {}),
+        } satisfies ToEncoder,
+      );
     }
   };
   try {

@@ -73,12 +73,13 @@ export function parallelGenerationProducer(spec: DatasetSpec): DataProducer {
         ? await createWriter(`${p.stagingDir}/${ARTIFACTS.parquet}`)
         : undefined;
       let done = 0;
-      const chunks = encodeChunks(job, { workers: p.workers });
+      const settled = new Set<number>();
+      const chunks = encodeChunks(job, { workers: p.workers, settled });
       // Each chunk's CSV rows are written before its row group is handed to the stitcher.
       async function* files(): AsyncGenerator<Uint8Array> {
         for await (const c of chunks as AsyncIterable<EncodedChunk>) {
           if (csv) await csv.write(c.csv!);
-          if (stats) stats(c.stats!);
+          if (stats) { for (const i of stats(c.stats!) ?? []) settled.add(i); }
           done += c.rows;
           p.progress?.("generate", done, p.rowCount);
           if (out) yield c.file!;

@@ -19,7 +19,7 @@ import {
 export type ToEncoder =
   | { type: "ping" }
   | { type: "init"; job: EncodeJob }
-  | { type: "chunk"; index: number };
+  | { type: "chunk"; index: number; settled?: number[] };
 
 /** Messages a worker sends back. */
 export type FromEncoder =
@@ -28,6 +28,8 @@ export type FromEncoder =
   | { type: "error"; index: number; message: string; stack?: string };
 
 let job: EncodeJob | undefined;
+/** Profile columns the merging thread no longer needs values of (only grows). */
+const settled = new Set<number>();
 
 self.onmessage = async (ev: MessageEvent<ToEncoder>) => {
   const msg = ev.data;
@@ -42,7 +44,8 @@ self.onmessage = async (ev: MessageEvent<ToEncoder>) => {
   }
   try {
     if (!job) throw new Error("encoder worker received a chunk before its job");
-    const chunk = await encodeGeneratedChunk(job, msg.index);
+    for (const c of msg.settled ?? []) settled.add(c);
+    const chunk = await encodeGeneratedChunk(job, msg.index, settled);
     self.postMessage({ type: "chunk", chunk } satisfies FromEncoder, chunkTransferables(chunk));
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -110,9 +110,10 @@ export interface ProduceContext {
    * When set, a producer that validates and profiles where it encodes hands
    * every chunk's parts here, in chunk order, and answers `statsMerged: true`;
    * the data is then not read back (see footer_check.ts for what ties the
-   * file to those checks).
+   * file to those checks). It returns the profile columns whose later parts
+   * may leave out exact values (`PartOptions.settled`).
    */
-  stats?: (stats: ChunkStats) => void;
+  stats?: (stats: ChunkStats) => readonly number[] | void;
 }
 
 /**
@@ -321,6 +322,7 @@ export async function runDataset(
         validator.merge(s.validation);
         profiler.merge(s.profile);
         facts.push(chunkFacts(spec.columns, s.profile));
+        return profiler.settled();
       }
       : undefined;
     env.progress?.(producer.stage, 0, rowCount);

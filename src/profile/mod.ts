@@ -211,7 +211,15 @@ class NumericAccumulator {
   #buffer: Float64Array | null = null;
   #sketch: QuantileSketch | null = null;
 
+  /** Quantiles are a sketch and the distinct count is HyperLogLog: exact values are not needed. */
+  get settled(): boolean {
+    return this.#sketch !== null && !this.#distinct.exact;
+  }
+
   merge(p: NumericPart): void {
+    if (p.settled && !this.settled) {
+      throw new Error("profile part without values for a column that still needs them");
+    }
     this.nonFinite += p.nonFinite;
     if (p.n === 0) return;
     // Chan et al.: exact pairwise combination of means and squared deviations.
@@ -360,7 +368,15 @@ class StringAccumulator {
   #undercount = 0;
   readonly #distinct = new DistinctMerger();
 
+  /** The distinct count is HyperLogLog: distinct values are not needed. */
+  get settled(): boolean {
+    return !this.#distinct.exact;
+  }
+
   merge(p: StringPart): void {
+    if (p.settled && !this.settled) {
+      throw new Error("profile part without values for a column that still needs them");
+    }
     this.n += p.n;
     const counts = this.#counts;
     for (let i = 0; i < p.keys.length; i++) {
@@ -471,6 +487,19 @@ export class Profiler {
   /** Add one chunk. Throws if a column is missing or has the wrong type. */
   add(chunk: Chunk, options: PartOptions = {}): void {
     this.merge(this.#chunks.profile(chunk, options));
+  }
+
+  /**
+   * Columns (profile order) whose parts no longer need exact values; pass
+   * them as {@link PartOptions.settled} when computing later parts. Once
+   * settled, a column stays settled.
+   */
+  settled(): number[] {
+    const out: number[] = [];
+    this.#columns.forEach((c, i) => {
+      if (!(c.acc instanceof BooleanAccumulator) && c.acc.settled) out.push(i);
+    });
+    return out;
   }
 
   /** Merge the part of the next chunk (parts must arrive in chunk order). */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  ChunkProfiler,
   type DatasetProfile,
   EXACT_QUANTILE_LIMIT,
   parseProfile,
@@ -304,4 +305,34 @@ Deno.test("few distinct values stay exact at any size; a late switch keeps every
   assert.equal(p.columns.late.distinct.count, 2010);
   assert.equal(t.quantiles.values[0], 0);
   assert.equal(t.quantiles.values[100], 2999);
+});
+
+Deno.test("settled columns: parts without exact values merge to the same profile", () => {
+  const n = 6 * 65_536;
+  const cols: Record<string, PlainColumn> = {
+    f: { type: "float", values: Array.from({ length: n }, (_, i) => (i * 7919) % n + 0.5) },
+    low: { type: "integer", values: Array.from({ length: n }, (_, i) => i % 37) },
+    s: { type: "string", values: Array.from({ length: n }, (_, i) => `id${(i * 31) % n}`) },
+  };
+  const full = new Profiler(declarations(cols));
+  const lean = new Profiler(declarations(cols));
+  const parts = new ChunkProfiler(declarations(cols));
+  let settledParts = 0;
+  for (const chunk of chunksOf(cols, 65_536)) {
+    full.add(chunk, { sketches: true });
+    const settled = new Set(lean.settled());
+    const part = parts.profile(chunk, { sketches: true, settled });
+    settledParts += part.columns.filter((c) => c.kind !== "boolean" && c.settled).length;
+    lean.merge(part);
+  }
+  assert.ok(settledParts >= 6, `only ${settledParts} settled parts`);
+  assert.deepEqual(lean.settled(), [0, 2]); // f and s; the 37-value column keeps exact counts
+  assert.equal(JSON.stringify(lean.finish()), JSON.stringify(full.finish()));
+  // A settled part where values are still needed is refused, not silently merged.
+  const fresh = new Profiler(declarations(cols));
+  const [first] = chunksOf(cols, 65_536);
+  assert.throws(
+    () => fresh.merge(parts.profile(first, { sketches: true, settled: new Set([0]) })),
+    /still needs them/,
+  );
 });

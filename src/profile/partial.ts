@@ -35,10 +35,15 @@ export interface NumericPart {
   m2: number;
   min: number;
   max: number;
-  /** The finite values, ascending, -0 as 0. */
+  /** The finite values, ascending, -0 as 0 (empty when `settled`). */
   sorted: Float64Array;
-  /** The distinct finite values, ascending. */
+  /** The distinct finite values, ascending (empty when `settled`). */
   distinct: Float64Array;
+  /**
+   * The merging side said it no longer needs exact values for this column
+   * (see {@link PartOptions.settled}): only the sketch and registers are sent.
+   */
+  settled?: boolean;
   /** Sketch of `sorted` added in order (precomputed for large runs; see {@link chunkSketch}). */
   sketch?: SketchState;
   /** HyperLogLog registers of `distinct` (precomputed for large runs). */
@@ -56,8 +61,11 @@ export interface StringPart {
   counts: number[];
   /** How much any count in `counts` may be under its true count (0 when exact). */
   undercount: number;
+  /** Distinct values (empty when `settled`). */
   distinct: string[];
   registers?: Uint8Array;
+  /** The merging side needs no distinct values for this column any more. */
+  settled?: boolean;
 }
 
 /** Boolean column part. */
@@ -98,6 +106,14 @@ export interface PartOptions {
    * otherwise, only when needed).
    */
   sketches?: boolean;
+  /**
+   * Columns (profile order) whose merged state no longer uses exact values:
+   * the {@link Profiler} reports them as settled once its quantiles are a
+   * sketch and its distinct count is HyperLogLog. Their parts then carry
+   * only sketch and registers (needs `sketches`), which saves sending a copy of
+   * every value. It never changes the merged profile.
+   */
+  settled?: ReadonlySet<number>;
 }
 
 const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime"]);
@@ -146,7 +162,8 @@ export class ChunkProfiler {
           `chunk ${chunk.index} column "${c.name}" is ${values.type}, expected ${c.type}`,
         );
       }
-      parts.push(columnPart(values, chunk.rows, options));
+      const settled = options.sketches === true && options.settled?.has(parts.length) === true;
+      parts.push(columnPart(values, chunk.rows, options, settled));
     }
     for (const i of this.#corr) {
       const col = chunk.columns.get(this.#columns[i].name)!;
@@ -164,7 +181,12 @@ export class ChunkProfiler {
   }
 }
 
-function columnPart(values: ColumnValues, rows: number, options: PartOptions): ColumnPart {
+function columnPart(
+  values: ColumnValues,
+  rows: number,
+  options: PartOptions,
+  settled: boolean,
+): ColumnPart {
   const valid = values.valid;
   switch (values.type) {
     case "boolean": {
@@ -177,9 +199,9 @@ function columnPart(values: ColumnValues, rows: number, options: PartOptions): C
       return { kind: "boolean", nulls, trues, falses };
     }
     case "string":
-      return stringPart(values.values, valid, rows, options);
+      return stringPart(values.values, valid, rows, options, settled);
     default:
-      return numericPart(values.values, valid, rows, options);
+      return numericPart(values.values, valid, rows, options, settled);
   }
 }
 
@@ -194,11 +216,15 @@ function scratchOf(n: number): Float64Array {
   return scratchValues;
 }
 
+const EMPTY = new Float64Array(0);
+let scratchSorted = new Float64Array(0);
+
 function numericPart(
   values: Float64Array,
   valid: Uint8Array | null,
   rows: number,
   options: PartOptions,
+  settled: boolean,
 ): NumericPart {
   const buf = scratchOf(rows);
   let n = 0, nulls = 0, nonFinite = 0, sum = 0;
@@ -229,7 +255,9 @@ function numericPart(
   }
   const m2 = n > 0 ? Math.max(0, d2 - (d1 * d1) / n) : 0;
   if (n > 0) mean += d1 / n;
-  const sorted = sortedFloat64(buf, n);
+  if (settled && scratchSorted.length < n) scratchSorted = new Float64Array(n);
+  // Settled: the values stay here, so they are sorted into reused memory.
+  const sorted = sortedFloat64(buf, n, settled ? scratchSorted : undefined);
   let k = 0;
   if (scratchDistinct.length < n) scratchDistinct = new Float64Array(n);
   const distinct = scratchDistinct;
@@ -245,13 +273,14 @@ function numericPart(
     m2,
     min,
     max,
-    sorted,
-    distinct: distinct.slice(0, k),
+    sorted: settled ? EMPTY : sorted,
+    distinct: settled ? EMPTY : distinct.slice(0, k),
   };
   if (options.sketches) {
     part.sketch = chunkSketch(sorted);
-    part.registers = registersOf(part.distinct);
+    part.registers = registersOf(distinct.subarray(0, k));
   }
+  if (settled) part.settled = true;
   return part;
 }
 
@@ -260,6 +289,7 @@ function stringPart(
   valid: Uint8Array | null,
   rows: number,
   options: PartOptions,
+  settled: boolean,
 ): StringPart {
   const counts = new Map<string, number>();
   let nulls = 0;
@@ -281,9 +311,10 @@ function stringPart(
     keys: [...counts.keys()],
     counts: [...counts.values()],
     undercount: reduced,
-    distinct,
+    distinct: settled ? [] : distinct,
   };
   if (options.sketches) part.registers = registersOf(distinct);
+  if (settled) part.settled = true;
   return part;
 }
 
@@ -396,7 +427,7 @@ export function partTransferables(part: ChunkProfile): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const c of part.columns) {
     if (c.kind !== "numeric") continue;
-    out.push(c.sorted.buffer as ArrayBuffer, c.distinct.buffer as ArrayBuffer);
+    if (!c.settled) out.push(c.sorted.buffer as ArrayBuffer, c.distinct.buffer as ArrayBuffer);
     if (c.registers) out.push(c.registers.buffer as ArrayBuffer);
     if (c.sketch) { for (const l of c.sketch.levels) out.push(l.buffer as ArrayBuffer); }
   }

@@ -29,13 +29,29 @@ function scratchOf(n: number): Uint32Array[] {
   return [0, 1, 2, 3].map((k) => scratch.subarray(k * n, (k + 1) * n));
 }
 
-/** A new array holding the finite values of `values`' first `n` items, ascending. */
-export function sortedFloat64(values: Float64Array, n: number = values.length): Float64Array {
+/**
+ * The first `n` values of `values` (finite, no -0), ascending, in a new array
+ * or in `into` when given (at least `n` long; the result is a view of it).
+ */
+export function sortedFloat64(
+  values: Float64Array,
+  n: number = values.length,
+  into?: Float64Array,
+): Float64Array {
+  const target = (): Float64Array => into ? into.subarray(0, n) : new Float64Array(n);
   let ascending = true;
   for (let i = 1; i < n && ascending; i++) ascending = values[i - 1] <= values[i];
   // Already in order (sequences, sorted inputs): nothing to do.
-  if (ascending) return values.slice(0, n);
-  if (n <= SMALL) return values.slice(0, n).sort();
+  if (ascending) {
+    const t = target();
+    t.set(values.subarray(0, n));
+    return t;
+  }
+  if (n <= SMALL) {
+    const t = target();
+    t.set(values.subarray(0, n));
+    return t.sort();
+  }
   const words = new Uint32Array(values.buffer, values.byteOffset, n * 2);
   let [lo, hi, lo2, hi2] = scratchOf(n);
   const h = histograms;
@@ -76,8 +92,8 @@ export function sortedFloat64(values: Float64Array, n: number = values.length): 
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
   }
-  const out = new Float64Array(n);
-  const outWords = new Uint32Array(out.buffer);
+  const out = target();
+  const outWords = new Uint32Array(out.buffer, out.byteOffset, 2 * n);
   for (let i = 0; i < n; i++) {
     const h = hi[i];
     if (h & 0x80000000) {
