@@ -4,7 +4,7 @@
  * Runs, alternating the order of the cases in every round, at 1M and 10M rows:
  *   - sdp      `sdp run finance_transactions` end to end (generate + encode,
  *              validate the data as written, profile, evaluate, hash, finalize),
- *              default workers (= cores) and `--workers 1`;
+ *              default workers (cores, at most one per 24 chunks) and `--workers 1`;
  *   - duckdb   the same columns generated with SQL and COPY ... TO parquet (ZSTD);
  *   - faker    a faker-js row-oriented baseline written through parquet-wasm.
  * Every run is a fresh process in a fresh folder, timed by wall clock, peak RSS
