@@ -63,6 +63,11 @@ function base(): B {
     .setCreatedBy(PARQUET_CREATED_BY);
 }
 
+/** What writerProperties() sets, as a builder to extend. */
+function wpBase(): B {
+  return base().setDictionaryEnabled(false).setWriterVersion(pw.WriterVersion.V2);
+}
+
 // Per-column variants name finance_transactions columns (no-ops for other datasets).
 const SEQ = ["transaction_id", "timestamp"]; // sorted / near-unique int64
 const FLOATS = ["amount", "distance_from_home_km"]; // float64, 2 / 1 decimals
@@ -147,6 +152,17 @@ const ALL_VARIANTS: [string, () => pw.WriterProperties][] = [
         .setWriteBatchSize(8192)
         .build(),
   ],
+  // Variants of the current writerProperties() (V2, no dictionaries).
+  [
+    "wp + stats Chunk",
+    () => wpBase().setStatisticsEnabled(pw.EnabledStatistics.Chunk).build(),
+  ],
+  ["wp + page limit 4 MiB", () => wpBase().setDataPageSizeLimit(4 * 1024 * 1024).build()],
+  ["wp + batch 65536", () => wpBase().setWriteBatchSize(65536).build()],
+  ["wp + BSS floats", () => encode(wpBase(), FLOATS, pw.Encoding.BYTE_STREAM_SPLIT).build()],
+  ["wp + PLAIN int64", () => encode(wpBase(), INT64, pw.Encoding.PLAIN).build()],
+  ["wp + SNAPPY (reference)", () => wpBase().setCompression(pw.Compression.SNAPPY).build()],
+  ["wp + LZ4_RAW (reference)", () => wpBase().setCompression(pw.Compression.LZ4_RAW).build()],
   ["UNCOMPRESSED (reference)", () => base().setCompression(pw.Compression.UNCOMPRESSED).build()],
   ["SNAPPY (reference)", () => base().setCompression(pw.Compression.SNAPPY).build()],
 ];

@@ -11,10 +11,11 @@
 import { type Chunk, chunkRowsAt, type ColumnValues } from "../data/mod.ts";
 import { Rng, streamState } from "../rng/mod.ts";
 import { compileExpr, type Val } from "./expr.ts";
-import { distCdf, normalCdf, poissonQuantile, quantileFn } from "./math.ts";
+import { normalCdf } from "./math.ts";
 import type { GenerationPlan, PlanColumn } from "./plan.ts";
 import { sampleRegex } from "./regex.ts";
-import { BetaSampler, CdfTable, GammaSampler, poissonQuantileFn } from "./samplers.ts";
+import { branchAt, type DistBranch, distBranch, drawBranch } from "./dist_branch.ts";
+import { CdfTable } from "./samplers.ts";
 import {
   DEFAULT_END_MS,
   DEFAULT_START_MS,
@@ -311,8 +312,57 @@ function generateColumn(col: PlanColumn, env: ChunkEnv, rng: Rng): ColumnValues 
     const rate = clamp01(col.labelRate + driftSum(col, "rate") * v);
     return { type: "boolean", values: pickRows(n, Math.round(rate * n), rng), valid: null };
   }
-  const fn = compile(col.gen, col, env, affineFor(col, v));
+  const t = affineFor(col, v);
+  const fast = columnBranches(col, env, t);
+  if (fast !== null) return writeBranches(col, env.rows, fast, rng);
+  const fn = compile(col.gen, col, env, t);
   return writeColumn(col, env, fn, rng);
+}
+
+/** A numeric column drawn by branches: `on` (boolean) picks [true, false, null]. */
+interface Branches {
+  on: ColumnValues | null;
+  /** One branch without `on`; else the true, false and null cases (null: a null value). */
+  cases: (DistBranch | null)[];
+}
+
+const DIST_KINDS = new Set<string>([
+  "uniform",
+  "normal",
+  "lognormal",
+  "exponential",
+  "gamma",
+  "beta",
+  "poisson",
+]);
+
+/**
+ * The branches of a numeric distribution column, or of a conditional on a
+ * boolean column whose cases are all distributions; null for every other
+ * shape (those take the row-closure path). Copula columns are left to it too.
+ */
+function columnBranches(col: PlanColumn, env: ChunkEnv, t: Affine): Branches | null {
+  if (col.type === "string" || col.type === "boolean" || env.copula.has(col.name)) return null;
+  const g = col.gen;
+  const resolve = (x: GeneratorSpec | null | undefined): DistBranch | null | undefined => {
+    if (x === undefined || x === null) return null;
+    if (!DIST_KINDS.has(x.kind)) return undefined;
+    return distBranch(x as DistSpec & NumericCommon, col, { f: t.f, s: t.s, copula: false });
+  };
+  if (g.kind !== "conditional") {
+    const one = resolve(g);
+    return one ? { on: null, cases: [one] } : null;
+  }
+  const on = env.cols.get(g.on);
+  if (on === undefined || on.type !== "boolean") return null;
+  // The same case resolution as the conditional's closure: first case per key, else otherwise.
+  const pick = (key: string): DistBranch | null | undefined => {
+    const c = g.cases.find((c) => c.when === key);
+    return resolve(c ? c.generator : g.otherwise);
+  };
+  const cases = [pick("true"), pick("false"), pick("null")];
+  if (cases.some((c) => c === undefined)) return null;
+  return { on, cases: cases as (DistBranch | null)[] };
 }
 
 /**
@@ -367,15 +417,14 @@ function writeBooleans(n: number, fn: RowFn, rng: Rng): ColumnValues {
   return { type: "boolean", values, valid };
 }
 
-function writeNumbers(
-  col: PlanColumn,
-  type: "integer" | "float" | "datetime",
-  n: number,
-  fn: RowFn,
-  rng: Rng,
-): ColumnValues {
-  let valid: Uint8Array | null = null;
-  const values = outputF64(n);
+/** Rounding factor (0 = none, 1 = whole numbers) and bounds on the rounding grid. */
+interface Rounding {
+  p: number;
+  lo: number;
+  hi: number;
+}
+
+function roundingOf(col: PlanColumn, type: "integer" | "float" | "datetime"): Rounding {
   const decimals = type === "float" ? declaredDecimals(col.gen) : undefined;
   const whole = type !== "float";
   // Bounds on the rounding grid so rounded values never leave [min, max].
@@ -394,9 +443,60 @@ function writeNumbers(
     if (Number.isFinite(lo)) lo = Math.ceil(lo * p - 1e-9) / p;
     if (Number.isFinite(hi)) hi = Math.floor(hi * p + 1e-9) / p;
   }
+  return { p, lo, hi };
+}
+
+function writeNumbers(
+  col: PlanColumn,
+  type: "integer" | "float" | "datetime",
+  n: number,
+  fn: RowFn,
+  rng: Rng,
+): ColumnValues {
+  let valid: Uint8Array | null = null;
+  const values = outputF64(n);
+  const { p, lo, hi } = roundingOf(col, type);
   for (let i = 0; i < n; i++) {
     const x = fn(i, rng);
     const num = typeof x === "number" ? x : x === null ? NaN : Number(x);
+    if (!Number.isFinite(num)) {
+      valid = markNull(valid, n, i);
+      continue;
+    }
+    let y = p === 0 ? num : p === 1 ? Math.round(num) : Math.round(num * p) / p;
+    if (y < lo) y = lo;
+    else if (y > hi) y = hi;
+    values[i] = y === 0 ? 0 : y; // no -0 in output
+  }
+  return { type, values, valid };
+}
+
+/**
+ * {@link writeNumbers} for a column of branches: the same case choice, draws,
+ * rounding and bounds per row, as one loop without closure calls.
+ */
+function writeBranches(col: PlanColumn, n: number, br: Branches, rng: Rng): ColumnValues {
+  const type = col.type as "integer" | "float" | "datetime";
+  let valid: Uint8Array | null = null;
+  const values = outputF64(n);
+  const { p, lo, hi } = roundingOf(col, type);
+  const on = br.on;
+  const onVals = on === null ? null : on.values as Uint8Array;
+  const onValid = on === null ? null : on.valid;
+  const [b0, b1 = null, b2 = null] = br.cases;
+  for (let i = 0; i < n; i++) {
+    const b = onVals === null
+      ? b0
+      : onValid !== null && onValid[i] === 0
+      ? b2
+      : onVals[i] === 1
+      ? b0
+      : b1;
+    if (b === null) {
+      valid = markNull(valid, n, i);
+      continue;
+    }
+    const num = drawBranch(b, rng);
     if (!Number.isFinite(num)) {
       valid = markNull(valid, n, i);
       continue;
@@ -663,109 +763,16 @@ function valueAt(c: ColumnValues | undefined, i: number): Val {
   return c.values[i];
 }
 
-/** Mass of a truncation window at or above which rejection beats inverse-CDF sampling. */
-const REJECT_MIN_MASS = 0.25;
-
-/**
- * Sampler of a (drift-transformed, truncated) distribution. Copula columns and
- * the closed-form kinds invert the CDF (one uniform per value, so a copula's
- * dependence is kept); gamma and beta use exact rejection samplers
- * (samplers.ts), truncated by redrawing while the window holds at least
- * {@link REJECT_MIN_MASS} of the mass, by inverse CDF on [F(lo), F(hi)] otherwise.
- */
+/** Sampler of a (drift-transformed, truncated) distribution (see {@link distBranch}). */
 function distSampler(
   g: DistSpec & NumericCommon,
   col: PlanColumn,
   env: ChunkEnv,
   t: Affine,
 ): RowFn {
-  const whole = col.type === "integer" || g.kind === "poisson";
   const u0 = env.copula.get(col.name);
-  let lo = col.min ?? -Infinity;
-  let hi = col.max ?? Infinity;
-  if (g.kind === "poisson") {
-    // Discrete: scale multiplies lambda, shift moves by whole numbers.
-    const d: DistSpec = { kind: "poisson", lambda: g.lambda * t.f };
-    const q = poissonQuantileFn(d.lambda, poissonQuantile, (k) => distCdf(d, k));
-    const off = Math.round(t.s);
-    const a = Math.ceil(lo) - off;
-    const b = Math.floor(hi) - off;
-    if (g.truncation === "clip") {
-      return u0
-        ? (i) => Math.min(hi, Math.max(lo, off + q(u0[i])))
-        : (_i, rng) => Math.min(hi, Math.max(lo, off + q(rng.nextOpenFloat())));
-    }
-    const pa = a > 0 ? distCdf(d, a - 1) : 0;
-    const pb = Number.isFinite(b) ? distCdf(d, b) : 1;
-    const w = pb - pa;
-    const kMin = Math.max(a, 0);
-    return u0
-      ? (i) => off + Math.min(Math.max(q(pa + u0[i] * w), kMin), b)
-      : (_i, rng) => off + Math.min(Math.max(q(pa + rng.nextOpenFloat() * w), kMin), b);
-  }
-  if (whole) {
-    // Continuous values are rounded later: [a - 0.5, b + 0.5) rounds into [a, b].
-    lo = Math.ceil(lo) - 0.5;
-    hi = Math.floor(hi) + 0.4999999;
-  }
-  // A whole-number uniform spans [min - 0.5, max + 0.5) so rounding gives every
-  // integer, the end points included, the same probability.
-  const d: DistSpec = whole && g.kind === "uniform"
-    ? { kind: "uniform", min: Math.ceil(g.min ?? 0) - 0.5, max: Math.floor(g.max ?? 1) + 0.4999999 }
-    : g;
-  const f = t.f;
-  const s = t.s;
-  const clip = g.truncation === "clip";
-  // X = s + f * Y, so X in [lo, hi] <=> Y in [(lo - s) / f, (hi - s) / f].
-  const pa = clip || !Number.isFinite(lo) ? 0 : distCdf(d, (lo - s) / f);
-  const pb = clip || !Number.isFinite(hi) ? 1 : distCdf(d, (hi - s) / f);
-  const full = pa === 0 && pb === 1;
-  if (!u0 && (d.kind === "gamma" || d.kind === "beta") && (full || pb - pa >= REJECT_MIN_MASS)) {
-    const draw = variateFn(d);
-    if (full) {
-      return (_i, rng) => {
-        const x = s + f * draw(rng);
-        return x < lo ? lo : x > hi ? hi : x;
-      };
-    }
-    // Redraw until inside: exactly the law of X conditioned on [lo, hi].
-    return (_i, rng) => {
-      for (;;) {
-        const x = s + f * draw(rng);
-        if (x >= lo && x <= hi) return x;
-      }
-    };
-  }
-  const q = quantileFn(d);
-  const w = pb - pa;
-  if (u0) {
-    return (i) => {
-      const x = s + f * q(full ? u0[i] : pa + u0[i] * w);
-      return x < lo ? lo : x > hi ? hi : x;
-    };
-  }
-  if (full) {
-    return (_i, rng) => {
-      const x = s + f * q(rng.nextOpenFloat());
-      return x < lo ? lo : x > hi ? hi : x;
-    };
-  }
-  return (_i, rng) => {
-    const x = s + f * q(pa + rng.nextOpenFloat() * w);
-    return x < lo ? lo : x > hi ? hi : x;
-  };
-}
-
-/** A direct (rejection) sampler of a gamma or beta {@link DistSpec}. */
-function variateFn(d: Extract<DistSpec, { kind: "gamma" | "beta" }>): (rng: Rng) => number {
-  if (d.kind === "gamma") {
-    const gs = new GammaSampler(d.shape);
-    const scale = d.scale;
-    return (rng) => scale * gs.next(rng);
-  }
-  const bs = new BetaSampler(d.alpha, d.beta);
-  const { min, max } = d;
-  return (rng) => min + (max - min) * bs.next(rng);
+  const br = distBranch(g, col, { f: t.f, s: t.s, copula: u0 !== undefined });
+  return u0 ? (i) => branchAt(br, u0[i]) : (_i, rng) => drawBranch(br, rng);
 }
 
 function categorical(

@@ -21,7 +21,7 @@ import { parseRegex } from "./regex.ts";
 import { COUNTRIES, CURRENCIES, CURRENCY_WEIGHTS } from "./words.ts";
 
 /** Plan format version (bump when generated values change for the same config). */
-export const PLAN_FORMAT = 2;
+export const PLAN_FORMAT = 3;
 
 /** One column of the plan. */
 export interface PlanColumn {

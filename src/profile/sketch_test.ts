@@ -98,6 +98,142 @@ Deno.test("radix sort orders like the built-in sort (negatives, zeros, ties, ext
   assert.deepEqual(Array.from(sortedFloat64(Float64Array.from([5, 1, 3, -9]), 3)), [1, 3, 5]);
 });
 
+/** Deterministic xorshift32 uniforms in (0, 1) for the sort tables. */
+function xorshift(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return (s + 0.5) / 2 ** 32;
+  };
+}
+
+/** sortedFloat64(values, n, into) equals the built-in sort of the first n values. */
+function assertSortsLikeBuiltin(name: string, values: Float64Array, n = values.length): void {
+  const want = values.slice(0, n).sort();
+  const before = values.slice();
+  for (const into of [undefined, new Float64Array(n + 3)]) {
+    const got = sortedFloat64(values, n, into);
+    assert.equal(got.length, n, name);
+    if (into) {
+      // A view of `into`, from its start.
+      assert.equal(got.buffer, into.buffer, name);
+      assert.equal(got.byteOffset, into.byteOffset, name);
+    }
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(got[i], want[i])) assert.fail(`${name}: [${i}] ${got[i]} != ${want[i]}`);
+    }
+    assert.deepEqual(values, before, `${name}: input changed`);
+  }
+}
+
+Deno.test("sortedFloat64 equals the built-in sort on every path", () => {
+  const N = 65_536;
+  const u = xorshift(12345);
+  const gen = (n: number, f: (i: number) => number) =>
+    Float64Array.from({ length: n }, (_, i) => f(i));
+  const cases: [string, Float64Array, number?][] = [
+    // Grid of whole numbers: counting sort (span under half the length).
+    ["ids 100000..104999", gen(N, () => 100_000 + Math.floor(u() * 5000))],
+    ["counts 0..30", gen(N, () => Math.floor(u() * 31))],
+    ["one value", gen(1000, () => 7)],
+    ["negative integers", gen(N, () => Math.floor(u() * 20_001) - 10_000)],
+    ["all negative integers", gen(N, () => -1e9 - Math.floor(u() * 1000))],
+    // Whole numbers by radix: one, two and three digits.
+    ["integers, span ~ length", gen(5000, () => Math.floor(u() * 6000))],
+    ["integers span 2^20", gen(N, () => Math.floor(u() * 2 ** 20) - 2 ** 19)],
+    [
+      "integers span 2^32 - 1",
+      gen(N, (i) => i === 0 ? 0 : i === 1 ? 2 ** 32 - 1 : Math.floor(u() * 2 ** 32)),
+    ],
+    [
+      "large integers span 2^32 - 1",
+      gen(N, (i) => 2 ** 50 + (i < 2 ? i * (2 ** 32 - 1) : Math.floor(u() * 2 ** 32))),
+    ],
+    // Spans of 2^32 and more: not whole-number keys (thousands or IEEE bits).
+    [
+      "integers span 2^32",
+      gen(N, (i) => i === 0 ? 0 : i === 1 ? 2 ** 32 : Math.floor(u() * 2 ** 32)),
+    ],
+    ["integers span 2^40", gen(N, () => Math.floor(u() * 2 ** 40) - 2 ** 39)],
+    ["integers near 2^53", gen(N, () => 2 ** 53 - Math.floor(u() * 2 ** 40))],
+    // Whole thousands: epoch ms of whole seconds over more than 2^32 ms.
+    ["timestamps", gen(N, () => 1_700_000_000_000 + Math.floor(u() * 35_000_000) * 1000)],
+    ["negative thousands", gen(N, () => (Math.floor(u() * 2e7) - 1e7) * 1000)],
+    ["timestamps over ten years", gen(N, () => 1.5e12 + Math.floor(u() * 315_360_000) * 1000)],
+    // Spanning under 2^32: keyed as whole numbers.
+    ["thousands, narrow", gen(N, () => 1_700_000_000_000 + Math.floor(u() * 1000) * 1000)],
+    // Hundredths and tenths as Math.round(x * 10^d) / 10^d makes them.
+    ["amounts", gen(N, () => Math.round((0.01 + u() * 9999.99) * 100) / 100)],
+    ["amounts, few", gen(N, () => Math.round(u() * 1000) / 100)],
+    ["negative amounts", gen(N, () => Math.round((u() - 0.5) * 2e6) / 100)],
+    ["tenths", gen(N, () => Math.round(u() * 5e5) / 10)],
+    // Off the grids: the last value, or every value.
+    ["integers then one half", gen(N, (i) => i === N - 1 ? 0.5 : Math.floor(u() * 100))],
+    ["wide integers then one half", gen(N, (i) => i === N - 1 ? 0.5 : Math.floor(u() * 1e6))],
+    ["integers then a third", gen(N, (i) => i === N - 1 ? 1 / 3 : Math.floor(u() * 100))],
+    ["amounts then a third", gen(N, (i) => i === N - 1 ? 1 / 3 : Math.round(u() * 1e6) / 100)],
+    // Counts left clean by the failed attempts above.
+    ["counts again", gen(N, () => Math.floor(u() * 31))],
+    ["sums of hundredths", gen(N, () => Math.round(u() * 1e4) / 100 + 0.07)],
+    // General doubles: window then insertion sort.
+    ["uniform doubles", gen(N, () => u() * 10_000)],
+    ["gamma doubles", gen(N, () => -30 * (Math.log(u()) + Math.log(u())))],
+    ["mixed signs", gen(N, () => (u() - 0.5) * 2e6)],
+    ["tiny to huge", gen(N, (i) => (i % 2 ? -1 : 1) * 10 ** (u() * 600 - 300))],
+    ["repeated doubles", gen(N, () => Math.floor(u() * 100) / 3)],
+    // Concentrated doubles: whole-key radix (too few varying high bits, long
+    // runs seen in the sample, or runs the sample misses: every 64th value is
+    // spread, the rest clustered).
+    ["narrow doubles", gen(N, () => 1 + u() * 1e-9)],
+    ["zeros and a cluster", gen(N, (i) => i % 10 === 0 ? 0 : 1e9 + u() * 1e7)],
+    ["clusters the sample misses", gen(N, (i) => i % 64 === 0 ? u() * 1e12 : 1e9 + u() * 1e6)],
+    [
+      "extremes",
+      gen(N, (i) => [-Number.MAX_VALUE, Number.MAX_VALUE, -Number.MIN_VALUE, 0][i % 4] * u()),
+    ],
+    // Already in order, or nearly.
+    ["sorted sequence", gen(N, (i) => 1_000_000 + i)],
+    ["sorted doubles", gen(N, (i) => i / 7)],
+    ["sorted then one out of order", gen(N, (i) => i === N - 1 ? -1 : i)],
+    ["descending", gen(N, (i) => N - i)],
+    // At and just over the built-in sort cutoff.
+    ["256 doubles", gen(256, () => u() - 0.5)],
+    ["257 doubles", gen(257, () => u() - 0.5)],
+    ["257 integers", gen(257, () => Math.floor(u() * 50))],
+    ["300 timestamps", gen(300, () => 1_700_000_000_000 + Math.floor(u() * 35_000_000) * 1000)],
+    ["1000 doubles", gen(1000, () => u() * 100)],
+    // Only the first n values: what follows (even NaN) is ignored.
+    ["prefix of integers", gen(N, (i) => i >= 40_000 ? NaN : Math.floor(u() * 300)), 40_000],
+    ["prefix of doubles", gen(N, (i) => i >= 40_000 ? -Infinity : u() * 3), 40_000],
+    ["prefix of amounts", gen(N, (i) => i >= 100 ? 1e300 : Math.round(u() * 1e5) / 100), 100],
+    ["empty prefix", gen(10, () => u()), 0],
+  ];
+  for (const [name, values, n] of cases) assertSortsLikeBuiltin(name, values, n);
+});
+
+Deno.test("sortedFloat64 into the input itself sorts in place", () => {
+  const u = xorshift(99);
+  for (
+    const f of [
+      () => Math.floor(u() * 100),
+      () => Math.floor(u() * 1e6),
+      () => Math.round(u() * 1e6) / 100,
+      () => u() * 1e4,
+      () => 1 + u() * 1e-9,
+    ]
+  ) {
+    const a = Float64Array.from({ length: 20_000 }, f);
+    const want = a.slice(0, 15_000).sort();
+    const got = sortedFloat64(a, 15_000, a);
+    assert.equal(got.buffer, a.buffer);
+    assert.deepEqual(Array.from(got), Array.from(want));
+  }
+});
+
 Deno.test("typed-array HyperLogLog registers equal value-by-value hashing", () => {
   const values = Float64Array.from({ length: 20000 }, (_, i) => (i % 2 ? -1 : 1) * i * 0.37);
   const one = new HyperLogLog();

@@ -12,6 +12,8 @@
  * @module
  */
 
+import { zigguratNormal } from "./ziggurat.ts";
+
 const encoder = new TextEncoder();
 
 /** Hex SHA-256 of a UTF-8 string via Web Crypto. */
@@ -102,24 +104,10 @@ export class Rng {
     return x % n;
   }
 
-  /** Standard normal by Marsaglia's polar method (uses only log and sqrt). */
+  /** Standard normal by the ziggurat method (see ziggurat.ts; exact, one table lookup mostly). */
   nextNormal(): number {
-    if (this.#spare !== null) {
-      const v = this.#spare;
-      this.#spare = null;
-      return v;
-    }
-    let u = 0, v = 0, s = 0;
-    do {
-      u = this.nextFloat() * 2 - 1;
-      v = this.nextFloat() * 2 - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s === 0);
-    const m = Math.sqrt((-2 * Math.log(s)) / s);
-    this.#spare = v * m;
-    return u * m;
+    return zigguratNormal(this);
   }
-  #spare: number | null = null;
 }
 
 function rotl(x: number, k: number): number {
