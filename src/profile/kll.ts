@@ -39,6 +39,39 @@ export interface SketchState {
   levels: Float64Array[];
 }
 
+/**
+ * The state of an empty sketch after {@link QuantileSketch.addSorted} of
+ * ascending `values`, computed level by level instead of item by item: each
+ * level's input is ascending, its full blocks of k compact in order (parity
+ * alternating from even), and what is left is the level's content. The same
+ * state, without allocating the sketch's level buffers (one per chunk and
+ * column in the workers).
+ */
+export function sortedSketchState(
+  values: Float64Array,
+  k: number = SKETCH_LEVEL_CAPACITY,
+): SketchState {
+  if (k < 2 || k % 2 !== 0) throw new RangeError("sketch capacity must be even and >= 2");
+  const levels: Float64Array[] = [];
+  if (values.length === 0) return { n: 0, errorWeight: 0, levels };
+  let errorWeight = 0;
+  let cur = values;
+  for (let h = 0;; h++) {
+    const blocks = Math.floor(cur.length / k);
+    levels.push(cur.slice(blocks * k));
+    if (blocks === 0) break;
+    const next = new Float64Array((blocks * k) / 2);
+    let m = 0;
+    for (let b = 0; b < blocks; b++) {
+      const base = b * k;
+      for (let j = base + (b & 1); j < base + k; j += 2) next[m++] = cur[j];
+    }
+    errorWeight += blocks * 2 ** h;
+    cur = next;
+  }
+  return { n: values.length, errorWeight, levels };
+}
+
 /** Deterministic quantile sketch over finite float64 values. */
 export class QuantileSketch {
   #levels: Float64Array[] = [];

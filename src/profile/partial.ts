@@ -15,7 +15,7 @@
 import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import { registersOf } from "./hll.ts";
-import { QuantileSketch, type SketchState } from "./kll.ts";
+import { type SketchState, sortedSketchState } from "./kll.ts";
 import { sortedFloat64 } from "./sort.ts";
 
 /** Distinct categories counted exactly; also the number of Misra-Gries counters. */
@@ -133,9 +133,7 @@ export function profileLayout(
 
 /** The sketch of a chunk: its sorted values added in order (deterministic). */
 export function chunkSketch(sorted: Float64Array): SketchState {
-  const s = new QuantileSketch();
-  s.addSorted(sorted);
-  return s.state();
+  return sortedSketchState(sorted);
 }
 
 /** Computes {@link ChunkProfile}s for one column layout. */
@@ -291,16 +289,27 @@ function stringPart(
   options: PartOptions,
   settled: boolean,
 ): StringPart {
-  const counts = new Map<string, number>();
+  // One hash lookup per row (a counter cell per value), and none for a run of one value.
+  const cells = new Map<string, { c: number }>();
   let nulls = 0;
+  let last: string | undefined;
+  let cell = { c: 0 };
   for (let r = 0; r < rows; r++) {
     if (valid !== null && valid[r] !== 1) {
       nulls++;
       continue;
     }
     const s = values[r];
-    counts.set(s, (counts.get(s) ?? 0) + 1);
+    if (s !== last) {
+      const got = cells.get(s);
+      if (got === undefined) cells.set(s, cell = { c: 0 });
+      else cell = got;
+      last = s;
+    }
+    cell.c++;
   }
+  const counts = new Map<string, number>();
+  for (const [k, v] of cells) counts.set(k, v.c);
   const distinct = [...counts.keys()];
   const reduced = reduceCounts(counts, CATEGORY_LIMIT);
   const part: StringPart = {

@@ -8,7 +8,7 @@ import {
   registersOf,
 } from "./hll.ts";
 import { sortedFloat64 } from "./sort.ts";
-import { QuantileSketch } from "./kll.ts";
+import { QuantileSketch, sortedSketchState } from "./kll.ts";
 import { quantilesOf, supportOf } from "./summary.ts";
 
 Deno.test("quantile sketch: weights sum to n, error within the stated bound, deterministic", () => {
@@ -267,5 +267,31 @@ Deno.test("addSorted equals adding ascending values one by one; merged sketches 
     rank += weights[i];
     // True rank of values[i] (count of values <= it) is 3 * (v + 1).
     assert.ok(Math.abs(rank - 3 * (values[i] + 1)) <= m.rankErrorBound * n + 3);
+  }
+});
+
+Deno.test("sortedSketchState equals addSorted + state() (level by level = item by item)", () => {
+  const cases: Array<[number, number]> = [
+    // [values, k]
+    [0, 8],
+    [1, 8],
+    [7, 8],
+    [8, 8],
+    [9, 8],
+    [64, 8],
+    [65, 8],
+    [1000, 8],
+    [1000, 2],
+    [65536, 4096],
+    [65535, 4096],
+    [100003, 4096],
+    [4095, 4096],
+  ];
+  for (const [n, k] of cases) {
+    const v = new Float64Array(n);
+    for (let i = 0; i < n; i++) v[i] = i * 0.5 - 7;
+    const s = new QuantileSketch(k);
+    s.addSorted(v);
+    assert.deepEqual(sortedSketchState(v, k), s.state(), `n=${n} k=${k}`);
   }
 });
