@@ -70,15 +70,16 @@ async function timed(cmd: string[], cwd: string, env: Record<string, string> = {
   }).output();
   const seconds = (performance.now() - t0) / 1000;
   const dec = new TextDecoder();
-  if (!out.success) {
-    throw new Error(`${cmd.join(" ")} failed:\n${dec.decode(out.stderr)}${dec.decode(out.stdout)}`);
-  }
   const kb = Number((await Deno.readTextFile(timeFile)).trim().split("\n").pop());
-  return { seconds, rssMB: kb / 1024, stdout: dec.decode(out.stdout) };
+  const failed = out.success
+    ? undefined
+    : `${cmd.join(" ")} failed:\n${dec.decode(out.stderr)}${dec.decode(out.stdout)}`;
+  return { seconds, rssMB: kb / 1024, stdout: dec.decode(out.stdout), failed };
 }
 
 async function runCase(name: CaseName, rows: number): Promise<Sample> {
   const cwd = await Deno.makeTempDir({ prefix: `sdp-bench-${name}-` });
+  let keep = false;
   try {
     const deno = Deno.execPath();
     if (name === "sdp" || name === "sdp-w1") {
@@ -101,6 +102,11 @@ async function runCase(name: CaseName, rows: number): Promise<Sample> {
         cwd,
         { SDP_LOGGING_ENABLED: "false" },
       );
+      if (r.failed) {
+        // Kept for the post-mortem: the run's reports (runs/<dataset>/_failed/...).
+        keep = true;
+        throw new Error(`${r.failed} (run folder kept: ${cwd})`);
+      }
       const meta = JSON.parse(
         await Deno.readTextFile(`${cwd}/runs/finance_transactions/bench/run_metadata.json`),
       );
@@ -118,9 +124,10 @@ async function runCase(name: CaseName, rows: number): Promise<Sample> {
       String(rows),
       "out.parquet",
     ], cwd);
+    if (r.failed) throw new Error(r.failed);
     return { seconds: r.seconds, rssMB: r.rssMB };
   } finally {
-    await Deno.remove(cwd, { recursive: true }).catch(() => {});
+    if (!keep) await Deno.remove(cwd, { recursive: true }).catch(() => {});
   }
 }
 
@@ -152,6 +159,7 @@ async function facts(): Promise<Record<string, string>> {
 }
 
 const results: Record<string, Record<string, Sample[]>> = {};
+const failures: { rows: number; round: number; case: string; message: string }[] = [];
 const info = await facts();
 console.log(`sdp bench ${info.date}  ${info.cpu} x${info.cores}  deno ${info.deno}`);
 console.log(`rounds: ${runs}; sizes: ${sizes.join(", ")}; load before: ${info.load_before}\n`);
@@ -165,7 +173,16 @@ for (const rows of sizes) {
     const order = cases.map((_, k) => cases[(k + round) % cases.length]);
     for (const c of order) {
       if (c === "faker" && rows >= 10_000_000 && round >= fakerRuns) continue;
-      const s = await runCase(c, rows);
+      let s: Sample;
+      try {
+        s = await runCase(c, rows);
+      } catch (e) {
+        // A failed run is a finding, not noise: report it, keep its folder, go on.
+        const message = e instanceof Error ? e.message : String(e);
+        failures.push({ rows, round: round + 1, case: c, message });
+        console.log(`  ${rows} rows  round ${round + 1}  ${c.padEnd(7)} FAILED: ${message}`);
+        continue;
+      }
       samples[c].push(s);
       console.log(
         `  ${rows} rows  round ${round + 1}  ${c.padEnd(7)} ${f2(s.seconds)} s  ${
@@ -179,8 +196,14 @@ for (const rows of sizes) {
 
 let huge: Sample | undefined;
 if (values.huge) {
-  huge = await runCase("sdp", 100_000_000);
-  console.log(`  100000000 rows  sdp ${f2(huge.seconds)} s  ${huge.rssMB.toFixed(0)} MB`);
+  try {
+    huge = await runCase("sdp", 100_000_000);
+    console.log(`  100000000 rows  sdp ${f2(huge.seconds)} s  ${huge.rssMB.toFixed(0)} MB`);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    failures.push({ rows: 100_000_000, round: 1, case: "sdp", message });
+    console.log(`  100000000 rows  sdp FAILED: ${message}`);
+  }
 }
 
 console.log("\nSummary (wall seconds: median [min-max], peak RSS MB: median / max)");
@@ -225,10 +248,13 @@ if (huge) {
   );
 }
 
+if (failures.length > 0) {
+  console.log(`\n${failures.length} run(s) FAILED (excluded from the medians; see above).`);
+}
 const outFile = values.out ?? `${ROOT}/bench/out/latest.json`;
 await Deno.mkdir(outFile.slice(0, outFile.lastIndexOf("/")), { recursive: true });
 await Deno.writeTextFile(
   outFile,
-  JSON.stringify({ info, runs, sizes, results, huge, summary }, null, 2) + "\n",
+  JSON.stringify({ info, runs, sizes, results, huge, summary, failures }, null, 2) + "\n",
 );
 console.log(`\nwrote ${outFile}`);
