@@ -61,6 +61,7 @@ import {
   type PartOptions,
   profileLayout,
   reduceCounts,
+  sortedValues,
   type StringPart,
 } from "./partial.ts";
 import {
@@ -233,26 +234,31 @@ class NumericAccumulator {
     this.#distinct.merge(p.distinct, p.registers);
     if (this.#counts !== null) {
       const counts = this.#counts;
-      const s = p.sorted;
-      for (let i = 0; i < s.length;) {
-        let j = i + 1;
-        while (j < s.length && s[j] === s[i]) j++;
-        counts.set(s[i], (counts.get(s[i]) ?? 0) + j - i);
-        i = j;
+      if (p.counts !== undefined) {
+        const c = p.counts, v = p.distinct;
+        for (let j = 0; j < c.length; j++) counts.set(v[j], (counts.get(v[j]) ?? 0) + c[j]);
+      } else {
+        const s = p.sorted;
+        for (let i = 0; i < s.length;) {
+          let j = i + 1;
+          while (j < s.length && s[j] === s[i]) j++;
+          counts.set(s[i], (counts.get(s[i]) ?? 0) + j - i);
+          i = j;
+        }
       }
       if (counts.size > SUPPORT_ATOMS) this.#leaveCounts();
     } else if (this.#buffer !== null) {
-      if (this.#buffer.length + p.sorted.length <= EXACT_QUANTILE_LIMIT) {
-        this.#buffer = mergeSorted(this.#buffer, p.sorted);
+      if (this.#buffer.length + p.n <= EXACT_QUANTILE_LIMIT) {
+        this.#buffer = mergeSorted(this.#buffer, sortedValues(p));
       } else {
         // Too many values to keep: the kept ones enter a sketch, in ascending order.
         const sketch = new QuantileSketch();
         sketch.addSorted(this.#buffer);
-        sketch.merge(p.sketch ?? chunkSketch(p.sorted));
+        sketch.merge(p.sketch ?? chunkSketch(sortedValues(p)));
         this.#sketch = sketch;
         this.#buffer = null;
       }
-    } else (this.#sketch as QuantileSketch).merge(p.sketch ?? chunkSketch(p.sorted));
+    } else (this.#sketch as QuantileSketch).merge(p.sketch ?? chunkSketch(sortedValues(p)));
   }
 
   /** More distinct values than atoms: continue with every value (buffer or sketch). */

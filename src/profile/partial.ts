@@ -35,10 +35,16 @@ export interface NumericPart {
   m2: number;
   min: number;
   max: number;
-  /** The finite values, ascending, -0 as 0 (empty when `settled`). */
+  /** The finite values, ascending, -0 as 0 (empty when `settled` or given as `counts`). */
   sorted: Float64Array;
   /** The distinct finite values, ascending (empty when `settled`). */
   distinct: Float64Array;
+  /**
+   * Run lengths: when set, the finite values are `distinct[j]` repeated
+   * `counts[j]` times, and `sorted` is empty (columns with few distinct
+   * values: ids, counts, days). See {@link sortedValues}.
+   */
+  counts?: Float64Array;
   /**
    * The merging side said it no longer needs exact values for this column
    * (see {@link PartOptions.settled}): only the sketch and registers are sent.
@@ -207,6 +213,7 @@ function columnPart(
 // fresh large typed arrays cost page faults on every chunk.
 let scratchValues = new Float64Array(0);
 let scratchDistinct = new Float64Array(0);
+let scratchRuns = new Float64Array(0);
 const scratchPairs: Float64Array[] = [];
 
 function scratchOf(n: number): Float64Array {
@@ -253,15 +260,24 @@ function numericPart(
   }
   const m2 = n > 0 ? Math.max(0, d2 - (d1 * d1) / n) : 0;
   if (n > 0) mean += d1 / n;
-  if (settled && scratchSorted.length < n) scratchSorted = new Float64Array(n);
-  // Settled: the values stay here, so they are sorted into reused memory.
-  const sorted = sortedFloat64(buf, n, settled ? scratchSorted : undefined);
+  if (scratchSorted.length < n) scratchSorted = new Float64Array(n);
+  // Sorted into reused memory: only what leaves the chunk is copied.
+  const sorted = sortedFloat64(buf, n, scratchSorted);
   let k = 0;
-  if (scratchDistinct.length < n) scratchDistinct = new Float64Array(n);
-  const distinct = scratchDistinct;
-  for (let i = 0; i < n; i++) {
-    if (k === 0 || sorted[i] !== distinct[k - 1]) distinct[k++] = sorted[i];
+  if (scratchDistinct.length < n) {
+    scratchDistinct = new Float64Array(n);
+    scratchRuns = new Float64Array(n);
   }
+  const distinct = scratchDistinct;
+  const runs = scratchRuns;
+  for (let i = 0; i < n; i++) {
+    if (k === 0 || sorted[i] !== distinct[k - 1]) {
+      distinct[k] = sorted[i];
+      runs[k++] = 1;
+    } else runs[k - 1]++;
+  }
+  // Few distinct values: runs are smaller to send and cheaper to merge than every value.
+  const compact = !settled && 4 * k <= n;
   const part: NumericPart = {
     kind: "numeric",
     nulls,
@@ -271,9 +287,10 @@ function numericPart(
     m2,
     min,
     max,
-    sorted: settled ? EMPTY : sorted,
+    sorted: settled || compact ? EMPTY : sorted.slice(),
     distinct: settled ? EMPTY : distinct.slice(0, k),
   };
+  if (compact) part.counts = runs.slice(0, k);
   if (options.sketches) {
     part.sketch = chunkSketch(sorted);
     part.registers = registersOf(distinct.subarray(0, k));
@@ -433,12 +450,31 @@ function pairMoments(cols: Float64Array[], parts: NumericPart[], rows: number): 
 
 /** The buffers of a part, for `postMessage(..., transfer)`. */
 export function partTransferables(part: ChunkProfile): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
+  // Each buffer once, and never the shared empty array's (its buffer has no bytes to move).
+  const out = new Set<ArrayBuffer>();
+  const add = (a: ArrayBufferView | undefined) => {
+    if (a !== undefined && a.byteLength > 0) out.add(a.buffer as ArrayBuffer);
+  };
   for (const c of part.columns) {
     if (c.kind !== "numeric") continue;
-    if (!c.settled) out.push(c.sorted.buffer as ArrayBuffer, c.distinct.buffer as ArrayBuffer);
-    if (c.registers) out.push(c.registers.buffer as ArrayBuffer);
-    if (c.sketch) { for (const l of c.sketch.levels) out.push(l.buffer as ArrayBuffer); }
+    add(c.sorted);
+    add(c.distinct);
+    add(c.counts);
+    add(c.registers);
+    if (c.sketch) { for (const l of c.sketch.levels) add(l); }
+  }
+  return [...out];
+}
+
+/** The finite values of a part, ascending (expanded from runs when it has `counts`). */
+export function sortedValues(p: NumericPart): Float64Array {
+  if (p.counts === undefined) return p.sorted;
+  const out = new Float64Array(p.n);
+  let at = 0;
+  for (let j = 0; j < p.counts.length; j++) {
+    const end = at + p.counts[j];
+    out.fill(p.distinct[j], at, end);
+    at = end;
   }
   return out;
 }
