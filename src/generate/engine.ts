@@ -19,6 +19,7 @@ import { CdfTable } from "./samplers.ts";
 import {
   DEFAULT_END_MS,
   DEFAULT_START_MS,
+  DIST_KINDS,
   type DistSpec,
   type GeneratorSpec,
   type NumericCommon,
@@ -326,15 +327,7 @@ interface Branches {
   cases: (DistBranch | null)[];
 }
 
-const DIST_KINDS = new Set<string>([
-  "uniform",
-  "normal",
-  "lognormal",
-  "exponential",
-  "gamma",
-  "beta",
-  "poisson",
-]);
+const DIST_KIND_SET = new Set<string>(DIST_KINDS);
 
 /**
  * The branches of a numeric distribution column, or of a conditional on a
@@ -346,7 +339,7 @@ function columnBranches(col: PlanColumn, env: ChunkEnv, t: Affine): Branches | n
   const g = col.gen;
   const resolve = (x: GeneratorSpec | null | undefined): DistBranch | null | undefined => {
     if (x === undefined || x === null) return null;
-    if (!DIST_KINDS.has(x.kind)) return undefined;
+    if (!DIST_KIND_SET.has(x.kind)) return undefined;
     return distBranch(x as DistSpec & NumericCommon, col, { f: t.f, s: t.s, copula: false });
   };
   if (g.kind !== "conditional") {
@@ -446,6 +439,14 @@ function roundingOf(col: PlanColumn, type: "integer" | "float" | "datetime"): Ro
   return { p, lo, hi };
 }
 
+/** `num` on the rounding grid of `p` (see {@link Rounding}), within [lo, hi], never -0. */
+function rounded(num: number, p: number, lo: number, hi: number): number {
+  let y = p === 0 ? num : p === 1 ? Math.round(num) : Math.round(num * p) / p;
+  if (y < lo) y = lo;
+  else if (y > hi) y = hi;
+  return y === 0 ? 0 : y;
+}
+
 function writeNumbers(
   col: PlanColumn,
   type: "integer" | "float" | "datetime",
@@ -463,10 +464,7 @@ function writeNumbers(
       valid = markNull(valid, n, i);
       continue;
     }
-    let y = p === 0 ? num : p === 1 ? Math.round(num) : Math.round(num * p) / p;
-    if (y < lo) y = lo;
-    else if (y > hi) y = hi;
-    values[i] = y === 0 ? 0 : y; // no -0 in output
+    values[i] = rounded(num, p, lo, hi);
   }
   return { type, values, valid };
 }
@@ -501,10 +499,7 @@ function writeBranches(col: PlanColumn, n: number, br: Branches, rng: Rng): Colu
       valid = markNull(valid, n, i);
       continue;
     }
-    let y = p === 0 ? num : p === 1 ? Math.round(num) : Math.round(num * p) / p;
-    if (y < lo) y = lo;
-    else if (y > hi) y = hi;
-    values[i] = y === 0 ? 0 : y; // no -0 in output
+    values[i] = rounded(num, p, lo, hi);
   }
   return { type, values, valid };
 }
