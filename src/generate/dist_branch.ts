@@ -59,7 +59,7 @@ export interface DistBranch {
 }
 
 /** Mass of a truncation window at or above which rejection beats inverse-CDF sampling. */
-export const REJECT_MIN_MASS = 0.25;
+const REJECT_MIN_MASS = 0.25;
 
 const NO_Q = (_p: number) => NaN;
 const NO_DRAW = (_rng: Rng) => NaN;
@@ -170,10 +170,10 @@ export function distBranch(
       br.a = d.mean;
       break;
     default:
+      // Gamma and beta in a copula or a narrow window: their numeric quantile.
       br.op = Op.quantile;
+      br.q = quantileFn(d);
   }
-  // Kept for every op: the copula path and the fallback call it.
-  br.q = quantileFn(d);
   return br;
 }
 
