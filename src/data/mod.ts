@@ -38,11 +38,31 @@ export const CHUNK_ROWS = 65_536;
  *
  * `valid` is a byte per row (1 = present, 0 = null), or `null` when the chunk
  * has no nulls in this column. Values at null rows are 0 / "" and meaningless.
+ *
+ * A string column may also carry its values as dictionary codes (see
+ * {@link StringCodes}); readers that count, check or encode per distinct
+ * value use them, everything else reads `values`.
  */
 export type ColumnValues =
   | { type: "integer" | "float" | "datetime"; values: Float64Array; valid: Uint8Array | null }
   | { type: "boolean"; values: Uint8Array; valid: Uint8Array | null }
-  | { type: "string"; values: string[]; valid: Uint8Array | null };
+  | {
+    type: "string";
+    values: string[];
+    valid: Uint8Array | null;
+    codes?: StringCodes;
+  };
+
+/**
+ * The same string values as a dictionary and one code per row:
+ * `values[i] === dict[codes[i]]` at every non-null row (codes at null rows
+ * are meaningless). `dict` has no repeated entries. Generation sets it for
+ * categorical columns; it is never required.
+ */
+export interface StringCodes {
+  dict: readonly string[];
+  codes: Uint8Array;
+}
 
 /** A slice of rows `[start, start + rows)` with its columns, keyed by column name. */
 export interface Chunk {

@@ -206,7 +206,8 @@ function outputU8(n: number, fill = 0): Uint8Array {
 export function recycleChunk(chunk: Chunk): void {
   const seen = new Set<object>();
   for (const col of chunk.columns.values()) {
-    for (const a of [col.values, col.valid]) {
+    const codes = col.type === "string" && col.codes ? col.codes.codes : null;
+    for (const a of [col.values, col.valid, codes]) {
       if (a === null || !owned.has(a) || seen.has(a)) continue;
       seen.add(a);
       if (a instanceof Float64Array) {
@@ -316,6 +317,8 @@ function generateColumn(col: PlanColumn, env: ChunkEnv, rng: Rng): ColumnValues 
   const t = affineFor(col, v);
   const fast = columnBranches(col, env, t);
   if (fast !== null) return writeBranches(col, env.rows, fast, rng);
+  const coded = codeBranches(col, env);
+  if (coded !== null) return writeCodes(env.rows, coded, rng);
   const fn = compile(col.gen, col, env, t);
   return writeColumn(col, env, fn, rng);
 }
@@ -502,6 +505,106 @@ function writeBranches(col: PlanColumn, n: number, br: Branches, rng: Rng): Colu
     values[i] = rounded(num, p, lo, hi);
   }
   return { type, values, valid };
+}
+
+/** A categorical case of a string column: its table and the dictionary code of each value. */
+interface CodeBranch {
+  table: CdfTable;
+  acc: number;
+  code: Uint8Array;
+}
+
+/** A string column drawn as dictionary codes: `on` (boolean) picks [true, false, null]. */
+interface CodeBranches {
+  on: ColumnValues | null;
+  cases: (CodeBranch | null)[];
+  dict: string[];
+}
+
+/** Codes fit a byte. */
+const MAX_DICT = 256;
+
+/**
+ * The cases of a categorical string column, or of a conditional on a boolean
+ * column whose cases are all categorical, over one dictionary of the strings
+ * as {@link writeStrings} would store them; null for every other shape.
+ */
+function codeBranches(col: PlanColumn, env: ChunkEnv): CodeBranches | null {
+  if (col.type !== "string") return null;
+  const g = col.gen;
+  const dict: string[] = [];
+  const index = new Map<string, number>();
+  const maxLen = col.maxLength;
+  const resolve = (x: GeneratorSpec | null | undefined): CodeBranch | null | undefined => {
+    if (x === undefined || x === null) return null;
+    if (x.kind !== "categorical") return undefined;
+    const t = categoricalTable(x, col, env);
+    if (t.values.some((v) => v === null)) return undefined;
+    const code = new Uint8Array(t.values.length);
+    for (let j = 0; j < t.values.length; j++) {
+      const v = t.values[j];
+      const str = typeof v === "string" ? v : String(v);
+      const s = maxLen !== undefined && str.length > maxLen ? str.slice(0, maxLen) : str;
+      let c = index.get(s);
+      if (c === undefined) {
+        c = dict.length;
+        index.set(s, c);
+        dict.push(s);
+      }
+      code[j] = c;
+    }
+    return { table: t.table, acc: t.acc, code };
+  };
+  let cases: (CodeBranch | null | undefined)[];
+  let on: ColumnValues | null = null;
+  if (g.kind !== "conditional") cases = [resolve(g)];
+  else {
+    const o = env.cols.get(g.on);
+    if (o === undefined || o.type !== "boolean") return null;
+    on = o;
+    // The same case resolution as the conditional's closure: first case per key, else otherwise.
+    const pick = (key: string) => {
+      const c = g.cases.find((c) => c.when === key);
+      return resolve(c ? c.generator : g.otherwise);
+    };
+    cases = [pick("true"), pick("false"), pick("null")];
+  }
+  if (cases.some((c) => c === undefined) || (on === null && cases[0] === null)) return null;
+  if (dict.length > MAX_DICT) return null;
+  return { on, cases: cases as (CodeBranch | null)[], dict };
+}
+
+/**
+ * {@link writeStrings} for a column of categorical cases: the same case
+ * choice, draws and strings per row, plus each row's dictionary code.
+ */
+function writeCodes(n: number, br: CodeBranches, rng: Rng): ColumnValues {
+  let valid: Uint8Array | null = null;
+  const values = new Array<string>(n);
+  const codes = outputU8(n);
+  const dict = br.dict;
+  const on = br.on;
+  const onVals = on === null ? null : on.values as Uint8Array;
+  const onValid = on === null ? null : on.valid;
+  const [b0, b1 = null, b2 = null] = br.cases;
+  for (let i = 0; i < n; i++) {
+    const b = onVals === null
+      ? b0
+      : onValid !== null && onValid[i] === 0
+      ? b2
+      : onVals[i] === 1
+      ? b0
+      : b1;
+    if (b === null) {
+      values[i] = "";
+      valid = markNull(valid, n, i);
+      continue;
+    }
+    const c = b.code[b.table.search(rng.nextFloat() * b.acc)];
+    codes[i] = c;
+    values[i] = dict[c];
+  }
+  return { type: "string", values, valid, codes: { dict, codes } };
 }
 
 function declaredDecimals(g: GeneratorSpec): number | undefined {
@@ -770,11 +873,18 @@ function distSampler(
   return u0 ? (i) => branchAt(br, u0[i]) : (_i, rng) => drawBranch(br, rng);
 }
 
-function categorical(
+/** A categorical generator resolved for one chunk: a row takes `values[table.search(u * acc)]`. */
+interface CategoricalTable {
+  table: CdfTable;
+  acc: number;
+  values: Val[];
+}
+
+function categoricalTable(
   g: Extract<GeneratorSpec, { kind: "categorical" }>,
   col: PlanColumn,
   env: ChunkEnv,
-): RowFn {
+): CategoricalTable {
   const total = g.weights.reduce((a, b) => a + b, 0);
   let w = g.weights.map((x) => x / total);
   for (const d of col.drift) {
@@ -789,7 +899,15 @@ function categorical(
   w.forEach((x, j) => (cum[j] = acc += x));
   const values: Val[] = g.values.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
   // First j with cum[j] > u (the last one when rounding leaves u >= cum[last]).
-  const table = new CdfTable(cum, true);
+  return { table: new CdfTable(cum, true), acc, values };
+}
+
+function categorical(
+  g: Extract<GeneratorSpec, { kind: "categorical" }>,
+  col: PlanColumn,
+  env: ChunkEnv,
+): RowFn {
+  const { table, acc, values } = categoricalTable(g, col, env);
   return (_i, rng) => values[table.search(rng.nextFloat() * acc)];
 }
 

@@ -219,3 +219,26 @@ const PINNED: Record<string, string> = {
   "saas_events@0": "5154140efd92d07d1c319fc9455ac40b8b8aaaa8ecfe21c019584b41fbfe55aa",
   "saas_events@3": "36f5bd485f627cf9a8f1ee66aaf9a821671e890e630acb4a1159c33f6a28af46",
 };
+
+Deno.test("categorical string columns carry dictionary codes that agree with their values", async () => {
+  const plan = planGeneration(
+    specOf(builtinSources("finance_transactions"), "finance_transactions"),
+  );
+  const chunk = await generateChunk(plan, ctxOf(3000, { chunkRows: 3000, seedHex: "c0de" }), 0);
+  // currency: plain categorical; merchant_category: conditional on a boolean, with missing rows.
+  for (const name of ["currency", "merchant_category"]) {
+    const col = chunk.columns.get(name)!;
+    assert.ok(col.type === "string" && col.codes, `${name} has codes`);
+    const { dict, codes } = col.codes;
+    assert.equal(new Set(dict).size, dict.length);
+    let valid = 0;
+    for (let i = 0; i < chunk.rows; i++) {
+      if (col.valid !== null && col.valid[i] === 0) continue;
+      valid++;
+      assert.equal(col.values[i], dict[codes[i]]);
+    }
+    assert.ok(valid > 0);
+  }
+  const mc = chunk.columns.get("merchant_category")!;
+  assert.ok(mc.valid !== null && mc.valid.includes(0), "merchant_category has missing rows");
+});

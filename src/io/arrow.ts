@@ -7,7 +7,7 @@
  * non-nullable fields (REQUIRED in Parquet).
  */
 import * as arrow from "apache-arrow";
-import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import type { Chunk, ColumnType, ColumnValues, StringCodes } from "../data/mod.ts";
 
 /** Minimal column description needed to build an Arrow schema. */
 export interface ArrowColumn {
@@ -118,6 +118,7 @@ function columnData(
       return arrow.makeData({ ...base, type: type as arrow.Bool, data: bits });
     }
     case "string": {
+      if (col.codes !== undefined) return codedStringData(col.codes, col.valid, rows, base);
       const offsets = new Int32Array(rows + 1);
       let buf = new Uint8Array(Math.max(1024, rows * 16));
       let pos = 0;
@@ -148,6 +149,41 @@ function columnData(
       });
     }
   }
+}
+
+/**
+ * A Utf8 column from dictionary codes: each entry is encoded once, rows copy
+ * its bytes (null rows stay empty, as "" does in `values`). Same bytes as the
+ * per-string path.
+ */
+function codedStringData(
+  coded: StringCodes,
+  valid: Uint8Array | null,
+  rows: number,
+  base: { type: arrow.DataType; length: number; nullCount: number; nullBitmap?: Uint8Array },
+): arrow.Data {
+  const entries = coded.dict.map((s) => encoder.encode(s));
+  const codes = coded.codes;
+  const offsets = new Int32Array(rows + 1);
+  let size = 0;
+  for (let i = 0; i < rows; i++) {
+    if (valid === null || valid[i] === 1) size += entries[codes[i]].length;
+    offsets[i + 1] = size;
+  }
+  const buf = new Uint8Array(size);
+  for (let i = 0; i < rows; i++) {
+    const at = offsets[i];
+    const e = entries[codes[i]];
+    const len = offsets[i + 1] - at;
+    // Short entries: a byte loop beats a set() call per row.
+    for (let j = 0; j < len; j++) buf[at + j] = e[j];
+  }
+  return arrow.makeData({
+    ...base,
+    type: base.type as arrow.Utf8,
+    data: buf,
+    valueOffsets: offsets,
+  });
 }
 
 /** Build an Arrow record batch (columns in `columns` order) from a chunk. */

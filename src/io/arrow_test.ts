@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chunksOf, type PlainColumn } from "../profile/testing.ts";
+import { chunksOf, type PlainColumn, withCodes } from "../profile/testing.ts";
 import { type ArrowColumn, chunkToIpc, chunkToIpcView } from "./arrow.ts";
 
 Deno.test("chunkToIpcView writes exactly chunkToIpc's bytes, call after call", () => {
@@ -30,5 +30,27 @@ Deno.test("chunkToIpcView writes exactly chunkToIpc's bytes, call after call", (
       assert.equal(got.length, want.length);
       assert.ok(got.every((b, k) => b === want[k]), `chunk ${chunk.index} of ${rows}`);
     }
+  }
+});
+
+Deno.test("string columns with dictionary codes encode to the same bytes", () => {
+  const words = ["USD", "", "Zürich", "東京", "e\u0301", "x".repeat(40)];
+  const n = 3000;
+  const plain: Record<string, PlainColumn> = {
+    c: {
+      type: "string",
+      values: Array.from({ length: n }, (_, i) => i % 7 === 3 ? null : words[(i * 5) % 6]),
+    },
+    d: { type: "string", values: Array.from({ length: n }, (_, i) => words[i % 2]) },
+  };
+  const columns: ArrowColumn[] = [
+    { name: "c", type: "string", nullable: true },
+    { name: "d", type: "string", nullable: false },
+  ];
+  for (const chunk of chunksOf(plain, 1024)) {
+    const coded = withCodes(chunk);
+    assert.ok([...coded.columns.values()].every((c) => c.type === "string" && c.codes));
+    assert.deepEqual(chunkToIpc(coded, columns), chunkToIpc(chunk, columns));
+    assert.deepEqual(chunkToIpcView(coded, columns), chunkToIpc(chunk, columns));
   }
 });

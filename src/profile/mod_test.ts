@@ -9,7 +9,7 @@ import {
   SUPPORT_ATOMS,
 } from "./mod.ts";
 import { IntegrityError } from "../errors.ts";
-import { chunksOf, declarations, type PlainColumn } from "./testing.ts";
+import { chunksOf, declarations, type PlainColumn, withCodes } from "./testing.ts";
 
 function profileOf(columns: Record<string, PlainColumn>, chunkRows = 4): DatasetProfile {
   const p = new Profiler(declarations(columns));
@@ -335,4 +335,34 @@ Deno.test("settled columns: parts without exact values merge to the same profile
     () => fresh.merge(parts.profile(first, { sketches: true, settled: new Set([0]) })),
     /still needs them/,
   );
+});
+
+Deno.test("string parts from dictionary codes equal parts from the strings", () => {
+  const words = ["b", "a", "ä", "", "zz"];
+  const n = 2500;
+  const columns: Record<string, PlainColumn> = {
+    s: {
+      type: "string",
+      values: Array.from({ length: n }, (_, i) => i % 9 === 4 ? null : words[(i * i) % 5]),
+    },
+    t: { type: "string", values: Array.from({ length: n }, (_, i) => words[i % 3]) },
+    x: { type: "float", values: Array.from({ length: n }, (_, i) => (i * 7) % 13) },
+  };
+  const profiler = new ChunkProfiler(declarations(columns));
+  const plain = new Profiler(declarations(columns));
+  const coded = new Profiler(declarations(columns));
+  for (const chunk of chunksOf(columns, 1000)) {
+    const withDict = withCodes(chunk);
+    const s = withDict.columns.get("s");
+    assert.ok(s?.type === "string" && s.codes);
+    for (const sketches of [false, true]) {
+      assert.deepEqual(
+        profiler.profile(withDict, { sketches }),
+        profiler.profile(chunk, { sketches }),
+      );
+    }
+    plain.add(chunk);
+    coded.add(withDict);
+  }
+  assert.deepEqual(coded.finish(), plain.finish());
 });

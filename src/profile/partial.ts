@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import type { Chunk, ColumnType, ColumnValues, StringCodes } from "../data/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import { registersOf } from "./hll.ts";
 import { type SketchState, sortedSketchState } from "./kll.ts";
@@ -203,7 +203,7 @@ function columnPart(
       return { kind: "boolean", nulls, trues, falses };
     }
     case "string":
-      return stringPart(values.values, valid, rows, options, settled);
+      return stringPart(values.values, valid, rows, options, settled, values.codes);
     default:
       return numericPart(values.values, valid, rows, options, settled);
   }
@@ -305,7 +305,34 @@ function stringPart(
   rows: number,
   options: PartOptions,
   settled: boolean,
+  coded?: StringCodes,
 ): StringPart {
+  const { counts, nulls } = coded === undefined
+    ? countStrings(values, valid, rows)
+    : countCodes(coded, valid, rows);
+  const distinct = [...counts.keys()];
+  const reduced = reduceCounts(counts, CATEGORY_LIMIT);
+  const part: StringPart = {
+    kind: "string",
+    nulls,
+    n: rows - nulls,
+    exact: reduced === 0,
+    keys: [...counts.keys()],
+    counts: [...counts.values()],
+    undercount: reduced,
+    distinct: settled ? [] : distinct,
+  };
+  if (options.sketches) part.registers = registersOf(distinct);
+  if (settled) part.settled = true;
+  return part;
+}
+
+/** Count of each value in first-appearance order (the parts' key order), and the nulls. */
+function countStrings(
+  values: string[],
+  valid: Uint8Array | null,
+  rows: number,
+): { counts: Map<string, number>; nulls: number } {
   // One hash lookup per row (a counter cell per value), and none for a run of one value.
   const cells = new Map<string, { c: number }>();
   let nulls = 0;
@@ -327,21 +354,30 @@ function stringPart(
   }
   const counts = new Map<string, number>();
   for (const [k, v] of cells) counts.set(k, v.c);
-  const distinct = [...counts.keys()];
-  const reduced = reduceCounts(counts, CATEGORY_LIMIT);
-  const part: StringPart = {
-    kind: "string",
-    nulls,
-    n: rows - nulls,
-    exact: reduced === 0,
-    keys: [...counts.keys()],
-    counts: [...counts.values()],
-    undercount: reduced,
-    distinct: settled ? [] : distinct,
-  };
-  if (options.sketches) part.registers = registersOf(distinct);
-  if (settled) part.settled = true;
-  return part;
+  return { counts, nulls };
+}
+
+/** {@link countStrings} from dictionary codes: an array slot per code, no hashing. */
+function countCodes(
+  coded: StringCodes,
+  valid: Uint8Array | null,
+  rows: number,
+): { counts: Map<string, number>; nulls: number } {
+  const codes = coded.codes;
+  const tally = new Float64Array(coded.dict.length);
+  const order: number[] = [];
+  let nulls = 0;
+  for (let r = 0; r < rows; r++) {
+    if (valid !== null && valid[r] !== 1) {
+      nulls++;
+      continue;
+    }
+    const c = codes[r];
+    if (tally[c]++ === 0) order.push(c);
+  }
+  const counts = new Map<string, number>();
+  for (const c of order) counts.set(coded.dict[c], tally[c]);
+  return { counts, nulls };
 }
 
 /**

@@ -59,3 +59,35 @@ export function declarations(
 ): Array<{ name: string; type: ColumnType }> {
   return Object.entries(columns).map(([name, c]) => ({ name, type: c.type }));
 }
+
+/**
+ * `chunk` with dictionary codes on every string column of at most 256
+ * distinct values (as generation attaches them); codes at null rows are set
+ * to 255, since readers must not look at them.
+ */
+export function withCodes(chunk: Chunk): Chunk {
+  const columns = new Map<string, ColumnValues>();
+  for (const [name, col] of chunk.columns) {
+    if (col.type !== "string") {
+      columns.set(name, col);
+      continue;
+    }
+    const dict: string[] = [];
+    const index = new Map<string, number>();
+    const codes = new Uint8Array(chunk.rows);
+    for (let i = 0; i < chunk.rows; i++) {
+      if (col.valid !== null && col.valid[i] === 0) {
+        codes[i] = 255;
+        continue;
+      }
+      let c = index.get(col.values[i]);
+      if (c === undefined) {
+        index.set(col.values[i], c = dict.length);
+        dict.push(col.values[i]);
+      }
+      codes[i] = c;
+    }
+    columns.set(name, dict.length > 256 ? col : { ...col, codes: { dict, codes } });
+  }
+  return { ...chunk, columns };
+}

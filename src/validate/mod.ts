@@ -208,6 +208,25 @@ export class ChunkChecker {
         const allowed = this.#allowed.get(c.name);
         if (!pattern && !allowed && !r.max_length) return r;
         const values = col.values;
+        if (col.codes !== undefined) {
+          // Each distinct value is checked once; rows only look up their code's result.
+          const { dict, codes } = col.codes;
+          const bad = dict.map((v) =>
+            (allowed && !allowed.has(v) ? 1 : 0) | (pattern && !pattern.test(v) ? 2 : 0) |
+            (r.max_length && v.length > c.maxLength! ? 4 : 0)
+          );
+          if (bad.every((b) => b === 0)) return r;
+          for (let i = 0; i < chunk.rows; i++) {
+            if (valid !== null && valid[i] === 0) continue;
+            const b = bad[codes[i]];
+            if (b === 0) continue;
+            const row = start + i;
+            if (b & 1) hit(r.allowed_values, row);
+            if (b & 2) hit(r.pattern, row);
+            if (b & 4) hit(r.max_length, row);
+          }
+          return r;
+        }
         for (let i = 0; i < chunk.rows; i++) {
           if (valid !== null && valid[i] === 0) continue;
           const v = values[i];

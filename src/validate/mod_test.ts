@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
 import type { Chunk, ColumnValues } from "../data/mod.ts";
 import { UNIQUE_MEMORY_LIMIT, Validator } from "./mod.ts";
+import { withCodes } from "../profile/testing.ts";
 
 const loc = { file: "schema.yaml", line: 1, col: 1 };
 
@@ -164,4 +165,37 @@ Deno.test("unique: a column that stops increasing late is decided by partitioned
   w.add(chunk(0, { id: { type: "integer", values: early, valid: null } }));
   assert.deepEqual(w.pendingUnique(), []);
   assert.deepEqual(w.finish().columns.id.checks.unique, { violations: 1, first_rows: [3] });
+});
+
+Deno.test("string checks from dictionary codes: the same counts and first rows", () => {
+  const columns = [
+    col({ name: "s", type: "string", nullable: true, allowed: ["a", "b"], maxLength: 1 }),
+    col({ name: "p", type: "string", pattern: "[A-Z]{2}-\\d+" }),
+  ];
+  const words = ["a", "c", "bb", "b", "AB-1", "ab-1", "XY-99"];
+  const rows = 700;
+  const s = Array.from({ length: rows }, (_, i) => words[(i * 3) % 4]);
+  const sValid = Array.from({ length: rows }, (_, i) => (i % 5 === 2 ? 0 : 1));
+  const p = Array.from({ length: rows }, (_, i) => words[4 + ((i * i) % 3)]);
+  const plain = new Validator(columns, [], rows);
+  const coded = new Validator(columns, [], rows);
+  for (let start = 0; start < rows; start += 256) {
+    const end = Math.min(rows, start + 256);
+    const c = chunk(start, {
+      s: str(
+        s.slice(start, end).map((v, k) => sValid[start + k] ? v : ""),
+        sValid.slice(start, end),
+      ),
+      p: str(p.slice(start, end)),
+    });
+    plain.add(c);
+    const d = withCodes(c);
+    assert.ok([...d.columns.values()].every((x) => x.type === "string" && x.codes));
+    coded.add(d);
+  }
+  const want = plain.finish();
+  assert.ok(want.columns.s.checks.allowed_values.violations > 0);
+  assert.ok(want.columns.s.checks.max_length.violations > 0);
+  assert.ok(want.columns.p.checks.pattern.violations > 0);
+  assert.deepEqual(coded.finish(), want);
 });
