@@ -113,7 +113,7 @@ export async function generateChunk(
     if (rate > 0) missing.push([name, rate]);
   }
   const [bases, copulaStates, colStates, missStates] = await Promise.all([
-    Promise.all(plan.order.map((name) => streamState(ctx.seedHex, `${name}#entity`, 0))),
+    entityBases(plan, ctx.seedHex),
     Promise.all(
       plan.copulas.map((c) =>
         streamState(ctx.seedHex, `copula:${c.columns.join(",")}`, chunkIndex)
@@ -135,6 +135,25 @@ export async function generateChunk(
   const columns = new Map<string, ColumnValues>();
   for (const name of plan.names) columns.set(name, env.cols.get(name)!);
   return { index: chunkIndex, start, rows, columns };
+}
+
+/**
+ * The per-column entity stream states (chunk 0 of `<column>#entity`): the same
+ * for every chunk of a run, so derived once per plan and seed (read-only).
+ */
+const basesOf = new WeakMap<GenerationPlan, Map<string, Promise<Uint32Array[]>>>();
+
+function entityBases(plan: GenerationPlan, seedHex: string): Promise<Uint32Array[]> {
+  let bySeed = basesOf.get(plan);
+  if (bySeed === undefined) basesOf.set(plan, bySeed = new Map());
+  let bases = bySeed.get(seedHex);
+  if (bases === undefined) {
+    // Bounded: a plan sees one seed per run.
+    if (bySeed.size >= 8) bySeed.clear();
+    bases = Promise.all(plan.order.map((name) => streamState(seedHex, `${name}#entity`, 0)));
+    bySeed.set(seedHex, bases);
+  }
+  return bases;
 }
 
 /**

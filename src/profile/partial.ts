@@ -16,7 +16,7 @@ import type { Chunk, ColumnType, ColumnValues, StringCodes } from "../data/mod.t
 import { compareNames } from "../data/mod.ts";
 import { registersOf } from "./hll.ts";
 import { type SketchState, sortedSketchState } from "./kll.ts";
-import { sortedFloat64 } from "./sort.ts";
+import { countingSort, sortedFloat64 } from "./sort.ts";
 
 /** Distinct categories counted exactly; also the number of Misra-Gries counters. */
 export const CATEGORY_LIMIT = 1000;
@@ -261,20 +261,26 @@ function numericPart(
   const m2 = n > 0 ? Math.max(0, d2 - (d1 * d1) / n) : 0;
   if (n > 0) mean += d1 / n;
   if (scratchSorted.length < n) scratchSorted = new Float64Array(n);
-  // Sorted into reused memory: only what leaves the chunk is copied.
-  const sorted = sortedFloat64(buf, n, scratchSorted);
-  let k = 0;
   if (scratchDistinct.length < n) {
     scratchDistinct = new Float64Array(n);
     scratchRuns = new Float64Array(n);
   }
   const distinct = scratchDistinct;
   const runs = scratchRuns;
-  for (let i = 0; i < n; i++) {
-    if (k === 0 || sorted[i] !== distinct[k - 1]) {
-      distinct[k] = sorted[i];
-      runs[k++] = 1;
-    } else runs[k - 1]++;
+  // Sorted into reused memory: only what leaves the chunk is copied. Whole
+  // numbers in a narrow range (ids, counts, ages) are counted instead.
+  let k = countingSort(buf, n, { min, max }, { into: scratchSorted, distinct, runs });
+  let sorted: Float64Array;
+  if (k >= 0) sorted = scratchSorted.subarray(0, n);
+  else {
+    sorted = sortedFloat64(buf, n, scratchSorted);
+    k = 0;
+    for (let i = 0; i < n; i++) {
+      if (k === 0 || sorted[i] !== distinct[k - 1]) {
+        distinct[k] = sorted[i];
+        runs[k++] = 1;
+      } else runs[k - 1]++;
+    }
   }
   // Few distinct values: runs are smaller to send and cheaper to merge than every value.
   const compact = !settled && 4 * k <= n;

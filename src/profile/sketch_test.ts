@@ -7,7 +7,7 @@ import {
   HyperLogLog,
   registersOf,
 } from "./hll.ts";
-import { sortedFloat64 } from "./sort.ts";
+import { countingSort, sortedFloat64 } from "./sort.ts";
 import { QuantileSketch, sortedSketchState } from "./kll.ts";
 import { quantilesOf, supportOf } from "./summary.ts";
 
@@ -293,5 +293,61 @@ Deno.test("sortedSketchState equals addSorted + state() (level by level = item b
     const s = new QuantileSketch(k);
     s.addSorted(v);
     assert.deepEqual(sortedSketchState(v, k), s.state(), `n=${n} k=${k}`);
+  }
+});
+
+Deno.test("countingSort: the sorted order, distinct values and runs of the radix path, or -1", () => {
+  const N = 65_536;
+  const u = xorshift(777);
+  const gen = (n: number, f: (i: number) => number) =>
+    Float64Array.from({ length: n }, (_, i) => f(i));
+  const extremes = (a: Float64Array, n: number) => {
+    let min = Infinity, max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      min = Math.min(min, a[i]);
+      max = Math.max(max, a[i]);
+    }
+    return { min, max };
+  };
+  const counted: [string, Float64Array][] = [
+    ["ids 100000..104999", gen(N, () => 100_000 + Math.floor(u() * 5000))],
+    ["counts 0..30, skewed", gen(N, () => Math.floor(30 * u() ** 3))],
+    ["negative -500..500", gen(N, () => Math.floor(u() * 1001) - 500)],
+    ["one value", gen(N, () => 7)],
+    ["span exactly n/2", gen(1000, (i) => i % 500)],
+  ];
+  for (const [name, a] of counted) {
+    const n = a.length;
+    const out = {
+      into: new Float64Array(n),
+      distinct: new Float64Array(n),
+      runs: new Float64Array(n),
+    };
+    const k = countingSort(a, n, extremes(a, n), out);
+    const want = a.slice().sort();
+    assert.deepEqual(Array.from(out.into), Array.from(want), name);
+    const d: number[] = [], r: number[] = [];
+    for (const v of want) {
+      if (d.length > 0 && d[d.length - 1] === v) r[r.length - 1]++;
+      else d.push(v), r.push(1);
+    }
+    assert.equal(k, d.length, name);
+    assert.deepEqual(Array.from(out.distinct.subarray(0, k)), d, name);
+    assert.deepEqual(Array.from(out.runs.subarray(0, k)), r, name);
+  }
+  const refused: [string, Float64Array][] = [
+    ["one fraction", gen(N, (i) => (i === 4000 ? 2.5 : i % 100))],
+    ["span over n/2", gen(1000, (i) => i % 501)],
+    ["short", gen(100, (i) => i % 3)],
+    ["sequence", gen(N, (i) => i)],
+  ];
+  for (const [name, a] of refused) {
+    const out = {
+      into: new Float64Array(a.length),
+      distinct: new Float64Array(a.length),
+      runs: new Float64Array(a.length),
+    };
+    assert.equal(countingSort(a, a.length, extremes(a, a.length), out), -1, name);
+    assert.ok(out.into.every((x) => x === 0), `${name}: nothing written`);
   }
 });

@@ -106,3 +106,48 @@ export function sortedFloat64(
   }
   return out;
 }
+
+// Counts reused across calls, like the radix scratch.
+let tallies = new Uint32Array(0);
+
+/**
+ * Counting sort for whole numbers in a narrow range: when every one of the
+ * first `n` values (finite, no -0) is a whole number and `max - min + 1` is at
+ * most `n / 2`, writes them ascending into `into` (at least `n` long), their
+ * distinct values ascending into `distinct` and each one's count into `runs`,
+ * and returns how many distinct values there are. Returns -1 (nothing
+ * written) otherwise. `min` and `max` are the values' extremes.
+ */
+export function countingSort(
+  values: Float64Array,
+  n: number,
+  bounds: { min: number; max: number },
+  out: { into: Float64Array; distinct: Float64Array; runs: Float64Array },
+): number {
+  const { min, max } = bounds;
+  const range = max - min + 1;
+  if (!(n >= SMALL && range <= n >> 1 && Number.isInteger(min) && Number.isInteger(max))) {
+    return -1;
+  }
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v !== Math.floor(v)) return -1;
+  }
+  if (tallies.length < range) tallies = new Uint32Array(Math.max(range, 1024));
+  const t = tallies;
+  t.fill(0, 0, range);
+  for (let i = 0; i < n; i++) t[values[i] - min]++;
+  const { into, distinct, runs } = out;
+  let k = 0;
+  let at = 0;
+  for (let d = 0; d < range; d++) {
+    const c = t[d];
+    if (c === 0) continue;
+    const v = min + d;
+    into.fill(v, at, at + c);
+    at += c;
+    distinct[k] = v;
+    runs[k++] = c;
+  }
+  return k;
+}
