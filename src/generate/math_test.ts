@@ -11,6 +11,7 @@ import {
   normalCdf,
   normalQuantile,
   poissonQuantile,
+  roundHalfUp,
 } from "./math.ts";
 
 function close(a: number, b: number, tol: number, what = "") {
@@ -61,4 +62,60 @@ Deno.test("Cholesky accepts PSD (also singular) and rejects indefinite matrices"
   close(l[1][1], Math.sqrt(0.75), 1e-15);
   assert.ok(choleskyPsd([[1, 1], [1, 1]]), "singular but PSD");
   assert.equal(choleskyPsd([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]), undefined);
+});
+
+Deno.test("roundHalfUp equals Math.round (up to the sign of zero) on edges and random doubles", () => {
+  const same = (x: number) => {
+    const want = Math.round(x);
+    const got = roundHalfUp(x);
+    if (got !== want) assert.fail(`roundHalfUp(${x}) = ${got}, Math.round gives ${want}`);
+  };
+  const edges = [
+    0,
+    -0,
+    0.5,
+    -0.5,
+    1.5,
+    -1.5,
+    2.5,
+    -2.5,
+    0.49999999999999994,
+    -0.49999999999999994,
+    0.5000000000000001,
+    -0.5000000000000001,
+    4503599627370495.5,
+    -4503599627370495.5,
+    4503599627370496,
+    2 ** 53,
+    -(2 ** 53),
+    2 ** 60 + 2048,
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    -Number.MIN_VALUE,
+    1e-300,
+    -1e-300,
+    1 - 2 ** -53,
+    -(1 - 2 ** -53),
+  ];
+  for (const x of edges) same(x);
+  // Neighbours of every half from -40.5 to 40.5.
+  for (let k = -81; k <= 81; k += 2) {
+    const h = k / 2;
+    for (const x of [h, h - 2 ** -45, h + 2 ** -45]) same(x);
+  }
+  const words = new Uint32Array(2);
+  const f = new Float64Array(words.buffer);
+  let s = 12345;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+  for (let i = 0; i < 200_000; i++) {
+    words[0] = next();
+    // Magnitudes from 2^-8 to 2^60 (where rounding matters), both signs.
+    words[1] = (next() & 0x800fffff) | ((1015 + (next() % 68)) << 20);
+    same(f[0]);
+    same(f[0] * 100);
+    // Any finite exponent (tiny and huge magnitudes).
+    words[1] = (next() & 0x800fffff) | ((next() % 2047) << 20);
+    same(f[0]);
+  }
 });
