@@ -7,7 +7,7 @@
  * non-nullable fields (REQUIRED in Parquet).
  */
 import * as arrow from "apache-arrow";
-import type { Chunk, ColumnType, ColumnValues, StringCodes } from "../data/mod.ts";
+import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
 
 /** Minimal column description needed to build an Arrow schema. */
 export interface ArrowColumn {
@@ -100,7 +100,6 @@ function columnData(
   col: ColumnValues,
   type: arrow.DataType,
   rows: number,
-  int64?: BigInt64Array,
 ): arrow.Data {
   const { bitmap, nulls } = nullBitmap(col.valid, rows);
   const base = { type, length: rows, nullCount: nulls, nullBitmap: bitmap };
@@ -110,7 +109,7 @@ function columnData(
     case "integer":
     case "datetime": {
       // deno-lint-ignore no-explicit-any
-      return arrow.makeData({ ...base, type: type as any, data: toInt64(col.values, int64) });
+      return arrow.makeData({ ...base, type: type as any, data: toInt64(col.values) });
     }
     case "boolean": {
       const bits = new Uint8Array(Math.ceil(rows / 8));
@@ -118,7 +117,6 @@ function columnData(
       return arrow.makeData({ ...base, type: type as arrow.Bool, data: bits });
     }
     case "string": {
-      if (col.codes !== undefined) return codedStringData(col.codes, col.valid, rows, base);
       const offsets = new Int32Array(rows + 1);
       let buf = new Uint8Array(Math.max(1024, rows * 16));
       let pos = 0;
@@ -151,46 +149,10 @@ function columnData(
   }
 }
 
-/**
- * A Utf8 column from dictionary codes: each entry is encoded once, rows copy
- * its bytes (null rows stay empty, as "" does in `values`). Same bytes as the
- * per-string path.
- */
-function codedStringData(
-  coded: StringCodes,
-  valid: Uint8Array | null,
-  rows: number,
-  base: { type: arrow.DataType; length: number; nullCount: number; nullBitmap?: Uint8Array },
-): arrow.Data {
-  const entries = coded.dict.map((s) => encoder.encode(s));
-  const codes = coded.codes;
-  const offsets = new Int32Array(rows + 1);
-  let size = 0;
-  for (let i = 0; i < rows; i++) {
-    if (valid === null || valid[i] === 1) size += entries[codes[i]].length;
-    offsets[i + 1] = size;
-  }
-  const buf = new Uint8Array(size);
-  for (let i = 0; i < rows; i++) {
-    const at = offsets[i];
-    const e = entries[codes[i]];
-    const len = offsets[i + 1] - at;
-    // Short entries: a byte loop beats a set() call per row.
-    for (let j = 0; j < len; j++) buf[at + j] = e[j];
-  }
-  return arrow.makeData({
-    ...base,
-    type: base.type as arrow.Utf8,
-    data: buf,
-    valueOffsets: offsets,
-  });
-}
-
 /** Build an Arrow record batch (columns in `columns` order) from a chunk. */
 export function chunkToRecordBatch(
   chunk: Chunk,
   columns: readonly ArrowColumn[],
-  options: { int64Scratch?: BigInt64Array[] } = {},
 ): arrow.RecordBatch {
   const schema = arrowSchema(columns);
   const children = columns.map((c, i) => {
@@ -200,11 +162,6 @@ export function chunkToRecordBatch(
       throw new Error(
         `chunk ${chunk.index} column "${c.name}" is ${col.type}, schema says ${c.type}`,
       );
-    }
-    const scratch = options.int64Scratch;
-    if (scratch && (col.type === "integer" || col.type === "datetime")) {
-      if (scratch[i]?.length !== chunk.rows) scratch[i] = new BigInt64Array(chunk.rows);
-      return columnData(col, schema.fields[i].type, chunk.rows, scratch[i]);
     }
     return columnData(col, schema.fields[i].type, chunk.rows);
   });
@@ -217,53 +174,14 @@ export function chunkToRecordBatch(
   return new arrow.RecordBatch(schema, data);
 }
 
-/** Arrow IPC stream bytes of one chunk (what parquet-wasm ingests). */
+/**
+ * Arrow IPC stream bytes of one chunk through apache-arrow's writer: the
+ * reference that `IpcWriter` (arrow_ipc.ts, the encoder's path) is tested
+ * against.
+ */
 export function chunkToIpc(chunk: Chunk, columns: readonly ArrowColumn[]): Uint8Array {
   const batch = chunkToRecordBatch(chunk, columns);
   return arrow.tableToIPC(new arrow.Table(batch), "stream");
-}
-
-/** The writer internals {@link chunkToIpcView} relies on (apache-arrow 21). */
-interface WriterInternals {
-  _write?: (chunk: ArrayBufferView) => unknown;
-  _started: boolean;
-  _position: number;
-}
-
-let ipcScratch = new Uint8Array(0);
-/** int64 conversions per column position, reused like the IPC buffer. */
-const int64Scratch: BigInt64Array[] = [];
-
-/**
- * The same bytes as {@link chunkToIpc}, written into a buffer reused across
- * calls: the view is valid until the next call. apache-arrow's writer would
- * gather the pieces and join them into a fresh array per chunk, and on some
- * machines the page faults of that fresh memory cost more than the copy.
- * Falls back to {@link chunkToIpc} if the writer's internals ever change
- * (src/io/arrow_test.ts compares both).
- */
-export function chunkToIpcView(chunk: Chunk, columns: readonly ArrowColumn[]): Uint8Array {
-  const batch = chunkToRecordBatch(chunk, columns, { int64Scratch });
-  const writer = new arrow.RecordBatchStreamWriter();
-  const w = writer as unknown as WriterInternals;
-  if (typeof w._write !== "function") return chunkToIpc(chunk, columns);
-  let length = 0;
-  w._write = function (this: WriterInternals, piece: ArrayBufferView) {
-    if (!this._started || piece.byteLength === 0) return this;
-    const bytes = new Uint8Array(piece.buffer, piece.byteOffset, piece.byteLength);
-    if (length + bytes.length > ipcScratch.length) {
-      const grown = new Uint8Array(Math.max(2 * ipcScratch.length, length + bytes.length, 1 << 20));
-      grown.set(ipcScratch.subarray(0, length));
-      ipcScratch = grown;
-    }
-    ipcScratch.set(bytes, length);
-    length += bytes.length;
-    this._position += bytes.length;
-    return this;
-  };
-  writer.write(batch);
-  writer.finish();
-  return ipcScratch.subarray(0, length);
 }
 
 function validFrom(data: arrow.Data, rows: number): Uint8Array | null {

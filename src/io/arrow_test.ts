@@ -1,8 +1,46 @@
 import assert from "node:assert/strict";
+import * as arrow from "apache-arrow";
+import * as pw from "parquet-wasm";
+import type { Chunk } from "../data/mod.ts";
 import { chunksOf, type PlainColumn, withCodes } from "../profile/testing.ts";
-import { type ArrowColumn, chunkToIpc, chunkToIpcView } from "./arrow.ts";
+import { type ArrowColumn, chunkToIpc, tableToChunk } from "./arrow.ts";
+import { IpcWriter } from "./arrow_ipc.ts";
+import { writerProperties } from "./parquet.ts";
 
-Deno.test("chunkToIpcView writes exactly chunkToIpc's bytes, call after call", () => {
+/** Decoded rows of an IPC stream, int64 as strings, for deepEqual. */
+function rowsOf(ipc: Uint8Array): unknown {
+  const table = arrow.tableFromIPC(ipc);
+  return JSON.parse(
+    JSON.stringify(
+      table.toArray().map((r) => r.toJSON()),
+      (_, v) => typeof v === "bigint" ? String(v) : v,
+    ),
+  );
+}
+
+/** IpcWriter's stream decodes to the reference's arrays, and parquet-wasm writes the same file. */
+function assertSameStream(writer: IpcWriter, chunk: Chunk, columns: ArrowColumn[], want: Chunk) {
+  const reference = chunkToIpc(want, columns);
+  const got = writer.write(chunk, columns).slice();
+  const table = arrow.tableFromIPC(got);
+  assert.equal(table.numRows, chunk.rows);
+  assert.deepEqual(
+    table.schema.fields.map((f) => [f.name, String(f.type), f.nullable]),
+    arrow.tableFromIPC(reference).schema.fields.map((f) => [f.name, String(f.type), f.nullable]),
+  );
+  assert.deepEqual(rowsOf(got), rowsOf(reference), `chunk ${chunk.index}`);
+  // Back to a chunk: the same values and validity.
+  const at = { index: chunk.index, start: chunk.start };
+  assert.deepEqual(
+    tableToChunk(table, columns, at),
+    tableToChunk(arrow.tableFromIPC(reference), columns, at),
+  );
+  const a = pw.writeParquet(pw.Table.fromIPCStream(got), writerProperties(chunk.rows));
+  const b = pw.writeParquet(pw.Table.fromIPCStream(reference), writerProperties(chunk.rows));
+  assert.ok(a.length === b.length && a.every((x, k) => x === b[k]), "same parquet bytes");
+}
+
+Deno.test("IpcWriter streams decode like apache-arrow's, call after call", () => {
   const n = 5000;
   const plain: Record<string, PlainColumn> = {
     b: {
@@ -16,24 +54,21 @@ Deno.test("chunkToIpcView writes exactly chunkToIpc's bytes, call after call", (
       values: Array.from({ length: n }, (_, i) => i % 5 === 0 ? null : `é${i}€`.repeat(i % 4)),
     },
     t: { type: "datetime", values: Array.from({ length: n }, (_, i) => 1.7e12 + i) },
+    u: { type: "string", values: Array.from({ length: n }, (_, i) => "x".repeat(i % 3)) },
   };
   const columns: ArrowColumn[] = Object.entries(plain).map(([name, c]) => ({
     name,
     type: c.type,
-    nullable: true,
+    nullable: name !== "u",
   }));
-  // Chunks of different sizes, so the reused buffer is both reused and grown.
-  for (const rows of [1000, 5000, 3]) {
-    for (const chunk of chunksOf(plain, rows)) {
-      const want = chunkToIpc(chunk, columns);
-      const got = chunkToIpcView(chunk, columns);
-      assert.equal(got.length, want.length);
-      assert.ok(got.every((b, k) => b === want[k]), `chunk ${chunk.index} of ${rows}`);
-    }
+  const writer = new IpcWriter();
+  // Chunks of different sizes (odd ones too), so the reused buffer is both reused and grown.
+  for (const rows of [1000, 5000, 3, 13]) {
+    for (const chunk of chunksOf(plain, rows)) assertSameStream(writer, chunk, columns, chunk);
   }
 });
 
-Deno.test("string columns with dictionary codes encode to the same bytes", () => {
+Deno.test("IpcWriter writes coded string columns as their strings", () => {
   const words = ["USD", "", "Zürich", "東京", "e\u0301", "x".repeat(40)];
   const n = 3000;
   const plain: Record<string, PlainColumn> = {
@@ -47,10 +82,10 @@ Deno.test("string columns with dictionary codes encode to the same bytes", () =>
     { name: "c", type: "string", nullable: true },
     { name: "d", type: "string", nullable: false },
   ];
+  const writer = new IpcWriter();
   for (const chunk of chunksOf(plain, 1024)) {
     const coded = withCodes(chunk);
     assert.ok([...coded.columns.values()].every((c) => c.type === "string" && c.codes));
-    assert.deepEqual(chunkToIpc(coded, columns), chunkToIpc(chunk, columns));
-    assert.deepEqual(chunkToIpcView(coded, columns), chunkToIpc(chunk, columns));
+    assertSameStream(writer, coded, columns, chunk);
   }
 });

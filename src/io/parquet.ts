@@ -9,7 +9,8 @@
 import * as pw from "parquet-wasm";
 import * as arrow from "apache-arrow";
 import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
-import { type ArrowColumn, arrowSchema, chunkToIpc, tableToChunk } from "./arrow.ts";
+import { type ArrowColumn, arrowSchema, tableToChunk } from "./arrow.ts";
+import { IpcWriter } from "./arrow_ipc.ts";
 
 /** Parquet `created_by`: names the contract, not a build, so bytes survive upgrades. */
 export const PARQUET_CREATED_BY = "sdp determinism-contract-3 (parquet-rs via parquet-wasm 0.8.0)";
@@ -82,6 +83,7 @@ export async function encodeParquet(
   options: { write: (bytes: Uint8Array) => Promise<void>; chunkRows?: number },
 ): Promise<{ rows: number; bytes: number }> {
   const it = chunks[Symbol.asyncIterator]();
+  const ipc = new IpcWriter();
   let rows = 0;
   let failure: unknown;
   const source = new ReadableStream<pw.RecordBatch>({
@@ -93,7 +95,8 @@ export async function encodeParquet(
           return;
         }
         rows += next.value.rows;
-        const table = pw.Table.fromIPCStream(chunkToIpc(next.value, columns));
+        // fromIPCStream copies the bytes into WASM memory: the writer's buffer is reused after.
+        const table = pw.Table.fromIPCStream(ipc.write(next.value, columns));
         const batch = table.recordBatch(0);
         if (!batch) throw new Error(`chunk ${next.value.index} produced no record batch`);
         controller.enqueue(batch);

@@ -17,7 +17,7 @@ import {
   recycleChunk,
 } from "../generate/mod.ts";
 import type { ArrowColumn } from "../io/arrow.ts";
-import { chunkToIpcView } from "../io/arrow.ts";
+import { IpcWriter } from "../io/arrow_ipc.ts";
 import { chunkToCsv } from "../io/csv.ts";
 import { writerProperties } from "../io/parquet.ts";
 import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
@@ -107,6 +107,8 @@ export function chunkTransferables(chunk: EncodedChunk): Transferable[] {
 }
 
 const utf8 = new TextEncoder();
+/** One stream buffer per thread, reused chunk after chunk. */
+const ipc = new IpcWriter();
 
 /**
  * Generate chunk `index` of `job` and encode it. Pure function of (job,
@@ -122,7 +124,7 @@ export async function encodeGeneratedChunk(
   const out: EncodedChunk = { index, rows: chunk.rows };
   if (job.parquet) {
     // fromIPCStream copies the bytes into WASM memory: the reused view may be overwritten after.
-    const table = pw.Table.fromIPCStream(chunkToIpcView(chunk, job.columns));
+    const table = pw.Table.fromIPCStream(ipc.write(chunk, job.columns));
     out.file = pw.writeParquet(table, writerProperties(job.ctx.chunkRows));
   }
   if (job.csv) out.csv = utf8.encode(chunkToCsv(chunk, job.columns.map((c) => c.name)));
