@@ -17,7 +17,7 @@
  * @module
  */
 
-import { sortedFloat64 } from "./sort.ts";
+import { sortRunsInPlace } from "./sort.ts";
 
 /** Items per level before compaction (even). */
 export const SKETCH_LEVEL_CAPACITY = 4096;
@@ -185,7 +185,7 @@ export class QuantileSketch {
     this.#levels[h] = this.#spares[h];
     this.#spares[h] = buf;
     this.#sizes[h] = 0;
-    if (!this.#sortedInput) buf.set(sortedFloat64(buf));
+    if (!this.#sortedInput) sortRunsInPlace(buf);
     const offset = this.#parity[h];
     this.#parity[h] ^= 1;
     this.#errorWeight += 2 ** h;

@@ -232,6 +232,15 @@ class NumericAccumulator {
     if (p.min < this.min) this.min = p.min;
     if (p.max > this.max) this.max = p.max;
     this.#distinct.merge(p.distinct, p.registers);
+    if (
+      this.#counts !== null && this.#counts.size === 0 && p.counts === undefined &&
+      p.distinct.length > SUPPORT_ATOMS && p.n <= EXACT_QUANTILE_LIMIT
+    ) {
+      // The first part alone has too many distinct values: #leaveCounts would
+      // turn it straight into the buffer, so skip counting it value by value.
+      this.#counts = null;
+      this.#buffer = new Float64Array(0);
+    }
     if (this.#counts !== null) {
       const counts = this.#counts;
       if (p.counts !== undefined) {

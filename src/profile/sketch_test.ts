@@ -7,7 +7,7 @@ import {
   HyperLogLog,
   registersOf,
 } from "./hll.ts";
-import { countingSort, sortedFloat64 } from "./sort.ts";
+import { countingSort, sortedFloat64, sortRunsInPlace } from "./sort.ts";
 import { QuantileSketch, sortedSketchState } from "./kll.ts";
 import { quantilesOf, supportOf } from "./summary.ts";
 
@@ -349,5 +349,28 @@ Deno.test("countingSort: the sorted order, distinct values and runs of the radix
     };
     assert.equal(countingSort(a, a.length, extremes(a, a.length), out), -1, name);
     assert.ok(out.into.every((x) => x === 0), `${name}: nothing written`);
+  }
+});
+
+Deno.test("sortRunsInPlace sorts like the built-in sort, from one run to many", () => {
+  const u = xorshift(99);
+  for (const runs of [1, 2, 3, 5, 16, 17, 40]) {
+    for (const n of [0, 1, 7, 4096]) {
+      // `runs` ascending runs of random lengths, with ties across runs.
+      const cuts = Array.from({ length: runs - 1 }, () => Math.floor(u() * n)).sort((a, b) =>
+        a - b
+      );
+      const a = new Float64Array(n);
+      let start = 0;
+      for (const end of [...cuts, n]) {
+        const run = Float64Array.from({ length: end - start }, () => Math.floor(u() * 50) - 25)
+          .sort();
+        a.set(run, start);
+        start = end;
+      }
+      const want = a.slice().sort();
+      sortRunsInPlace(a);
+      assert.deepEqual(Array.from(a), Array.from(want), `${runs} runs, n ${n}`);
+    }
   }
 });

@@ -151,3 +151,49 @@ export function countingSort(
   }
   return k;
 }
+
+/** Above this many ascending runs the radix sort is cheaper than merging them. */
+const MAX_RUNS = 16;
+let runScratch = new Float64Array(0);
+
+/**
+ * Sort `values` (finite, no -0) in place, as {@link sortedFloat64} would, by
+ * merging its ascending runs when there are few: a sketch level filled from
+ * other sketches' levels and promotions is a handful of sorted runs.
+ */
+export function sortRunsInPlace(values: Float64Array): void {
+  const n = values.length;
+  const bounds = [0];
+  for (let i = 1; i < n; i++) {
+    if (values[i] < values[i - 1]) {
+      bounds.push(i);
+      if (bounds.length > MAX_RUNS) {
+        values.set(sortedFloat64(values));
+        return;
+      }
+    }
+  }
+  if (bounds.length === 1) return;
+  bounds.push(n);
+  if (runScratch.length < n) runScratch = new Float64Array(n);
+  let src: Float64Array = values;
+  let dst: Float64Array = runScratch.subarray(0, n);
+  while (bounds.length > 2) {
+    const next = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const lo = bounds[r], mid = bounds[r + 1], hi = bounds[r + 2] ?? mid;
+      // Two runs [lo, mid) and [mid, hi) into dst[lo, hi); a last odd run is copied.
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) dst[k++] = src[j] < src[i] ? src[j++] : src[i++];
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+      next.push(hi);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+    bounds.length = 0;
+    bounds.push(...next);
+  }
+  if (src !== values) values.set(src);
+}
