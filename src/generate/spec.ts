@@ -10,6 +10,9 @@
  * @module
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
+import { DEFAULT_END_MS, DEFAULT_START_MS, DIST_KINDS } from "./constants.ts";
+
+export { DEFAULT_END_MS, DEFAULT_START_MS, DIST_KINDS };
 import { describe, join, type ParseContext, type YNode } from "../config/context.ts";
 import type { ColumnSpec, DatasetSpec } from "../config/spec.ts";
 import { type ColumnType, parseIsoUtc } from "../data/mod.ts";
@@ -39,17 +42,6 @@ export type DistSpec =
   | { kind: "gamma"; shape: number; scale: number }
   | { kind: "beta"; alpha: number; beta: number; min: number; max: number }
   | { kind: "poisson"; lambda: number };
-
-/** Kinds of {@link DistSpec}. */
-export const DIST_KINDS = [
-  "uniform",
-  "normal",
-  "lognormal",
-  "exponential",
-  "gamma",
-  "beta",
-  "poisson",
-] as const;
 
 /** A part of a string template. */
 export type TemplatePart =
@@ -1013,11 +1005,6 @@ function subGenerator(
 
 /** Default domains of `email`. */
 export const DEFAULT_EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example"];
-
-/** Default datetime range start when neither the generator nor the column gives one (2024-01-01Z). */
-export const DEFAULT_START_MS = Date.UTC(2024, 0, 1);
-/** Default datetime range end (exclusive): 2025-01-01Z. */
-export const DEFAULT_END_MS = Date.UTC(2025, 0, 1);
 
 /** Parse schema.yaml `correlations:` (a list of `{columns: [...], matrix: [[...]]}`). */
 export function parseCorrelations(node: YNode, ctx: ParseContext): CorrelationSpec[] {

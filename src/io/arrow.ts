@@ -175,6 +175,18 @@ export function chunkToRecordBatch(
 }
 
 /**
+ * The encapsulated IPC schema message of `columns` (apache-arrow's bytes):
+ * what `IpcWriter` (arrow_ipc.ts) starts every stream with.
+ */
+export function ipcSchemaMessage(columns: readonly ArrowColumn[]): Uint8Array {
+  // An empty table's stream is the schema message and the end-of-stream marker.
+  const bytes = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== 0xffffffff) throw new Error("unexpected Arrow IPC framing");
+  return bytes.slice(0, 8 + view.getInt32(4, true));
+}
+
+/**
  * Arrow IPC stream bytes of one chunk through apache-arrow's writer: the
  * reference that `IpcWriter` (arrow_ipc.ts, the encoder's path) is tested
  * against.

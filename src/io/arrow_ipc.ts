@@ -16,9 +16,8 @@
  *
  * @module
  */
-import * as arrow from "apache-arrow";
 import type { Chunk, ColumnValues } from "../data/mod.ts";
-import { type ArrowColumn, arrowSchema } from "./arrow.ts";
+import type { ArrowColumn } from "./arrow.ts";
 
 const CONTINUATION = 0xffffffff;
 /** MetadataVersion.V5 */
@@ -29,23 +28,6 @@ const TWO32 = 4294967296;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const encoder = new TextEncoder();
-const schemaMessages = new Map<string, Uint8Array>();
-
-/** The encapsulated schema message of `columns` (apache-arrow's bytes), cached. */
-function schemaMessage(columns: readonly ArrowColumn[]): Uint8Array {
-  const key = JSON.stringify(columns.map((c) => [c.name, c.type, c.nullable]));
-  let msg = schemaMessages.get(key);
-  if (msg === undefined) {
-    // An empty table's stream is the schema message and the end-of-stream marker.
-    const bytes = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (view.getUint32(0, true) !== CONTINUATION) throw new Error("unexpected Arrow IPC framing");
-    msg = bytes.slice(0, 8 + view.getInt32(4, true));
-    if (schemaMessages.size > 16) schemaMessages.clear();
-    schemaMessages.set(key, msg);
-  }
-  return msg;
-}
 
 /** Buffers per column in the body: validity, then values (strings: offsets, bytes). */
 function bufferCount(c: ArrowColumn): number {
@@ -62,10 +44,34 @@ export class IpcWriter {
   #buf = new Uint8Array(1 << 20);
   #view = new DataView(this.#buf.buffer);
   #pos = 0;
+  readonly #columns: readonly ArrowColumn[];
+  readonly #schema: Uint8Array;
 
-  /** The IPC stream bytes of `chunk` (columns in `columns` order). */
-  write(chunk: Chunk, columns: readonly ArrowColumn[]): Uint8Array {
-    const schema = schemaMessage(columns);
+  /**
+   * A writer for chunks of `columns` (in this order). `schemaMessage` is their
+   * encapsulated schema message (`ipcSchemaMessage` in arrow.ts): built by
+   * the caller, so this module needs no Arrow library.
+   */
+  constructor(columns: readonly ArrowColumn[], schemaMessage: Uint8Array) {
+    const view = new DataView(
+      schemaMessage.buffer,
+      schemaMessage.byteOffset,
+      schemaMessage.byteLength,
+    );
+    if (
+      schemaMessage.length < 8 || view.getUint32(0, true) !== CONTINUATION ||
+      view.getInt32(4, true) + 8 !== schemaMessage.length || schemaMessage.length % 8 !== 0
+    ) {
+      throw new Error("not an encapsulated Arrow IPC schema message");
+    }
+    this.#columns = columns;
+    this.#schema = schemaMessage;
+  }
+
+  /** The IPC stream bytes of `chunk`. */
+  write(chunk: Chunk): Uint8Array {
+    const columns = this.#columns;
+    const schema = this.#schema;
     const nBuffers = columns.reduce((s, c) => s + bufferCount(c), 0);
     // Flatbuffer layout (offsets from its start), see headerAt below.
     const nodesAt = 80;

@@ -3,7 +3,7 @@ import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import type { Chunk } from "../data/mod.ts";
 import { chunksOf, type PlainColumn, withCodes } from "../profile/testing.ts";
-import { type ArrowColumn, chunkToIpc, tableToChunk } from "./arrow.ts";
+import { type ArrowColumn, chunkToIpc, ipcSchemaMessage, tableToChunk } from "./arrow.ts";
 import { IpcWriter } from "./arrow_ipc.ts";
 import { writerProperties } from "./parquet.ts";
 
@@ -21,7 +21,7 @@ function rowsOf(ipc: Uint8Array): unknown {
 /** IpcWriter's stream decodes to the reference's arrays, and parquet-wasm writes the same file. */
 function assertSameStream(writer: IpcWriter, chunk: Chunk, columns: ArrowColumn[], want: Chunk) {
   const reference = chunkToIpc(want, columns);
-  const got = writer.write(chunk, columns).slice();
+  const got = writer.write(chunk).slice();
   const table = arrow.tableFromIPC(got);
   assert.equal(table.numRows, chunk.rows);
   assert.deepEqual(
@@ -61,7 +61,7 @@ Deno.test("IpcWriter streams decode like apache-arrow's, call after call", () =>
     type: c.type,
     nullable: name !== "u",
   }));
-  const writer = new IpcWriter();
+  const writer = new IpcWriter(columns, ipcSchemaMessage(columns));
   // Chunks of different sizes (odd ones too), so the reused buffer is both reused and grown.
   for (const rows of [1000, 5000, 3, 13]) {
     for (const chunk of chunksOf(plain, rows)) assertSameStream(writer, chunk, columns, chunk);
@@ -82,10 +82,18 @@ Deno.test("IpcWriter writes coded string columns as their strings", () => {
     { name: "c", type: "string", nullable: true },
     { name: "d", type: "string", nullable: false },
   ];
-  const writer = new IpcWriter();
+  const writer = new IpcWriter(columns, ipcSchemaMessage(columns));
   for (const chunk of chunksOf(plain, 1024)) {
     const coded = withCodes(chunk);
     assert.ok([...coded.columns.values()].every((c) => c.type === "string" && c.codes));
     assertSameStream(writer, coded, columns, chunk);
+  }
+});
+
+Deno.test("IpcWriter refuses bytes that are not a schema message", () => {
+  const columns: ArrowColumn[] = [{ name: "x", type: "float", nullable: false }];
+  const good = ipcSchemaMessage(columns);
+  for (const bad of [new Uint8Array(0), good.slice(0, good.length - 8), good.slice(4)]) {
+    assert.throws(() => new IpcWriter(columns, bad), /schema message/);
   }
 });

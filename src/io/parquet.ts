@@ -10,36 +10,11 @@ import * as pw from "parquet-wasm";
 import * as arrow from "apache-arrow";
 import { parquetMetadataAsync } from "hyparquet";
 import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
-import { type ArrowColumn, arrowSchema, tableToChunk } from "./arrow.ts";
+import { type ArrowColumn, arrowSchema, ipcSchemaMessage, tableToChunk } from "./arrow.ts";
 import { IpcWriter } from "./arrow_ipc.ts";
+import { writerProperties } from "./parquet_writer.ts";
 
-/** Parquet `created_by`: names the contract, not a build, so bytes survive upgrades. */
-export const PARQUET_CREATED_BY = "sdp determinism-contract-3 (parquet-rs via parquet-wasm 0.8.0)";
-
-/**
- * Fresh writer properties (parquet-wasm's setters consume the builder).
- *
- * No dictionaries, writer version 2: parquet-rs then picks each column's
- * encoding by physical type (DELTA_BINARY_PACKED for int64 and timestamps,
- * DELTA_BYTE_ARRAY for strings, PLAIN for floats, RLE for booleans) in V2 data
- * pages. Measured by bench/encode_props.ts on 1M rows: writeParquet -36 to -52 %
- * and files -8 to -26 % on all built-in datasets vs dictionaries + V1, reading
- * back about +20 %. One write batch per row group (instead of 1024 rows) saves
- * another 6 % of writeParquet; the page size limit is checked per batch, so a
- * page may hold a whole column chunk (at most 0.53 MiB in the built-in
- * datasets). Statistics stay at the default (page level: column-chunk
- * min/max/null_count in the footer plus the page index).
- */
-export function writerProperties(chunkRows: number = CHUNK_ROWS): pw.WriterProperties {
-  return new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.ZSTD)
-    .setDictionaryEnabled(false)
-    .setWriterVersion(pw.WriterVersion.V2)
-    .setWriteBatchSize(chunkRows)
-    .setMaxRowGroupSize(chunkRows)
-    .setCreatedBy(PARQUET_CREATED_BY)
-    .build();
-}
+export { PARQUET_CREATED_BY, writerProperties } from "./parquet_writer.ts";
 
 /** Random-access byte source (a file adapter or an in-memory buffer). */
 export interface ByteSource {
@@ -84,7 +59,7 @@ export async function encodeParquet(
   options: { write: (bytes: Uint8Array) => Promise<void>; chunkRows?: number },
 ): Promise<{ rows: number; bytes: number }> {
   const it = chunks[Symbol.asyncIterator]();
-  const ipc = new IpcWriter();
+  const ipc = new IpcWriter(columns, ipcSchemaMessage(columns));
   let rows = 0;
   let failure: unknown;
   const source = new ReadableStream<pw.RecordBatch>({
@@ -97,7 +72,7 @@ export async function encodeParquet(
         }
         rows += next.value.rows;
         // fromIPCStream copies the bytes into WASM memory: the writer's buffer is reused after.
-        const table = pw.Table.fromIPCStream(ipc.write(next.value, columns));
+        const table = pw.Table.fromIPCStream(ipc.write(next.value));
         const batch = table.recordBatch(0);
         if (!batch) throw new Error(`chunk ${next.value.index} produced no record batch`);
         controller.enqueue(batch);

@@ -10,16 +10,13 @@
  * @module
  */
 import * as pw from "parquet-wasm";
-import {
-  generateChunk,
-  type GenerationContext,
-  type GenerationPlan,
-  recycleChunk,
-} from "../generate/mod.ts";
+// The engine itself, not generate/mod.ts: workers need no config parsing (and no YAML library).
+import { generateChunk, type GenerationContext, recycleChunk } from "../generate/engine.ts";
+import type { GenerationPlan } from "../generate/plan.ts";
 import type { ArrowColumn } from "../io/arrow.ts";
 import { IpcWriter } from "../io/arrow_ipc.ts";
 import { chunkToCsv } from "../io/csv.ts";
-import { writerProperties } from "../io/parquet.ts";
+import { writerProperties } from "../io/parquet_writer.ts";
 import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
 import { type ChunkProfile, ChunkProfiler, partTransferables } from "../profile/mod.ts";
 import { ChunkChecker, type ChunkValidation } from "../validate/mod.ts";
@@ -48,6 +45,8 @@ export interface EncodeJob {
   ctx: GenerationContext;
   /** Columns in Arrow/Parquet schema order. */
   columns: ArrowColumn[];
+  /** Their Arrow IPC schema message (`ipcSchemaMessage`), so workers need no Arrow library. */
+  ipcSchema: Uint8Array;
   /** Encode a Parquet chunk file. */
   parquet: boolean;
   /** Render the chunk's CSV rows (no header). */
@@ -107,8 +106,8 @@ export function chunkTransferables(chunk: EncodedChunk): Transferable[] {
 }
 
 const utf8 = new TextEncoder();
-/** One stream buffer per thread, reused chunk after chunk. */
-const ipc = new IpcWriter();
+/** One stream writer (and buffer) per job on this thread, reused chunk after chunk. */
+const ipcWriters = new WeakMap<EncodeJob, IpcWriter>();
 
 /**
  * Generate chunk `index` of `job` and encode it. Pure function of (job,
@@ -124,7 +123,9 @@ export async function encodeGeneratedChunk(
   const out: EncodedChunk = { index, rows: chunk.rows };
   if (job.parquet) {
     // fromIPCStream copies the bytes into WASM memory: the reused view may be overwritten after.
-    const table = pw.Table.fromIPCStream(ipc.write(chunk, job.columns));
+    let ipc = ipcWriters.get(job);
+    if (!ipc) ipcWriters.set(job, ipc = new IpcWriter(job.columns, job.ipcSchema));
+    const table = pw.Table.fromIPCStream(ipc.write(chunk));
     out.file = pw.writeParquet(table, writerProperties(job.ctx.chunkRows));
   }
   if (job.csv) out.csv = utf8.encode(chunkToCsv(chunk, job.columns.map((c) => c.name)));

@@ -13,6 +13,7 @@ import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
 import { CHUNK_ROWS } from "../data/mod.ts";
 import { planGeneration } from "../generate/mod.ts";
+import { ipcSchemaMessage } from "../io/arrow.ts";
 import { csvHeader } from "../io/csv.ts";
 import { createWriter } from "../io/files.ts";
 import type { DataProducer, ProduceContext } from "../pipeline/run.ts";
@@ -51,6 +52,7 @@ export async function encodeJob(
       chunkRows: CHUNK_ROWS,
     },
     columns: p.columns,
+    ipcSchema: ipcSchemaMessage(p.columns),
     parquet: formats.parquet,
     csv: formats.csv,
   };
