@@ -334,11 +334,58 @@ function generateColumn(col: PlanColumn, env: ChunkEnv, rng: Rng): ColumnValues 
   return writeColumn(col, env, fn, rng);
 }
 
-/** A numeric column drawn by branches: `on` (boolean) picks [true, false, null]. */
-interface Branches {
+/** Cases of a column: `on` (boolean) picks [true, false, null]. */
+interface Cases<T> {
   on: ColumnValues | null;
-  /** One branch without `on`; else the true, false and null cases (null: a null value). */
-  cases: (DistBranch | null)[];
+  /** One case without `on`; else the true, false and null cases (null: a null value). */
+  cases: (T | null)[];
+}
+
+/** A numeric column drawn by branches. */
+type Branches = Cases<DistBranch>;
+
+/**
+ * The cases of a column whose generator `resolve` accepts, or of a
+ * conditional on a boolean column whose cases it all accepts (the same case
+ * resolution as the conditional's closure: first case per key, else
+ * otherwise); null for every other shape. `resolve` returns undefined to
+ * refuse, null for a null case, and is called in the order true, false, null.
+ */
+function booleanCases<T>(
+  col: PlanColumn,
+  env: ChunkEnv,
+  resolve: (g: GeneratorSpec | null | undefined) => T | null | undefined,
+): Cases<T> | null {
+  const g = col.gen;
+  if (g.kind !== "conditional") {
+    const one = resolve(g);
+    return one === undefined || one === null ? null : { on: null, cases: [one] };
+  }
+  const on = env.cols.get(g.on);
+  if (on === undefined || on.type !== "boolean") return null;
+  const pick = (key: string) => {
+    const c = g.cases.find((c) => c.when === key);
+    return resolve(c ? c.generator : g.otherwise);
+  };
+  const cases = [pick("true"), pick("false"), pick("null")];
+  if (cases.some((c) => c === undefined)) return null;
+  return { on, cases: cases as (T | null)[] };
+}
+
+/** The case of row `i` (see {@link Cases}): small enough to inline in the row loops. */
+function caseFor<T>(
+  vals: Uint8Array | null,
+  valid: Uint8Array | null,
+  i: number,
+  cases: readonly [T, T, T],
+): T {
+  return vals === null
+    ? cases[0]
+    : valid !== null && valid[i] === 0
+    ? cases[2]
+    : vals[i] === 1
+    ? cases[0]
+    : cases[1];
 }
 
 const DIST_KIND_SET = new Set<string>(DIST_KINDS);
@@ -350,26 +397,11 @@ const DIST_KIND_SET = new Set<string>(DIST_KINDS);
  */
 function columnBranches(col: PlanColumn, env: ChunkEnv, t: Affine): Branches | null {
   if (col.type === "string" || col.type === "boolean" || env.copula.has(col.name)) return null;
-  const g = col.gen;
-  const resolve = (x: GeneratorSpec | null | undefined): DistBranch | null | undefined => {
+  return booleanCases(col, env, (x): DistBranch | null | undefined => {
     if (x === undefined || x === null) return null;
     if (!DIST_KIND_SET.has(x.kind)) return undefined;
     return distBranch(x as DistSpec & NumericCommon, col, { f: t.f, s: t.s, copula: false });
-  };
-  if (g.kind !== "conditional") {
-    const one = resolve(g);
-    return one ? { on: null, cases: [one] } : null;
-  }
-  const on = env.cols.get(g.on);
-  if (on === undefined || on.type !== "boolean") return null;
-  // The same case resolution as the conditional's closure: first case per key, else otherwise.
-  const pick = (key: string): DistBranch | null | undefined => {
-    const c = g.cases.find((c) => c.when === key);
-    return resolve(c ? c.generator : g.otherwise);
-  };
-  const cases = [pick("true"), pick("false"), pick("null")];
-  if (cases.some((c) => c === undefined)) return null;
-  return { on, cases: cases as (DistBranch | null)[] };
+  });
 }
 
 /**
@@ -492,18 +524,12 @@ function writeBranches(col: PlanColumn, n: number, br: Branches, rng: Rng): Colu
   let valid: Uint8Array | null = null;
   const values = outputF64(n);
   const { p, lo, hi } = roundingOf(col, type);
-  const on = br.on;
-  const onVals = on === null ? null : on.values as Uint8Array;
-  const onValid = on === null ? null : on.valid;
+  const onVals = br.on === null ? null : br.on.values as Uint8Array;
+  const onValid = br.on === null ? null : br.on.valid;
   const [b0, b1 = null, b2 = null] = br.cases;
+  const three = [b0, b1, b2] as const;
   for (let i = 0; i < n; i++) {
-    const b = onVals === null
-      ? b0
-      : onValid !== null && onValid[i] === 0
-      ? b2
-      : onVals[i] === 1
-      ? b0
-      : b1;
+    const b = caseFor(onVals, onValid, i, three);
     if (b === null) {
       valid = markNull(valid, n, i);
       continue;
@@ -525,10 +551,8 @@ interface CodeBranch {
   code: Uint8Array;
 }
 
-/** A string column drawn as dictionary codes: `on` (boolean) picks [true, false, null]. */
-interface CodeBranches {
-  on: ColumnValues | null;
-  cases: (CodeBranch | null)[];
+/** A string column drawn as dictionary codes. */
+interface CodeBranches extends Cases<CodeBranch> {
   dict: string[];
 }
 
@@ -542,10 +566,10 @@ const MAX_DICT = 256;
  */
 function codeBranches(col: PlanColumn, env: ChunkEnv): CodeBranches | null {
   if (col.type !== "string") return null;
-  const g = col.gen;
   const dict: string[] = [];
   const index = new Map<string, number>();
   const maxLen = col.maxLength;
+  // Builds the one dictionary as it resolves the cases.
   const resolve = (x: GeneratorSpec | null | undefined): CodeBranch | null | undefined => {
     if (x === undefined || x === null) return null;
     if (x.kind !== "categorical") return undefined;
@@ -566,23 +590,9 @@ function codeBranches(col: PlanColumn, env: ChunkEnv): CodeBranches | null {
     }
     return { table: t.table, acc: t.acc, code };
   };
-  let cases: (CodeBranch | null | undefined)[];
-  let on: ColumnValues | null = null;
-  if (g.kind !== "conditional") cases = [resolve(g)];
-  else {
-    const o = env.cols.get(g.on);
-    if (o === undefined || o.type !== "boolean") return null;
-    on = o;
-    // The same case resolution as the conditional's closure: first case per key, else otherwise.
-    const pick = (key: string) => {
-      const c = g.cases.find((c) => c.when === key);
-      return resolve(c ? c.generator : g.otherwise);
-    };
-    cases = [pick("true"), pick("false"), pick("null")];
-  }
-  if (cases.some((c) => c === undefined) || (on === null && cases[0] === null)) return null;
-  if (dict.length > MAX_DICT) return null;
-  return { on, cases: cases as (CodeBranch | null)[], dict };
+  const found = booleanCases(col, env, resolve);
+  if (found === null || dict.length > MAX_DICT) return null;
+  return { ...found, dict };
 }
 
 /**
@@ -594,18 +604,12 @@ function writeCodes(n: number, br: CodeBranches, rng: Rng): ColumnValues {
   const values = new Array<string>(n);
   const codes = outputU8(n);
   const dict = br.dict;
-  const on = br.on;
-  const onVals = on === null ? null : on.values as Uint8Array;
-  const onValid = on === null ? null : on.valid;
+  const onVals = br.on === null ? null : br.on.values as Uint8Array;
+  const onValid = br.on === null ? null : br.on.valid;
   const [b0, b1 = null, b2 = null] = br.cases;
+  const three = [b0, b1, b2] as const;
   for (let i = 0; i < n; i++) {
-    const b = onVals === null
-      ? b0
-      : onValid !== null && onValid[i] === 0
-      ? b2
-      : onVals[i] === 1
-      ? b0
-      : b1;
+    const b = caseFor(onVals, onValid, i, three);
     if (b === null) {
       values[i] = "";
       valid = markNull(valid, n, i);

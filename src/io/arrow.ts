@@ -8,6 +8,9 @@
  */
 import * as arrow from "apache-arrow";
 import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import { fromInt64, toInt64 } from "./int64.ts";
+
+export { fromInt64, toInt64 };
 
 /** Minimal column description needed to build an Arrow schema. */
 export interface ArrowColumn {
@@ -40,46 +43,6 @@ export function arrowSchema(columns: readonly ArrowColumn[]): arrow.Schema {
 }
 
 const encoder = new TextEncoder();
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const TWO32 = 4294967296;
-
-/**
- * Whole numbers (|v| < 2^53) to int64 words without a BigInt per value: the
- * low and high 32-bit halves are written directly (two's complement).
- */
-export function toInt64(values: Float64Array, into?: BigInt64Array): BigInt64Array {
-  const out = into !== undefined && into.length === values.length
-    ? into
-    : new BigInt64Array(values.length);
-  if (!LITTLE_ENDIAN) {
-    for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
-    return out;
-  }
-  const words = new Int32Array(out.buffer);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const hi = Math.floor(v / TWO32);
-    words[2 * i] = v - hi * TWO32; // in [0, 2^32): stored as its int32 bit pattern
-    words[2 * i + 1] = hi;
-  }
-  return out;
-}
-
-/** int64 words (within ±2^53) to float64 numbers, the inverse of {@link toInt64}. */
-export function fromInt64(
-  src: BigInt64Array | Float64Array | Int32Array,
-  offset: number,
-  rows: number,
-): Float64Array {
-  const values = new Float64Array(rows);
-  if (!(src instanceof BigInt64Array) || !LITTLE_ENDIAN) {
-    for (let i = 0; i < rows; i++) values[i] = Number(src[offset + i]);
-    return values;
-  }
-  const words = new Int32Array(src.buffer, src.byteOffset + offset * 8, rows * 2);
-  for (let i = 0; i < rows; i++) values[i] = words[2 * i + 1] * TWO32 + (words[2 * i] >>> 0);
-  return values;
-}
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function nullBitmap(

@@ -18,6 +18,7 @@
  */
 import type { Chunk, ColumnValues } from "../data/mod.ts";
 import type { ArrowColumn } from "./arrow.ts";
+import { toInt64 } from "./int64.ts";
 
 const CONTINUATION = 0xffffffff;
 /** MetadataVersion.V5 */
@@ -25,7 +26,6 @@ const METADATA_V5 = 4;
 /** MessageHeader.RecordBatch */
 const HEADER_RECORD_BATCH = 3;
 const TWO32 = 4294967296;
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const encoder = new TextEncoder();
 
@@ -175,20 +175,7 @@ export class IpcWriter {
       case "integer":
       case "datetime": {
         this.#reserve(8 * rows);
-        const values = col.values;
-        if (LITTLE_ENDIAN) {
-          const words = new Int32Array(this.#buf.buffer, this.#pos, 2 * rows);
-          for (let i = 0; i < rows; i++) {
-            const v = values[i];
-            const hi = Math.floor(v / TWO32);
-            words[2 * i] = v - hi * TWO32; // low word as its int32 bit pattern
-            words[2 * i + 1] = hi;
-          }
-        } else {
-          for (let i = 0; i < rows; i++) {
-            this.#view.setBigInt64(this.#pos + 8 * i, BigInt(values[i]), true);
-          }
-        }
+        toInt64(col.values, new BigInt64Array(this.#buf.buffer, this.#pos, rows));
         this.#pos += 8 * rows;
         break;
       }
