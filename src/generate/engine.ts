@@ -372,13 +372,26 @@ function booleanCases<T>(
   return { on, cases: cases as (T | null)[] };
 }
 
-/** The case of row `i` (see {@link Cases}): small enough to inline in the row loops. */
-function caseFor<T>(
-  vals: Uint8Array | null,
-  valid: Uint8Array | null,
-  i: number,
-  cases: readonly [T, T, T],
-): T {
+/** What the row loops pick a case with (see {@link casePicker}). */
+interface CasePicker<T> {
+  vals: Uint8Array | null;
+  valid: Uint8Array | null;
+  cases: readonly [T | null, T | null, T | null];
+}
+
+/** The picker of `br`'s cases, built once per column. */
+function casePicker<T>(br: Cases<T>): CasePicker<T> {
+  const [b0, b1 = null, b2 = null] = br.cases;
+  return {
+    vals: br.on === null ? null : br.on.values as Uint8Array,
+    valid: br.on === null ? null : br.on.valid,
+    cases: [b0, b1, b2],
+  };
+}
+
+/** The case of row `i`: small enough to inline in the row loops. */
+function caseFor<T>(pk: CasePicker<T>, i: number): T | null {
+  const { vals, valid, cases } = pk;
   return vals === null
     ? cases[0]
     : valid !== null && valid[i] === 0
@@ -524,12 +537,9 @@ function writeBranches(col: PlanColumn, n: number, br: Branches, rng: Rng): Colu
   let valid: Uint8Array | null = null;
   const values = outputF64(n);
   const { p, lo, hi } = roundingOf(col, type);
-  const onVals = br.on === null ? null : br.on.values as Uint8Array;
-  const onValid = br.on === null ? null : br.on.valid;
-  const [b0, b1 = null, b2 = null] = br.cases;
-  const three = [b0, b1, b2] as const;
+  const pk = casePicker(br);
   for (let i = 0; i < n; i++) {
-    const b = caseFor(onVals, onValid, i, three);
+    const b = caseFor(pk, i);
     if (b === null) {
       valid = markNull(valid, n, i);
       continue;
@@ -604,12 +614,9 @@ function writeCodes(n: number, br: CodeBranches, rng: Rng): ColumnValues {
   const values = new Array<string>(n);
   const codes = outputU8(n);
   const dict = br.dict;
-  const onVals = br.on === null ? null : br.on.values as Uint8Array;
-  const onValid = br.on === null ? null : br.on.valid;
-  const [b0, b1 = null, b2 = null] = br.cases;
-  const three = [b0, b1, b2] as const;
+  const pk = casePicker(br);
   for (let i = 0; i < n; i++) {
-    const b = caseFor(onVals, onValid, i, three);
+    const b = caseFor(pk, i);
     if (b === null) {
       values[i] = "";
       valid = markNull(valid, n, i);
