@@ -16,7 +16,7 @@ import type { Chunk, ColumnType, ColumnValues, StringCodes } from "../data/mod.t
 import { compareNames } from "../data/mod.ts";
 import { registersOf } from "./hll.ts";
 import { type SketchState, sortedSketchState } from "./kll.ts";
-import { countingSort, sortedFloat64 } from "./sort.ts";
+import { countingSort, gridSorted, sortedFloat64 } from "./sort.ts";
 
 /** Distinct categories counted exactly; also the number of Misra-Gries counters. */
 export const CATEGORY_LIMIT = 1000;
@@ -273,7 +273,9 @@ function numericPart(
   let sorted: Float64Array;
   if (k >= 0) sorted = scratchSorted.subarray(0, n);
   else {
-    sorted = sortedFloat64(buf, n, scratchSorted);
+    // Decimal grids (amounts, distances, ids) sort as integer keys, anything else as doubles.
+    sorted = gridSorted(buf, n, { min, max }, scratchSorted) ??
+      sortedFloat64(buf, n, scratchSorted);
     k = 0;
     for (let i = 0; i < n; i++) {
       if (k === 0 || sorted[i] !== distinct[k - 1]) {

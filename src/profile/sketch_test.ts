@@ -7,7 +7,7 @@ import {
   HyperLogLog,
   registersOf,
 } from "./hll.ts";
-import { countingSort, sortedFloat64, sortRunsInPlace } from "./sort.ts";
+import { countingSort, gridSorted, sortedFloat64, sortRunsInPlace } from "./sort.ts";
 import { QuantileSketch, sortedSketchState } from "./kll.ts";
 import { quantilesOf, supportOf } from "./summary.ts";
 
@@ -372,5 +372,51 @@ Deno.test("sortRunsInPlace sorts like the built-in sort, from one run to many", 
       sortRunsInPlace(a);
       assert.deepEqual(Array.from(a), Array.from(want), `${runs} runs, n ${n}`);
     }
+  }
+});
+
+Deno.test("gridSorted: the same doubles as the built-in sort on decimal grids, else null", () => {
+  const N = 65_536;
+  const u = xorshift(4242);
+  const gen = (n: number, f: (i: number) => number) =>
+    Float64Array.from({ length: n }, (_, i) => f(i));
+  const bounds = (a: Float64Array) => {
+    let min = Infinity, max = -Infinity;
+    for (const v of a) (min = Math.min(min, v)), (max = Math.max(max, v));
+    return { min, max };
+  };
+  const cents = (x: number) => Math.round(x * 100) / 100;
+  const sorted: [string, Float64Array][] = [
+    ["amounts, 2 decimals", gen(N, () => cents(Math.exp(3 + 2 * u())))],
+    ["distances, 1 decimal, with 0", gen(N, (i) => i % 97 === 0 ? 0 : Math.round(u() * 2e5) / 10)],
+    ["negative cents", gen(N, () => cents(u() * 2000 - 1000))],
+    ["ids over a wide range", gen(N, () => Math.floor(u() * 4e9))],
+    ["4 decimals", gen(N, () => Math.round(u() * 1e8) / 1e4)],
+    ["large offset, whole", gen(N, () => 1e15 + Math.floor(u() * 1e6))],
+    ["ascending cents", gen(N, (i) => i / 100)],
+    ["whole seconds of 2024", gen(N, () => 1704067200000 + 1000 * Math.floor(u() * 31_622_400))],
+    ["whole days", gen(N, () => 86_400_000 * Math.floor(u() * 20_000))],
+    ["ms over a minute", gen(N, () => 1.7e12 + Math.floor(u() * 60_000))],
+  ];
+  for (const [name, a] of sorted) {
+    const into = new Float64Array(N + 5);
+    const got = gridSorted(a, N, bounds(a), into);
+    assert.ok(got !== null, `${name}: on a grid`);
+    assert.equal(got.buffer, into.buffer);
+    const want = a.slice().sort();
+    for (let i = 0; i < N; i++) {
+      if (!Object.is(got[i], want[i])) assert.fail(`${name}: [${i}] ${got[i]} != ${want[i]}`);
+    }
+  }
+  const refused: [string, Float64Array][] = [
+    ["raw doubles", gen(N, () => Math.exp(3 + 2 * u()))],
+    ["one value off the grid", gen(N, (i) => (i === 40_000 ? 1.005 : cents(u() * 50)))],
+    ["5 decimals", gen(N, () => Math.round(u() * 1e9) / 1e5)],
+    ["span beyond 2^32 steps", gen(N, (i) => (i === 7 ? 2 ** 33 : Math.floor(u() * 1000)))],
+    ["ms over a year", gen(N, () => 1.7e12 + Math.floor(u() * 3.1e10))],
+    ["short", gen(100, () => cents(u()))],
+  ];
+  for (const [name, a] of refused) {
+    assert.equal(gridSorted(a, a.length, bounds(a), new Float64Array(a.length)), null, name);
   }
 });

@@ -197,3 +197,108 @@ export function sortRunsInPlace(values: Float64Array): void {
   }
   if (src !== values) values.set(src);
 }
+
+/**
+ * Grids tried by {@link gridSorted}, coarsest first: whole days, hours,
+ * minutes and seconds of epoch milliseconds (value = k * step), then whole
+ * numbers and 1 to 4 decimals (value = k / scale).
+ */
+const GRIDS: ReadonlyArray<{ step: number; scale: number }> = [
+  { step: 86_400_000, scale: 0 },
+  { step: 3_600_000, scale: 0 },
+  { step: 60_000, scale: 0 },
+  { step: 1000, scale: 0 },
+  ...[1, 10, 100, 1000, 10000].map((scale) => ({ step: 0, scale })),
+];
+const MAX_KEY = 4294967295;
+let gridKeys = new Uint32Array(0);
+let gridSpare = new Uint32Array(0);
+const gridHistograms = new Uint32Array(3 * RADIX);
+
+/** The grid point k of v (k * step, or k / scale), exact when v is on the grid. */
+function gridKey(v: number, step: number, scale: number): number {
+  return step > 0 ? Math.floor(v / step + 0.5) : Math.floor(v * scale + 0.5);
+}
+
+/** The value of grid point k. */
+function gridValue(k: number, step: number, scale: number): number {
+  return step > 0 ? k * step : k / scale;
+}
+
+/**
+ * Radix sort for values on a grid (whole days to whole seconds of epoch
+ * milliseconds, whole numbers, or 1 to 4 decimals, as rounded generators
+ * write them) spanning fewer than 2^32 grid points: each value is exactly
+ * the value of its grid point k, so sorting the k - kMin as uint32 keys (at
+ * most three 11-bit digits instead of six) sorts the values. Every value is
+ * checked, so the output holds the input's very doubles, ascending, in `into`
+ * (a view of it is returned). Returns null (nothing usable written) when the
+ * values are not on such a grid or `n` is small; `min` and `max` are the
+ * values' extremes.
+ */
+export function gridSorted(
+  values: Float64Array,
+  n: number,
+  bounds: { min: number; max: number },
+  into: Float64Array,
+): Float64Array | null {
+  if (n < SMALL) return null;
+  const { min, max } = bounds;
+  let step = 0, scale = 0;
+  for (const g of GRIDS) {
+    const span = g.step > 0 ? (max - min) / g.step : (max - min) * g.scale;
+    if (!(span < MAX_KEY)) continue;
+    // A quick look at the first values before the full pass.
+    let ok = true;
+    for (let i = 0; i < 32 && ok; i++) {
+      const v = values[i];
+      ok = gridValue(gridKey(v, g.step, g.scale), g.step, g.scale) === v;
+    }
+    if (ok) {
+      step = g.step;
+      scale = g.scale;
+      break;
+    }
+  }
+  if (step === 0 && scale === 0) return null;
+  const kMin = gridKey(min, step, scale);
+  if (gridKeys.length < n) {
+    gridKeys = new Uint32Array(n);
+    gridSpare = new Uint32Array(n);
+  }
+  let keys = gridKeys;
+  let spare = gridSpare;
+  const h = gridHistograms;
+  h.fill(0);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const k = gridKey(v, step, scale);
+    // Off the grid (or outside the uint32 span): the caller sorts the doubles.
+    if (gridValue(k, step, scale) !== v || k - kMin < 0 || k - kMin > MAX_KEY) return null;
+    const key = k - kMin;
+    keys[i] = key;
+    h[key & MASK]++;
+    h[RADIX + ((key >>> 11) & MASK)]++;
+    h[2 * RADIX + (key >>> 22)]++;
+  }
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = pass * BITS;
+    const base = pass * RADIX;
+    // A digit shared by every key cannot change the order.
+    if (h[base + ((keys[0] >>> shift) & MASK)] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < RADIX; d++) {
+      const c = h[base + d];
+      h[base + d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
+      spare[h[base + ((key >>> shift) & MASK)]++] = key;
+    }
+    [keys, spare] = [spare, keys];
+  }
+  const out = into.subarray(0, n);
+  for (let i = 0; i < n; i++) out[i] = gridValue(keys[i] + kMin, step, scale);
+  return out;
+}
