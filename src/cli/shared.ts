@@ -7,6 +7,9 @@ import { SDP_VERSION } from "../version/build.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
 import { type Io, progressReporter } from "./io.ts";
+import { CHUNKS_PER_WORKER } from "./warm_start.ts";
+
+export { CHUNKS_PER_WORKER };
 import type { RunEnvironment } from "../pipeline/run.ts";
 
 /** Folder flags shared by most commands. */
@@ -95,12 +98,6 @@ export function workerCount(
   if (options.chunks === undefined) return cores;
   return Math.max(1, Math.min(cores, Math.ceil(options.chunks / CHUNKS_PER_WORKER)));
 }
-
-/**
- * Chunks per default worker: measured on 2 cores, 2 workers lose to 1 at
- * 16 chunks (1M rows) and win 1.25x at 46 (3M rows); see BENCHMARKS.md.
- */
-export const CHUNKS_PER_WORKER = 24;
 
 /** The run environment of this process: clock, pid, attempt token, logger, progress, facts. */
 export function runEnvironment(io: Io, log: Logger, token: string = io.token()): RunEnvironment {

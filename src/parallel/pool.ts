@@ -11,6 +11,7 @@
 import { chunkCount } from "../data/mod.ts";
 import { canLoadWorker } from "../io/workers.ts";
 import { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
+import { takeWarmWorkers, WORKER_URL } from "./warm.ts";
 import type { FromEncoder, ToEncoder } from "./worker.ts";
 
 /** Options of {@link encodeChunks}. */
@@ -31,8 +32,6 @@ export interface PoolOptions {
   settled?: ReadonlySet<number>;
 }
 
-const WORKER_URL = new URL("./worker.ts", import.meta.url);
-
 /** Whether encoder workers can start (see {@link canLoadWorker}). */
 export function workersAvailable(): Promise<boolean> {
   return canLoadWorker(WORKER_URL);
@@ -48,6 +47,7 @@ export async function* encodeChunks(
   const end = Math.min(options.end ?? total, total);
   const workers = Math.max(1, Math.floor(options.workers));
   if (workers <= 1 || end - first <= 1 || !(await workersAvailable())) {
+    await takeWarmWorkers(0);
     for (let i = first; i < end; i++) yield await encodeGeneratedChunk(job, i, options.settled);
     return;
   }
@@ -85,8 +85,10 @@ export async function* encodeChunks(
     }
   };
   try {
+    // Workers the entry point started early (see warm.ts) first, new ones for the rest.
+    const started = await takeWarmWorkers(n);
     for (let k = 0; k < n; k++) {
-      const w = new Worker(WORKER_URL.href, { type: "module" });
+      const w = started[k] ?? new Worker(WORKER_URL.href, { type: "module" });
       w.onmessage = (ev: MessageEvent<FromEncoder>) => {
         const m = ev.data;
         if (m.type === "error") {
