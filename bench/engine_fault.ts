@@ -1,7 +1,7 @@
 /**
  * Reproduces the V8 fault that `--no-maglev-escape-analysis` (permissions.json)
  * works around: `deno task engine-fault [--runs N] [--rows N] [--without-fix]
- * [--v8 FLAGS]`.
+ * [--v8=FLAGS]` (FLAGS comma-separated).
  *
  * Each run is a fresh `sdp run finance_transactions --workers 1` process
  * (the fault depends on when functions tier up, so it only shows in the first
