@@ -14,6 +14,22 @@
 const BITS = 11;
 const RADIX = 1 << BITS;
 const MASK = RADIX - 1;
+
+/**
+ * Turn one digit's histogram `h[base .. base + RADIX)` into start offsets
+ * for a counting pass, unless `shared` (the first key's digit holds every
+ * key: the pass cannot change the order). Returns whether to run the pass.
+ */
+function toOffsets(h: Uint32Array, base: number, shared: boolean): boolean {
+  if (shared) return false;
+  let sum = 0;
+  for (let d = 0; d < RADIX; d++) {
+    const c = h[base + d];
+    h[base + d] = sum;
+    sum += c;
+  }
+  return true;
+}
 /** Digits of 11 bits: the low word in 3 (11 + 11 + 10 bits), the high word in 3. */
 const PASSES = 6;
 /** Below this length the built-in sort is as fast. */
@@ -76,14 +92,7 @@ export function sortedFloat64(
     const src = pass < 3 ? lo : hi;
     const shift = (pass % 3) * BITS;
     const base = pass * RADIX;
-    // A digit shared by every value cannot change the order.
-    if (h[base + ((src[0] >>> shift) & MASK)] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < RADIX; d++) {
-      const c = h[base + d];
-      h[base + d] = sum;
-      sum += c;
-    }
+    if (!toOffsets(h, base, h[base + ((src[0] >>> shift) & MASK)] === n)) continue;
     for (let i = 0; i < n; i++) {
       const at = h[base + ((src[i] >>> shift) & MASK)]++;
       lo2[at] = lo[i];
@@ -284,14 +293,7 @@ export function gridSorted(
   for (let pass = 0; pass < 3; pass++) {
     const shift = pass * BITS;
     const base = pass * RADIX;
-    // A digit shared by every key cannot change the order.
-    if (h[base + ((keys[0] >>> shift) & MASK)] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < RADIX; d++) {
-      const c = h[base + d];
-      h[base + d] = sum;
-      sum += c;
-    }
+    if (!toOffsets(h, base, h[base + ((keys[0] >>> shift) & MASK)] === n)) continue;
     for (let i = 0; i < n; i++) {
       const key = keys[i];
       spare[h[base + ((key >>> shift) & MASK)]++] = key;
