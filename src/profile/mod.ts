@@ -89,6 +89,7 @@ export {
   ChunkProfiler,
   MAX_CORRELATION_COLUMNS,
   type PartOptions,
+  partProblems,
   partTransferables,
 } from "./partial.ts";
 

@@ -1,14 +1,17 @@
 import assert from "node:assert/strict";
 import {
+  type ChunkProfile,
   ChunkProfiler,
   type DatasetProfile,
   EXACT_QUANTILE_LIMIT,
   parseProfile,
+  partProblems,
   Profiler,
   serializeProfile,
   SUPPORT_ATOMS,
 } from "./mod.ts";
 import { IntegrityError } from "../errors.ts";
+import type { NumericPart } from "./partial.ts";
 import { chunksOf, declarations, type PlainColumn, withCodes } from "./testing.ts";
 
 function profileOf(columns: Record<string, PlainColumn>, chunkRows = 4): DatasetProfile {
@@ -365,4 +368,41 @@ Deno.test("string parts from dictionary codes equal parts from the strings", () 
     coded.add(withDict);
   }
   assert.deepEqual(coded.finish(), plain.finish());
+});
+
+Deno.test("partProblems: parts as computed agree with themselves; parts with foreign scalars do not", () => {
+  const plain: Record<string, PlainColumn> = {
+    a_id: { type: "integer", values: [7, 3, 3, 9, 5, 3, 7, 8] },
+    amount: { type: "float", values: [2.5, null, 0.25, 9.25, 1, null, 3, 4] },
+    flag: { type: "boolean", values: [true, null, false, true, true, true, false, true] },
+    name: { type: "string", values: ["b", null, "a", "c", "c", "c", "c", "a"] },
+    zero: { type: "float", values: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] },
+  };
+  const profiler = new ChunkProfiler(declarations(plain));
+  const [chunk] = chunksOf(plain, 8);
+  const fresh = () => profiler.profile(chunk);
+  for (const options of [{}, { sketches: true }, { sketches: true, settled: new Set([0, 1]) }]) {
+    assert.deepEqual(partProblems(profiler.profile(chunk, options)), [], JSON.stringify(options));
+  }
+  const numeric = (p: ChunkProfile, j: number) => p.columns[j] as NumericPart;
+  const cases: Array<[string, (p: ChunkProfile) => void, number[]]> = [
+    ["another column's min and max (the engine fault)", (p) => {
+      numeric(p, 0).min = numeric(p, 1).min;
+      numeric(p, 0).max = numeric(p, 1).max;
+    }, [0]],
+    ["a mean outside the extremes", (p) => void (numeric(p, 1).mean = 100), [1]],
+    ["a negative m2", (p) => void (numeric(p, 4).m2 = -1), [4]],
+    ["counts that miss a row", (p) => void ((p.columns[2] as { trues: number }).trues -= 1), [2]],
+    ["string counts that miss a row", (p) => void ((p.columns[3] as { n: number }).n += 1), [3]],
+    ["value runs that do not add up", (p) => {
+      const c = numeric(p, 0);
+      c.counts = c.counts ?? new Float64Array(c.distinct.length);
+      c.counts[0] += 5;
+    }, [0]],
+  ];
+  for (const [name, corrupt, columns] of cases) {
+    const p = fresh();
+    corrupt(p);
+    assert.deepEqual([...new Set(partProblems(p).map(([j]) => j))], columns, name);
+  }
 });

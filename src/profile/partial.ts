@@ -492,6 +492,61 @@ function pairMoments(cols: Float64Array[], parts: NumericPart[], rows: number): 
   return out;
 }
 
+/**
+ * What is inconsistent inside one chunk's part, as `[column index, problem]`
+ * (profile order): each part is computed from one column array in one
+ * scan, so its counts, extremes, mean and value arrays must agree with each
+ * other and with the chunk's row count. Catches a part whose scalars are not
+ * its own (the V8 fault in BENCHMARKS.md, "The engine fault") when it is
+ * merged, including in columns the footer check does not cover.
+ */
+export function partProblems(part: ChunkProfile): Array<[number, string]> {
+  const out: Array<[number, string]> = [];
+  part.columns.forEach((c, j) => {
+    const say = (what: string) => out.push([j, what]);
+    switch (c.kind) {
+      case "boolean":
+        if (c.nulls + c.trues + c.falses !== part.rows) {
+          say(`${c.nulls} nulls, ${c.trues} true and ${c.falses} false in ${part.rows} rows`);
+        }
+        return;
+      case "string":
+        if (c.nulls + c.n !== part.rows) {
+          say(`${c.nulls} nulls and ${c.n} values in ${part.rows} rows`);
+        }
+        return;
+      case "numeric": {
+        if (c.nulls + c.n + c.nonFinite !== part.rows) {
+          say(`${c.nulls} nulls, ${c.nonFinite} non-finite, ${c.n} values in ${part.rows} rows`);
+        }
+        if (c.n === 0) return;
+        // The mean may sit an ulp or so outside [min, max] when every value is (nearly) equal.
+        const slack = 1e-9 * Math.max(1, Math.abs(c.min), Math.abs(c.max));
+        if (!(c.min <= c.max && c.mean >= c.min - slack && c.mean <= c.max + slack && c.m2 >= 0)) {
+          say(`min ${c.min}, max ${c.max}, mean ${c.mean}, m2 ${c.m2} do not fit together`);
+        }
+        const ends = (a: Float64Array, what: string) => {
+          if (a.length > 0 && (a[0] !== c.min || a[a.length - 1] !== c.max)) {
+            say(`${what} run from ${a[0]} to ${a[a.length - 1]}, min ${c.min} and max ${c.max}`);
+          }
+        };
+        ends(c.distinct, "distinct values");
+        ends(c.sorted, "sorted values");
+        if (c.sorted.length > 0 && c.sorted.length !== c.n) {
+          say(`${c.sorted.length} sorted values, ${c.n} finite values`);
+        }
+        if (c.counts !== undefined) {
+          let total = 0;
+          for (let i = 0; i < c.counts.length; i++) total += c.counts[i];
+          if (total !== c.n) say(`value runs add up to ${total}, ${c.n} finite values`);
+        }
+        return;
+      }
+    }
+  });
+  return out;
+}
+
 /** The buffers of a part, for `postMessage(..., transfer)`. */
 export function partTransferables(part: ChunkProfile): ArrayBuffer[] {
   // Each buffer once, and never the shared empty array's (its buffer has no bytes to move).
