@@ -8,26 +8,18 @@
  *
  * @module
  */
+import { processIo } from "./src/cli/io.ts";
 import { guessRunWorkers } from "./src/cli/warm_start.ts";
 import { startWarmWorkers } from "./src/parallel/warm.ts";
 
 if (import.meta.main) {
-  startWarmWorkers(
-    guessRunWorkers(Deno.args, {
-      env: envOrUndefined("SDP_WORKERS"),
-      cores: navigator.hardwareConcurrency,
-    }),
-  );
-  const { main } = await import("./src/cli/mod.ts");
-  const { processIo } = await import("./src/cli/io.ts");
-  const code = await main(Deno.args, processIo());
-  Deno.exit(code);
-}
-
-function envOrUndefined(name: string): string | undefined {
+  const io = processIo();
   try {
-    return Deno.env.get(name);
+    startWarmWorkers(guessRunWorkers(Deno.args, { env: io.env("SDP_WORKERS"), cores: io.cores }));
   } catch {
-    return undefined;
+    // Only a head start: the CLI reports any problem with these values itself.
   }
+  const { main } = await import("./src/cli/mod.ts");
+  const code = await main(Deno.args, io);
+  Deno.exit(code);
 }

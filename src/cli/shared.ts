@@ -7,10 +7,10 @@ import { SDP_VERSION } from "../version/build.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
 import { type Io, progressReporter } from "./io.ts";
-import { CHUNKS_PER_WORKER } from "./warm_start.ts";
-
-export { CHUNKS_PER_WORKER };
+import { defaultWorkers } from "./warm_start.ts";
 import type { RunEnvironment } from "../pipeline/run.ts";
+
+export { CHUNKS_PER_WORKER } from "./warm_start.ts";
 
 /** Folder flags shared by most commands. */
 export const DIR_FLAGS: Record<"datasets-dir" | "runs-dir" | "registry", FlagSpec> = {
@@ -92,11 +92,8 @@ export function workerCount(
     }
     return Number(env);
   }
-  const cores = Math.max(1, Math.min(io.cores, 64));
-  // By default a worker must have enough chunks to repay its start-up (module
-  // load, WASM and JIT warm-up: about 0.5 s of CPU each); bytes never depend on it.
-  if (options.chunks === undefined) return cores;
-  return Math.max(1, Math.min(cores, Math.ceil(options.chunks / CHUNKS_PER_WORKER)));
+  // Bytes never depend on the worker count.
+  return defaultWorkers(io.cores, options.chunks);
 }
 
 /** The run environment of this process: clock, pid, attempt token, logger, progress, facts. */

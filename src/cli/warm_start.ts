@@ -18,6 +18,18 @@ import { chunkCount } from "../data/mod.ts";
  */
 export const CHUNKS_PER_WORKER = 24;
 
+/**
+ * The default worker count: the machine's cores (1 to 64), but no more than
+ * one per {@link CHUNKS_PER_WORKER} chunks when the chunk count is known (a
+ * worker must repay its start-up: module load, WASM and JIT warm-up).
+ */
+export function defaultWorkers(cores: number, chunks?: number): number {
+  const all = Math.max(1, Math.min(cores, 64));
+  return chunks === undefined
+    ? all
+    : Math.max(1, Math.min(all, Math.ceil(chunks / CHUNKS_PER_WORKER)));
+}
+
 /** What the guess reads besides the arguments. */
 export interface WarmStartFacts {
   /** SDP_WORKERS (undefined when unset or unreadable). */
@@ -48,6 +60,5 @@ export function guessRunWorkers(args: readonly string[], facts: WarmStartFacts):
   if (facts.env !== undefined && facts.env !== "") return whole(facts.env);
   const rows = value("rows");
   if (rows === undefined || !/^\d+$/.test(rows) || Number(rows) < 1) return 0;
-  const cores = Math.max(1, Math.min(facts.cores, 64));
-  return Math.max(1, Math.min(cores, Math.ceil(chunkCount(Number(rows)) / CHUNKS_PER_WORKER)));
+  return defaultWorkers(facts.cores, chunkCount(Number(rows)));
 }

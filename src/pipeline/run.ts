@@ -14,7 +14,7 @@ import {
   sealRunMetadata,
 } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
-import { type Chunk, CHUNK_ROWS, compareNames } from "../data/mod.ts";
+import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
 import { IntegrityError, ValidationFailedError } from "../errors.ts";
 import { evaluate, renderReportHtml } from "../evaluate/mod.ts";
 import type { EvaluationReport, ValidationSummary } from "../evaluate/mod.ts";
@@ -33,7 +33,13 @@ import {
 } from "../io/files.ts";
 import { encodeParquet, readParquetChunks, readParquetFooter } from "../io/parquet.ts";
 import type { Logger } from "../log/mod.ts";
-import { type DatasetProfile, parseProfile, partProblems, Profiler } from "../profile/mod.ts";
+import {
+  type DatasetProfile,
+  parseProfile,
+  partProblems,
+  profileLayout,
+  Profiler,
+} from "../profile/mod.ts";
 import {
   addVersion,
   readRegistry,
@@ -317,7 +323,7 @@ export async function runDataset(
     const validator = new Validator(spec.columns, spec.checks, rowCount);
     const profiler = new Profiler(columns);
     const facts: ChunkFacts[] = [];
-    const profileNames = names.slice().sort(compareNames);
+    const profileNames = profileLayout(columns).columns.map((c) => c.name);
     const onStats = wantParquet && !options.readBack
       ? (s: ChunkStats) => {
         // A part that contradicts itself was not computed from its column: the run fails.

@@ -91,6 +91,7 @@ export {
   type PartOptions,
   partProblems,
   partTransferables,
+  profileLayout,
 } from "./partial.ts";
 
 /** Distinct count of a column. */
