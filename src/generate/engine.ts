@@ -902,10 +902,33 @@ interface CategoricalTable {
   values: Val[];
 }
 
+/**
+ * Per-run tables, built once per worker instead of once per chunk: keyed by the
+ * plan's (immutable) generator and column objects, and the version index (drift).
+ */
+const tablesOf = new WeakMap<object, { col: PlanColumn; v: number; value: unknown }>();
+
+function memoTable<T>(g: object, col: PlanColumn, v: number, build: () => T): T {
+  const hit = tablesOf.get(g);
+  if (hit !== undefined && hit.col === col && hit.v === v) return hit.value as T;
+  const value = build();
+  tablesOf.set(g, { col, v, value });
+  return value;
+}
+
 function categoricalTable(
   g: Extract<GeneratorSpec, { kind: "categorical" }>,
   col: PlanColumn,
   env: ChunkEnv,
+): CategoricalTable {
+  const v = env.ctx.versionIndex;
+  return memoTable(g, col, v, () => buildCategoricalTable(g, col, v));
+}
+
+function buildCategoricalTable(
+  g: Extract<GeneratorSpec, { kind: "categorical" }>,
+  col: PlanColumn,
+  versionIndex: number,
 ): CategoricalTable {
   const total = g.weights.reduce((a, b) => a + b, 0);
   let w = g.weights.map((x) => x / total);
@@ -913,7 +936,7 @@ function categoricalTable(
     if (d.kind !== "mix") continue;
     const target = g.values.map((v) => d.target[String(v)] ?? 0);
     const tt = target.reduce((a, b) => a + b, 0);
-    const k = Math.min(1, d.perVersion * env.ctx.versionIndex);
+    const k = Math.min(1, d.perVersion * versionIndex);
     if (tt > 0) w = w.map((x, j) => (1 - k) * x + (k * target[j]) / tt);
   }
   const cum = new Float64Array(w.length);
@@ -1013,6 +1036,10 @@ const DAY = 86_400_000;
  * instant uniformly inside it.
  */
 function datetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanColumn): RowFn {
+  return memoTable(g, col, 0, () => buildDatetimeFn(g, col));
+}
+
+function buildDatetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanColumn): RowFn {
   const res = g.resolutionMs;
   let a = Math.max(g.start ?? col.min ?? DEFAULT_START_MS, col.min ?? -Infinity);
   let b = Math.min(g.end ?? col.max ?? DEFAULT_END_MS, col.max ?? Infinity);

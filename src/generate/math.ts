@@ -31,19 +31,24 @@ const LANCZOS = [
   1.5056327351493116e-7,
 ];
 
+/** 2^52: from here on every double is a whole number. */
+const TWO_52 = 4503599627370496;
+
 /**
  * `Math.round(x)` for finite `x`, up to the sign of a zero result (-0.3 gives
- * 0, not -0): halves round toward +infinity. V8 on x64 compiles `Math.round`
- * to a sequence with a 50/50 branch (about 5 ns a value against 0.3 ns for
- * `Math.floor` in a loop), and rounding runs once per generated value.
- * Branch-free: `d = x - trunc(x)` is exact for every double (|d| < 1, same
- * sign as x), and floor(2d) - floor(d) is 1 from d = 0.5, -1 below d = -0.5,
- * else 0.
+ * 0, not -0): halves round toward +infinity. Rounding runs once per generated
+ * value, and in V8 on x64 both `Math.round` and sums of floors (small whole
+ * numbers, so speculated as int32 with a minus-zero check that is taken half
+ * the time) compile to a 50/50 branch, mispredicted half the time. This form
+ * has none: generating the finance table got about 15 % faster.
+ * Exact: below 2^52 the sum x + 0.5 may round, but across a whole number
+ * only for the largest double below 0.5 (it rounds to 1), a rare, predictable
+ * compare; from 2^52 up every x is whole. Not finite: NaN, as the earlier
+ * formula `trunc(x) + floor(2d) - floor(d)` gave (tested against it).
  */
 export function roundHalfUp(x: number): number {
-  const t = Math.trunc(x);
-  const d = x - t;
-  return t + (Math.floor(2 * d) - Math.floor(d));
+  if (!(x > -TWO_52 && x < TWO_52)) return Number.isFinite(x) ? x : NaN;
+  return x === 0.49999999999999994 ? 0 : Math.floor(x + 0.5);
 }
 
 /** ln Γ(x) for x > 0. */

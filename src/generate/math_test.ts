@@ -99,6 +99,8 @@ Deno.test("roundHalfUp equals Math.round (up to the sign of zero) on edges and r
     -(1 - 2 ** -53),
   ];
   for (const x of edges) same(x);
+  // Not finite: NaN, as the earlier formula gave (rounded values stay the same bits).
+  for (const x of [Infinity, -Infinity, NaN]) assert.ok(Number.isNaN(roundHalfUp(x)));
   // Neighbours of every half from -40.5 to 40.5.
   for (let k = -81; k <= 81; k += 2) {
     const h = k / 2;

@@ -34,6 +34,51 @@ Deno.test("CdfTable.search equals a linear scan, strict and not, with plateaus",
   }
 });
 
+Deno.test("CdfTable.search equals a linear scan at step and bucket edges and their neighbours", () => {
+  const rng = new Rng(Uint32Array.from([9, 2, 6, 5]));
+  const bits = new Float64Array(1);
+  const words = new BigInt64Array(bits.buffer);
+  // The doubles just below and above x.
+  const around = (x: number) => {
+    bits[0] = x;
+    const w = words[0];
+    const out = [x];
+    for (const d of [-2n, -1n, 1n, 2n]) {
+      words[0] = w + (x < 0 ? -d : d);
+      if (!Number.isNaN(bits[0])) out.push(bits[0]);
+    }
+    return out;
+  };
+  for (let trial = 0; trial < 60; trial++) {
+    const n = 1 + (trial % 30);
+    const cum = new Float64Array(n);
+    let acc = 0;
+    for (let j = 0; j < n; j++) {
+      // Plateaus (zero weights), tiny and large weights.
+      const u = rng.nextFloat();
+      cum[j] = acc += u < 0.2 ? 0 : u < 0.3 ? 1e-12 : u * (trial % 2 === 0 ? 1 : 1000);
+    }
+    if (acc === 0) continue;
+    const linear = (p: number, strict: boolean) => {
+      let j = 0;
+      while (j < n - 1 && (strict ? cum[j] <= p : cum[j] < p)) j++;
+      return j;
+    };
+    const ps: number[] = [0, -1, acc * 2];
+    for (const c of cum) ps.push(...around(c));
+    const m = Math.min(Math.max(32 * n, 256), 1 << 16);
+    for (let j = 1; j < m; j++) ps.push(...around((j * acc) / m));
+    for (let i = 0; i < 2000; i++) ps.push(rng.nextFloat() * acc);
+    for (const strict of [true, false]) {
+      const t = new CdfTable(cum, strict);
+      for (const p of ps) {
+        const got = t.search(p);
+        if (got !== linear(p, strict)) assert.fail(`n=${n} strict=${strict} p=${p}: ${got}`);
+      }
+    }
+  }
+});
+
 Deno.test("poissonQuantileFn gives poissonQuantile's answers (small and large lambda)", () => {
   const rng = new Rng(Uint32Array.from([2, 7, 1, 8]));
   for (const lambda of [0.05, 1.5, 7, 29.9, 30, 250]) {
