@@ -63,7 +63,7 @@ function base(): B {
     .setCreatedBy(PARQUET_CREATED_BY);
 }
 
-/** What writerProperties() sets, as a builder to extend. */
+/** What writerProperties() set up to contract 3 (every column), as a builder to extend. */
 function wpBase(): B {
   return base().setDictionaryEnabled(false).setWriterVersion(pw.WriterVersion.V2);
 }
@@ -78,6 +78,10 @@ function noDict(b: B, cols: string[]): B {
   for (const c of cols) b = b.setColumnDictionaryEnabled(c, false);
   return b;
 }
+/** The dataset's string columns (of the data below). */
+function strings(): string[] {
+  return columns.filter((c) => c.type === "string").map((c) => c.name);
+}
 function encode(b: B, cols: string[], e: pw.Encoding): B {
   for (const c of cols) b = noDict(b, [c]).setColumnEncoding(c, e);
   return b;
@@ -90,7 +94,10 @@ const ALL_VARIANTS: [string, () => pw.WriterProperties][] = [
   // Same bytes as "current": the spread between the two is the measurement noise.
   ["current (noise control)", () => base().build()],
   // Whatever src/io/parquet.ts writerProperties() builds now.
-  ["writerProperties()", () => writerProperties(CHUNK_ROWS)],
+  ["writerProperties()", () => writerProperties(columns, CHUNK_ROWS)],
+  // Contract 3: strings in V2's default DELTA_BYTE_ARRAY.
+  ["contract 3 (wp, DELTA_BYTE_ARRAY strings)", () => wpBase().build()],
+  ["wp + PLAIN strings", () => encode(wpBase(), strings(), pw.Encoding.PLAIN).build()],
   ["dict off (all)", () => base().setDictionaryEnabled(false).build()],
   [
     "dict off (all), writer V2",
@@ -152,7 +159,7 @@ const ALL_VARIANTS: [string, () => pw.WriterProperties][] = [
         .setWriteBatchSize(8192)
         .build(),
   ],
-  // Variants of the current writerProperties() (V2, no dictionaries).
+  // Variants of contract 3's writerProperties() (V2, no dictionaries).
   [
     "wp + stats Chunk",
     () => wpBase().setStatisticsEnabled(pw.EnabledStatistics.Chunk).build(),

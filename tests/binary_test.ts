@@ -44,7 +44,7 @@ Deno.test("sdp --version names the sdp, Deno and contract versions; deno.json ag
   const r = await runCli(["--version"], { cwd: await tempDir() });
   assert.equal(
     r.stdout,
-    `sdp ${SDP_VERSION} (deno ${Deno.version.deno}, determinism contract 3)\n`,
+    `sdp ${SDP_VERSION} (deno ${Deno.version.deno}, determinism contract 4)\n`,
   );
 });
 

@@ -35,8 +35,11 @@ function assertSameStream(writer: IpcWriter, chunk: Chunk, columns: ArrowColumn[
     tableToChunk(table, columns, at),
     tableToChunk(arrow.tableFromIPC(reference), columns, at),
   );
-  const a = pw.writeParquet(pw.Table.fromIPCStream(got), writerProperties(chunk.rows));
-  const b = pw.writeParquet(pw.Table.fromIPCStream(reference), writerProperties(chunk.rows));
+  const a = pw.writeParquet(pw.Table.fromIPCStream(got), writerProperties(columns, chunk.rows));
+  const b = pw.writeParquet(
+    pw.Table.fromIPCStream(reference),
+    writerProperties(columns, chunk.rows),
+  );
   assert.ok(a.length === b.length && a.every((x, k) => x === b[k]), "same parquet bytes");
 }
 

@@ -83,7 +83,10 @@ export async function encodeParquet(
       }
     },
   }, { highWaterMark: 0 });
-  const out = await pw.transformParquetStream(source, writerProperties(options.chunkRows));
+  const out = await pw.transformParquetStream(
+    source,
+    writerProperties(columns, options.chunkRows),
+  );
   let bytes = 0;
   for await (const part of out as unknown as AsyncIterable<Uint8Array>) {
     bytes += part.length;
@@ -93,7 +96,10 @@ export async function encodeParquet(
   if (rows === 0) {
     // An empty stream writes nothing; emit a valid zero-row file instead.
     const empty = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
-    const b = pw.writeParquet(pw.Table.fromIPCStream(empty), writerProperties(options.chunkRows));
+    const b = pw.writeParquet(
+      pw.Table.fromIPCStream(empty),
+      writerProperties(columns, options.chunkRows),
+    );
     await options.write(b);
     bytes = b.length;
   }

@@ -126,7 +126,7 @@ export async function encodeGeneratedChunk(
     let ipc = ipcWriters.get(job);
     if (!ipc) ipcWriters.set(job, ipc = new IpcWriter(job.columns, job.ipcSchema));
     const table = pw.Table.fromIPCStream(ipc.write(chunk));
-    out.file = pw.writeParquet(table, writerProperties(job.ctx.chunkRows));
+    out.file = pw.writeParquet(table, writerProperties(job.columns, job.ctx.chunkRows));
   }
   if (job.csv) out.csv = utf8.encode(chunkToCsv(chunk, job.columns.map((c) => c.name)));
   if (job.stats) out.stats = chunkStats(job.stats, chunk, settled);

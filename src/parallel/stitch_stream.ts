@@ -51,5 +51,5 @@ export async function writeStitched(
 /** A valid Parquet file with the schema of `columns` and no rows. */
 export function emptyParquet(columns: readonly ArrowColumn[]): Uint8Array {
   const ipc = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
-  return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties());
+  return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(columns));
 }

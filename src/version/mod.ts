@@ -6,7 +6,7 @@
  */
 
 /** Contract version: bumped whenever the same config + version would give different bytes. */
-export const DETERMINISM_CONTRACT = 3;
+export const DETERMINISM_CONTRACT = 4;
 
 /** `YYYY-MM-DDTHH-MM-SSZ` for a UTC instant. */
 export function versionFromTime(now: Date): string {
