@@ -82,6 +82,10 @@ function noDict(b: B, cols: string[]): B {
 function strings(): string[] {
   return columns.filter((c) => c.type === "string").map((c) => c.name);
 }
+/** The dataset's float columns. */
+function floats(): string[] {
+  return columns.filter((c) => c.type === "float").map((c) => c.name);
+}
 function encode(b: B, cols: string[], e: pw.Encoding): B {
   for (const c of cols) b = noDict(b, [c]).setColumnEncoding(c, e);
   return b;
@@ -98,6 +102,16 @@ const ALL_VARIANTS: [string, () => pw.WriterProperties][] = [
   // Contract 3: strings in V2's default DELTA_BYTE_ARRAY.
   ["contract 3 (wp, DELTA_BYTE_ARRAY strings)", () => wpBase().build()],
   ["wp + PLAIN strings", () => encode(wpBase(), strings(), pw.Encoding.PLAIN).build()],
+  [
+    "wp + PLAIN strings + BSS floats",
+    () =>
+      encode(
+        encode(wpBase(), strings(), pw.Encoding.PLAIN),
+        floats(),
+        pw.Encoding.BYTE_STREAM_SPLIT,
+      )
+        .build(),
+  ],
   ["dict off (all)", () => base().setDictionaryEnabled(false).build()],
   [
     "dict off (all), writer V2",
