@@ -183,4 +183,14 @@ Deno.test("evolution drift: version index scales amounts and moves the category 
     nums(v4, "is_fraud").reduce((a, b) => a + b, 0),
     nums(v0, "is_fraud").reduce((a, b) => a + b, 0),
   );
+  // Tables kept per run are keyed by version: one plan gives version 0 again after version 4,
+  // and a fresh plan gives the same version 4.
+  const again = await generateAll(plan, ctxOf(50_000, { versionIndex: 0 }));
+  assert.deepEqual(column(again, "merchant_category"), column(v0, "merchant_category"));
+  const fresh = await generateAll(
+    planOf("finance_transactions"),
+    ctxOf(50_000, { versionIndex: 4 }),
+  );
+  assert.deepEqual(column(fresh, "merchant_category"), column(v4, "merchant_category"));
+  assert.deepEqual(column(fresh, "timestamp"), column(v4, "timestamp"));
 });
