@@ -40,34 +40,18 @@ const CH = 8;
 const chunks = [];
 for (let i = 0; i < CH; i++) chunks.push(await generateChunk(job.plan, job.ctx, i));
 type V = (b: pw.WriterPropertiesBuilder, c: string, type: string) => pw.WriterPropertiesBuilder;
+/** The current contract (PLAIN strings) plus one change to column `c`. */
+const plus =
+  (change: (b: pw.WriterPropertiesBuilder, c: string) => pw.WriterPropertiesBuilder): V =>
+  (b, c, t) => change(t === "string" ? b.setColumnEncoding(c, pw.Encoding.PLAIN) : b, c);
 const variants: Record<string, V> = {
-  base: (b, c, t) => t === "string" ? b.setColumnEncoding(c, pw.Encoding.PLAIN) : b,
-  chunkStats: (b, c, t) =>
-    (t === "string" ? b.setColumnEncoding(c, pw.Encoding.PLAIN) : b).setColumnStatisticsEnabled(
-      c,
-      pw.EnabledStatistics.Chunk,
-    ),
-  noStats: (b, c, t) =>
-    (t === "string" ? b.setColumnEncoding(c, pw.Encoding.PLAIN) : b).setColumnStatisticsEnabled(
-      c,
-      pw.EnabledStatistics.None,
-    ),
+  base: plus((b) => b),
+  chunkStats: plus((b, c) => b.setColumnStatisticsEnabled(c, pw.EnabledStatistics.Chunk)),
+  noStats: plus((b, c) => b.setColumnStatisticsEnabled(c, pw.EnabledStatistics.None)),
   dict: (b, c) => b.setColumnDictionaryEnabled(c, true),
-  uncompressed: (b, c, t) =>
-    (t === "string" ? b.setColumnEncoding(c, pw.Encoding.PLAIN) : b).setColumnCompression(
-      c,
-      pw.Compression.UNCOMPRESSED,
-    ),
-  snappy: (b, c, t) =>
-    (t === "string" ? b.setColumnEncoding(c, pw.Encoding.PLAIN) : b).setColumnCompression(
-      c,
-      pw.Compression.SNAPPY,
-    ),
-  lz4raw: (b, c, t) =>
-    (t === "string" ? b.setColumnEncoding(c, pw.Encoding.PLAIN) : b).setColumnCompression(
-      c,
-      pw.Compression.LZ4_RAW,
-    ),
+  uncompressed: plus((b, c) => b.setColumnCompression(c, pw.Compression.UNCOMPRESSED)),
+  snappy: plus((b, c) => b.setColumnCompression(c, pw.Compression.SNAPPY)),
+  lz4raw: plus((b, c) => b.setColumnCompression(c, pw.Compression.LZ4_RAW)),
 };
 function props(col: { name: string; type: string }, v: V) {
   let b = new pw.WriterPropertiesBuilder().setCompression(pw.Compression.ZSTD).setDictionaryEnabled(
