@@ -10,12 +10,15 @@
  */
 import { processIo } from "./src/cli/io.ts";
 import { guessRunWorkers } from "./src/cli/warm_start.ts";
-import { startWarmWorkers } from "./src/parallel/warm.ts";
+import { prefetchEncoder, startWarmWorkers } from "./src/parallel/warm.ts";
 
 if (import.meta.main) {
   const io = processIo();
   try {
-    startWarmWorkers(guessRunWorkers(Deno.args, { env: io.env("SDP_WORKERS"), cores: io.cores }));
+    const workers = guessRunWorkers(Deno.args, { env: io.env("SDP_WORKERS"), cores: io.cores });
+    startWarmWorkers(workers);
+    // A run that may encode on this thread (1 worker, or a count not known yet).
+    if (Deno.args[0] === "run" && workers < 2) prefetchEncoder();
   } catch {
     // Only a head start: the CLI reports any problem with these values itself.
   }

@@ -26,12 +26,8 @@ import { loadDataset } from "../src/config/mod.ts";
 import { type Chunk, CHUNK_ROWS } from "../src/data/mod.ts";
 import { generateChunk } from "../src/generate/mod.ts";
 import { chunkToIpc } from "../src/io/arrow.ts";
-import {
-  memorySource,
-  PARQUET_CREATED_BY,
-  readParquetChunks,
-  writerProperties,
-} from "../src/io/parquet.ts";
+import { memorySource, readParquetChunks } from "../src/io/parquet.ts";
+import { PARQUET_CREATED_BY, writerProperties } from "../src/io/parquet_writer.ts";
 import { encodeJob } from "../src/parallel/producer.ts";
 import { arrowColumns } from "../src/pipeline/run.ts";
 

@@ -30,14 +30,9 @@ import { hashFile, openFileSource } from "../io/files.ts";
 import { type DataProducer, writeDataFiles } from "../pipeline/run.ts";
 import { csvToChunks, inferCsvColumns } from "./convert.ts";
 import { type CsvEvent, parseCsv } from "./csv.ts";
-import {
-  matchColumns,
-  type NullCounts,
-  openParquetInput,
-  parquetColumns,
-  parquetRows,
-  parquetToChunks,
-} from "./parquet_input.ts";
+// Loaded when a Parquet file is ingested: it pulls in apache-arrow and parquet-wasm (start-up).
+import type { NullCounts } from "./parquet_input.ts";
+const parquetInput = () => import("./parquet_input.ts");
 
 /** Input file formats. */
 export type InputFormat = "csv" | "parquet";
@@ -189,6 +184,8 @@ export async function scanInput(
   const provenance = { file_name: file, ...(await hashFile(path)) };
   const src = await openFileSource(path);
   try {
+    const { matchColumns, openParquetInput, parquetColumns, parquetRows, parquetToChunks } =
+      await parquetInput();
     const pf = await openParquetInput(src, file);
     try {
       const found = parquetColumns(pf, file);
@@ -255,6 +252,7 @@ export function ingestProducer(path: string, scan: ScanResult): DataProducer {
         digest = h.digest;
         chunks = csvToChunks(parseCsv(h.stream, { file }), scan.columns, { file });
       } else {
+        const { openParquetInput, parquetToChunks } = await parquetInput();
         const src = await openFileSource(path);
         const pf = await openParquetInput(src, file).catch((e) => {
           src.close();

@@ -8,16 +8,13 @@
  */
 import * as arrow from "apache-arrow";
 import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import type { ArrowColumn } from "./arrow_schema.ts";
 import { fromInt64, toInt64 } from "./int64.ts";
 
 export { fromInt64, toInt64 };
-
-/** Minimal column description needed to build an Arrow schema. */
-export interface ArrowColumn {
-  name: string;
-  type: ColumnType;
-  nullable: boolean;
-}
+export type { ArrowColumn };
+// The schema message is laid out without this library (start-up cost): arrow_schema.ts.
+export { ipcEmptyStream, ipcSchemaMessage } from "./arrow_schema.ts";
 
 /** Arrow data type for an sdp column type. */
 export function arrowType(type: ColumnType): arrow.DataType {
@@ -135,18 +132,6 @@ export function chunkToRecordBatch(
     children,
   });
   return new arrow.RecordBatch(schema, data);
-}
-
-/**
- * The encapsulated IPC schema message of `columns` (apache-arrow's bytes):
- * what `IpcWriter` (arrow_ipc.ts) starts every stream with.
- */
-export function ipcSchemaMessage(columns: readonly ArrowColumn[]): Uint8Array {
-  // An empty table's stream is the schema message and the end-of-stream marker.
-  const bytes = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== 0xffffffff) throw new Error("unexpected Arrow IPC framing");
-  return bytes.slice(0, 8 + view.getInt32(4, true));
 }
 
 /**

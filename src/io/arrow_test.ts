@@ -5,7 +5,7 @@ import type { Chunk } from "../data/mod.ts";
 import { chunksOf, type PlainColumn, withCodes } from "../profile/testing.ts";
 import { type ArrowColumn, chunkToIpc, ipcSchemaMessage, tableToChunk } from "./arrow.ts";
 import { IpcWriter } from "./arrow_ipc.ts";
-import { writerProperties } from "./parquet.ts";
+import { writerProperties } from "./parquet_writer.ts";
 
 /** Decoded rows of an IPC stream, int64 as strings, for deepEqual. */
 function rowsOf(ipc: Uint8Array): unknown {

@@ -6,15 +6,18 @@
  * `created_by`, page statistics on. parquet-wasm's streaming writer produces
  * the same bytes as one whole-table write when every input batch is one chunk.
  */
-import * as pw from "parquet-wasm";
-import * as arrow from "apache-arrow";
+import type * as pw from "parquet-wasm";
+import type * as arrow from "apache-arrow";
 import { parquetMetadataAsync } from "hyparquet";
 import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
-import { type ArrowColumn, arrowSchema, ipcSchemaMessage, tableToChunk } from "./arrow.ts";
+import { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "./arrow_schema.ts";
 import { IpcWriter } from "./arrow_ipc.ts";
-import { writerProperties } from "./parquet_writer.ts";
 
-export { PARQUET_CREATED_BY, writerProperties } from "./parquet_writer.ts";
+// parquet-wasm (and its WASM) and apache-arrow load on first use: together about
+// 130 ms of the main thread's start-up, which a parallel run does not need there.
+const wasm = () => import("parquet-wasm");
+const writer = () => import("./parquet_writer.ts");
+const arrowIo = () => import("./arrow.ts");
 
 /** Random-access byte source (a file adapter or an in-memory buffer). */
 export interface ByteSource {
@@ -58,6 +61,8 @@ export async function encodeParquet(
   columns: readonly ArrowColumn[],
   options: { write: (bytes: Uint8Array) => Promise<void>; chunkRows?: number },
 ): Promise<{ rows: number; bytes: number }> {
+  const pw = await wasm();
+  const { writerProperties } = await writer();
   const it = chunks[Symbol.asyncIterator]();
   const ipc = new IpcWriter(columns, ipcSchemaMessage(columns));
   let rows = 0;
@@ -95,9 +100,8 @@ export async function encodeParquet(
   if (failure !== undefined) throw failure;
   if (rows === 0) {
     // An empty stream writes nothing; emit a valid zero-row file instead.
-    const empty = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
     const b = pw.writeParquet(
-      pw.Table.fromIPCStream(empty),
+      pw.Table.fromIPCStream(ipcEmptyStream(columns)),
       writerProperties(columns, options.chunkRows),
     );
     await options.write(b);
@@ -155,8 +159,9 @@ async function openParquet(src: ByteSource): Promise<pw.ParquetFile> {
  * Open a parquet-wasm ParquetFile over a byte source without loading it:
  * parquet-wasm reads only the ranges it needs through a Blob-like view.
  */
-export function parquetFileFrom(src: ByteSource): Promise<pw.ParquetFile> {
-  return pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
+export async function parquetFileFrom(src: ByteSource): Promise<pw.ParquetFile> {
+  const pw = await wasm();
+  return await pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
 }
 
 /** Total rows stated by the footer. */
@@ -166,6 +171,7 @@ export async function parquetRowCount(src: ByteSource): Promise<number> {
 
 /** Arrow field names and sdp-compatible types found in a file's schema. */
 export async function readParquetSchema(src: ByteSource): Promise<arrow.Field[]> {
+  const arrow = await import("apache-arrow");
   const file = await openParquet(src);
   try {
     return arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields;
@@ -183,6 +189,8 @@ export async function* readParquetChunks(
   columns: readonly ArrowColumn[],
   options: { batchRows?: number } = {},
 ): AsyncGenerator<Chunk> {
+  const arrow = await import("apache-arrow");
+  const { tableToChunk } = await arrowIo();
   const file = await openParquet(src);
   try {
     const md = file.metadata();

@@ -10,7 +10,8 @@
  */
 import { chunkCount } from "../data/mod.ts";
 import { canLoadWorker } from "../io/workers.ts";
-import { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
+// The encoder (parquet-wasm) loads on this thread only when it encodes here itself.
+import type { EncodedChunk, EncodeJob } from "./encode.ts";
 import { takeWarmWorkers, WORKER_URL } from "./warm.ts";
 import type { FromEncoder, ToEncoder } from "./worker.ts";
 
@@ -48,6 +49,7 @@ export async function* encodeChunks(
   const workers = Math.max(1, Math.floor(options.workers));
   if (workers <= 1 || end - first <= 1 || !(await workersAvailable())) {
     await takeWarmWorkers(0);
+    const { encodeGeneratedChunk } = await import("./encode.ts");
     for (let i = first; i < end; i++) yield await encodeGeneratedChunk(job, i, options.settled);
     return;
   }

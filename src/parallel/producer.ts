@@ -13,7 +13,7 @@ import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
 import { CHUNK_ROWS } from "../data/mod.ts";
 import { planGeneration } from "../generate/mod.ts";
-import { ipcSchemaMessage } from "../io/arrow.ts";
+import { ipcSchemaMessage } from "../io/arrow_schema.ts";
 import { csvHeader } from "../io/csv.ts";
 import { createWriter } from "../io/files.ts";
 import type { DataProducer, ProduceContext } from "../pipeline/run.ts";
@@ -23,7 +23,7 @@ import type { EncodedChunk, EncodeJob } from "./encode.ts";
 import { encodeChunks } from "./pool.ts";
 import { writeStitched } from "./stitch_stream.ts";
 
-export { type EncodedChunk, encodeGeneratedChunk, type EncodeJob } from "./encode.ts";
+export type { EncodedChunk, EncodeJob } from "./encode.ts";
 export { encodeChunks, type PoolOptions, workersAvailable } from "./pool.ts";
 export { emptyParquet, type StitchResult, writeStitched } from "./stitch_stream.ts";
 

@@ -5,10 +5,7 @@
  *
  * @module
  */
-import * as arrow from "apache-arrow";
-import * as pw from "parquet-wasm";
-import { type ArrowColumn, arrowSchema } from "../io/arrow.ts";
-import { writerProperties } from "../io/parquet.ts";
+import { type ArrowColumn, ipcEmptyStream } from "../io/arrow_schema.ts";
 import { ParquetAssembler, splitChunkFile } from "../parquet/stitch.ts";
 
 /** What {@link writeStitched} wrote. */
@@ -40,7 +37,7 @@ export async function writeStitched(
     await write(asm.add(part));
   }
   if (rowGroups === 0) {
-    const b = emptyParquet(columns);
+    const b = await emptyParquet(columns);
     await write(b);
     return { rows: 0, bytes: b.length, rowGroups: 0 };
   }
@@ -48,8 +45,15 @@ export async function writeStitched(
   return { rows, bytes: asm.position, rowGroups };
 }
 
-/** A valid Parquet file with the schema of `columns` and no rows. */
-export function emptyParquet(columns: readonly ArrowColumn[]): Uint8Array {
-  const ipc = arrow.tableToIPC(new arrow.Table(arrowSchema(columns)), "stream");
-  return pw.writeParquet(pw.Table.fromIPCStream(ipc), writerProperties(columns));
+/**
+ * A valid Parquet file with the schema of `columns` and no rows. parquet-wasm
+ * loads here, on first use: the merging thread of a run with rows never needs it.
+ */
+export async function emptyParquet(columns: readonly ArrowColumn[]): Promise<Uint8Array> {
+  const pw = await import("parquet-wasm");
+  const { writerProperties } = await import("../io/parquet_writer.ts");
+  return pw.writeParquet(
+    pw.Table.fromIPCStream(ipcEmptyStream(columns)),
+    writerProperties(columns),
+  );
 }

@@ -45,6 +45,16 @@ export function startWarmWorkers(count: number): void {
 }
 
 /**
+ * Start loading the encoder (parquet-wasm and its WASM) on this thread
+ * without waiting: for a run that will encode here, so that its loading
+ * overlaps the CLI's instead of waiting for the first chunk. A failure is
+ * left to the real import, which reports it.
+ */
+export function prefetchEncoder(): void {
+  import("./encode.ts").catch(() => {});
+}
+
+/**
  * Up to `n` of the started workers (fewer when fewer were started or some
  * failed to load); every other started worker is terminated. The caller owns
  * the returned workers and must set their handlers.

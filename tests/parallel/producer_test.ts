@@ -105,7 +105,7 @@ Deno.test("parallel producer: zero rows gives a valid empty file with the schema
   const got = await produce(parallelGenerationProducer(spec), spec, 0, 2);
   assert.equal(got.rows, 0);
   const bytes = await Deno.readFile(`${got.dir}/data.parquet`);
-  assert.deepEqual(bytes, emptyParquet(arrowColumns(spec)));
+  assert.deepEqual(bytes, await emptyParquet(arrowColumns(spec)));
   const footer = await readFooter(
     (o, n) => Promise.resolve(bytes.subarray(o, o + n)),
     bytes.length,
