@@ -61,15 +61,25 @@ export function sortedSketchState(
     levels.push(cur.slice(blocks * k));
     if (blocks === 0) break;
     const next = new Float64Array((blocks * k) / 2);
-    let m = 0;
-    for (let b = 0; b < blocks; b++) {
-      const base = b * k;
-      for (let j = base + (b & 1); j < base + k; j += 2) next[m++] = cur[j];
-    }
+    // One call per block, not an inner loop (see copyBytes in src/io/arrow_ipc.ts).
+    for (let b = 0; b < blocks; b++) promoteBlock(cur, b * k, k, b & 1, next, (b * k) / 2);
     errorWeight += blocks * 2 ** h;
     cur = next;
   }
   return { n: values.length, errorWeight, levels };
+}
+
+/** Every other item of `from[base, base + k)`, starting at `base + parity`, into `to` at `at`. */
+function promoteBlock(
+  from: Float64Array,
+  base: number,
+  k: number,
+  parity: number,
+  to: Float64Array,
+  at: number,
+): void {
+  let m = at;
+  for (let j = base + parity; j < base + k; j += 2) to[m++] = from[j];
 }
 
 /** Deterministic quantile sketch over finite float64 values. */
