@@ -15,7 +15,9 @@
  *              (start-up, validation, evaluation, finalize); and the same
  *              run with `--workers 2`, the real thing to compare with.
  *
- * The phases rotate, with fresh workers and processes every round. The bound assumes a
+ * The phases rotate, with fresh workers and processes every round. A round
+ * where two busy workers each seem faster than one alone was disturbed by
+ * other load on the host; the medians leave such rounds out. The bound assumes a
  * perfect parallel run: the rest of the CLI run unchanged, the cold chunk
  * paid once (both workers at the same time), every warm chunk split evenly
  * at the two-worker cost, and nothing for merging, transfers or V8's
@@ -235,12 +237,18 @@ for (let r = 0; r < ROUNDS; r++) {
       `${f(best2)} s = x${f(round.speedupBound)}; real x${f(round.speedup)}`,
   );
 }
-const med = (pick: (r: Round) => number) => median(rounds.map(pick));
+// Two busy workers cannot each be faster than one alone: a round that says so
+// was disturbed by other load on the host, and its readings are not used.
+const quiet = rounds.filter((r) => r.contention >= 1);
+const used = quiet.length > 0 ? quiet : rounds;
+const med = (pick: (r: Round) => number) => median(used.map(pick));
 const summary = {
   cores: navigator.hardwareConcurrency,
   chunks: CHUNKS,
   rows: ROWS,
   rounds,
+  /** Rounds the medians use (those not disturbed, or all if none was quiet). */
+  used: used.length,
   median: {
     coldOne: med((r) => r.one.cold),
     coldTwo: med((r) => r.two.cold),
@@ -260,7 +268,14 @@ const m = summary.median;
 const vsFaker = (t: number) =>
   FAKER === undefined ? "" : `, faker / sdp x${f(FAKER / t)} (faker ${FAKER} s)`;
 console.log(`
-Medians of ${ROUNDS} rounds (ratios per round, then the median):
+Medians of ${used.length} of ${ROUNDS} rounds (ratios per round, then the median)${
+  quiet.length === rounds.length
+    ? ""
+    : quiet.length > 0
+    ? `; left out: ${rounds.length - quiet.length} round(s) where two workers seemed faster ` +
+      "than one (other load on the host)"
+    : "; EVERY round was disturbed by other load on the host: do not trust these"
+}:
 one worker : first chunk ${f(m.coldOne, 0)} ms, warm ${f(m.warmOne, 0)} ms per 1M rows
 two workers: first chunk ${f(m.coldTwo, 0)} ms, warm ${f(m.warmTwo, 0)} ms per 1M rows per worker
              = x${f(m.contention)} per worker while both cores are busy
