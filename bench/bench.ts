@@ -23,14 +23,9 @@
  *   --out FILE         JSON results (default bench/out/latest.json)
  */
 import { parseArgs } from "node:util";
+import { ROOT, sdpFlags } from "./common.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const permissions = JSON.parse(await Deno.readTextFile(`${ROOT}/permissions.json`)) as {
-  flags: string[];
-};
-const SDP_FLAGS = permissions.flags.map((f) =>
-  f === "--allow-read=." ? `--allow-read=.,${ROOT}/src` : f
-);
+const SDP_FLAGS = await sdpFlags();
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -42,8 +42,8 @@ import { WORKER_URL } from "../src/parallel/warm.ts";
 import type { FromEncoder, ToEncoder } from "../src/parallel/worker.ts";
 import { arrowColumns } from "../src/pipeline/run.ts";
 import { profileLayout } from "../src/profile/partial.ts";
+import { ROOT, sdpFlags } from "./common.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const { values } = parseArgs({
   args: Deno.args,
   options: {
@@ -55,6 +55,8 @@ const { values } = parseArgs({
   },
 });
 const CHUNKS = Number(values.chunks ?? 48);
+// Each of two workers needs a few warm chunks after its first four (see `warm`).
+if (!(CHUNKS >= 12)) throw new Error("--chunks must be at least 12");
 const ROUNDS = Number(values.rounds ?? 3);
 const ROWS = Number(values.rows ?? 10_000_000);
 const FAKER = values.faker === undefined ? undefined : Number(values.faker);
@@ -138,16 +140,13 @@ async function phase(workers: number): Promise<Phase> {
 async function cliRun(workers: number): Promise<{ wall: number; generate: number }> {
   const cwd = await Deno.makeTempDir({ prefix: "sdp-scaling-" });
   try {
-    const permissions = JSON.parse(await Deno.readTextFile(`${ROOT}/permissions.json`)) as {
-      flags: string[];
-    };
     const t = performance.now();
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
         "run",
         "--quiet",
         `--config=${ROOT}/deno.json`,
-        ...permissions.flags.map((f) => f === "--allow-read=." ? `--allow-read=.,${ROOT}/src` : f),
+        ...await sdpFlags(),
         `${ROOT}/main.ts`,
         "run",
         "finance_transactions",

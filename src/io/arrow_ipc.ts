@@ -17,12 +17,9 @@
  * @module
  */
 import type { Chunk, ColumnValues } from "../data/mod.ts";
-import type { ArrowColumn } from "./arrow.ts";
+import { type ArrowColumn, CONTINUATION, METADATA_V5 } from "./arrow_schema.ts";
 import { toInt64 } from "./int64.ts";
 
-const CONTINUATION = 0xffffffff;
-/** MetadataVersion.V5 */
-const METADATA_V5 = 4;
 /** MessageHeader.RecordBatch */
 const HEADER_RECORD_BATCH = 3;
 const TWO32 = 4294967296;

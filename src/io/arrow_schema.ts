@@ -2,7 +2,7 @@
  * The Arrow IPC schema message of a column list, laid out here without an
  * Arrow library: every `sdp run` starts its encoders with it, and loading
  * apache-arrow only for these few hundred bytes cost the CLI about 50 ms of
- * start-up on every run (BENCHMARKS.md, "the ceiling of this machine").
+ * start-up on every run (BENCHMARKS.md, "start-up").
  *
  * Type mapping (part of the format contract, the same as `arrowType` in
  * arrow.ts): string -> Utf8, integer -> Int64, float -> Float64, boolean ->
@@ -27,9 +27,10 @@ export interface ArrowColumn {
   nullable: boolean;
 }
 
-const CONTINUATION = 0xffffffff;
-/** MetadataVersion.V5 */
-const METADATA_V5 = 4;
+/** The marker that starts every encapsulated IPC message (and the end of stream). */
+export const CONTINUATION = 0xffffffff;
+/** MetadataVersion.V5: the version every message states. */
+export const METADATA_V5 = 4;
 /** MessageHeader.Schema */
 const HEADER_SCHEMA = 1;
 /** Type union members (Schema.fbs). */
@@ -160,27 +161,20 @@ class Builder {
   }
 }
 
-/** Union tag and table of a column's Arrow type (Schema.fbs `Type`). */
-function typeOf(b: Builder, type: ColumnType): { tag: number; start: number } {
+/** The table of a column's Arrow type (Schema.fbs `Type`; its union tag is {@link typeTag}). */
+function typeTable(b: Builder, type: ColumnType): number {
   switch (type) {
     case "string":
-      return { tag: TYPE_UTF8, start: b.table([]).start };
     case "boolean":
-      return { tag: TYPE_BOOL, start: b.table([]).start };
+      return b.table([]).start;
     case "integer": // Int { bitWidth, is_signed }
-      return {
-        tag: TYPE_INT,
-        start: b.table([{ size: 4, value: 64 }, { size: 1, value: 1 }]).start,
-      };
+      return b.table([{ size: 4, value: 64 }, { size: 1, value: 1 }]).start;
     case "float": // FloatingPoint { precision }
-      return {
-        tag: TYPE_FLOATING_POINT,
-        start: b.table([{ size: 2, value: PRECISION_DOUBLE }]).start,
-      };
+      return b.table([{ size: 2, value: PRECISION_DOUBLE }]).start;
     case "datetime": { // Timestamp { unit, timezone }
       const t = b.table([{ size: 2, value: UNIT_MILLISECOND }, "ref"]);
       b.ref(t.slots[1], b.string("UTC"));
-      return { tag: TYPE_TIMESTAMP, start: t.start };
+      return t.start;
     }
   }
 }
@@ -213,12 +207,13 @@ function schemaFlatbuffer(columns: readonly ArrowColumn[]): Uint8Array {
     ]);
     b.ref(fields.slots[i], field.start);
     b.ref(field.slots[0], b.string(c.name));
-    b.ref(field.slots[3], typeOf(b, c.type).start);
+    b.ref(field.slots[3], typeTable(b, c.type));
     b.ref(field.slots[5], b.refVector(0).start);
   });
   return b.finish();
 }
 
+/** A column's member of the `Type` union (Schema.fbs). */
 function typeTag(type: ColumnType): number {
   switch (type) {
     case "string":

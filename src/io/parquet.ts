@@ -17,6 +17,7 @@ import { IpcWriter } from "./arrow_ipc.ts";
 // 130 ms of the main thread's start-up, which a parallel run does not need there.
 const wasm = () => import("parquet-wasm");
 const writer = () => import("./parquet_writer.ts");
+const arrowLib = () => import("apache-arrow");
 const arrowIo = () => import("./arrow.ts");
 
 /** Random-access byte source (a file adapter or an in-memory buffer). */
@@ -171,7 +172,7 @@ export async function parquetRowCount(src: ByteSource): Promise<number> {
 
 /** Arrow field names and sdp-compatible types found in a file's schema. */
 export async function readParquetSchema(src: ByteSource): Promise<arrow.Field[]> {
-  const arrow = await import("apache-arrow");
+  const arrow = await arrowLib();
   const file = await openParquet(src);
   try {
     return arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields;
@@ -189,7 +190,7 @@ export async function* readParquetChunks(
   columns: readonly ArrowColumn[],
   options: { batchRows?: number } = {},
 ): AsyncGenerator<Chunk> {
-  const arrow = await import("apache-arrow");
+  const arrow = await arrowLib();
   const { tableToChunk } = await arrowIo();
   const file = await openParquet(src);
   try {
