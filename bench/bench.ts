@@ -5,10 +5,15 @@
  *   - sdp      `sdp run finance_transactions` end to end (generate + encode,
  *              validate the data as written, profile, evaluate, hash, finalize),
  *              default workers (cores, at most one per 24 chunks) and `--workers 1`;
- *   - duckdb   the same columns generated with SQL and COPY ... TO parquet (ZSTD);
+ *   - duckdb   the same columns generated with SQL and COPY ... TO parquet (ZSTD), in
+ *              each form of bench/duckdb_gen.ts: `duckdb-range` (FROM range(N), which
+ *              DuckDB runs on one thread), `duckdb-table` (an id table first, so every
+ *              core works) and `duckdb-unordered` (the same with
+ *              preserve_insertion_order = false; rows not in id order);
  *   - faker    a faker-js row-oriented baseline written through parquet-wasm.
  * Every run is a fresh process in a fresh folder, timed by wall clock, peak RSS
- * from /usr/bin/time (%M). Prints medians, min-max, peak RSS and the ratios.
+ * from /usr/bin/time (%M). Prints medians, min-max, peak RSS and the ratios; the
+ * sdp / DuckDB ratio is taken against the DuckDB form with the lowest median.
  *
  * sdp runs from source with the release permission flags, plus read access to
  * src/ so that the encoder workers can load (a compiled binary embeds them).
@@ -51,7 +56,10 @@ interface Sample {
   stages?: Record<string, number>;
 }
 
-type CaseName = "sdp" | "sdp-w1" | "duckdb" | "faker";
+const DUCKDB_FORMS = ["range", "table", "unordered"] as const;
+type DuckdbCase = `duckdb-${typeof DUCKDB_FORMS[number]}`;
+type CaseName = "sdp" | "sdp-w1" | DuckdbCase | "faker";
+const DUCKDB_CASES: DuckdbCase[] = DUCKDB_FORMS.map((f) => `duckdb-${f}` as const);
 
 async function timed(cmd: string[], cwd: string, env: Record<string, string> = {}) {
   const timeFile = `${cwd}/.time`;
@@ -107,7 +115,8 @@ async function runCase(name: CaseName, rows: number): Promise<Sample> {
       );
       return { seconds: r.seconds, rssMB: r.rssMB, stages: meta.stage_durations_ms };
     }
-    const script = name === "duckdb" ? "duckdb_gen.ts" : "faker_gen.ts";
+    const duckdb = name.startsWith("duckdb-");
+    const script = duckdb ? "duckdb_gen.ts" : "faker_gen.ts";
     const r = await timed([
       deno,
       "run",
@@ -118,6 +127,7 @@ async function runCase(name: CaseName, rows: number): Promise<Sample> {
       `${ROOT}/bench/${script}`,
       String(rows),
       "out.parquet",
+      ...(duckdb ? [name.slice("duckdb-".length)] : []),
     ], cwd);
     if (r.failed) throw new Error(r.failed);
     return { seconds: r.seconds, rssMB: r.rssMB };
@@ -160,7 +170,7 @@ console.log(`sdp bench ${info.date}  ${info.cpu} x${info.cores}  deno ${info.den
 console.log(`rounds: ${runs}; sizes: ${sizes.join(", ")}; load before: ${info.load_before}\n`);
 
 for (const rows of sizes) {
-  const cases: CaseName[] = ["sdp", "duckdb", "sdp-w1"];
+  const cases: CaseName[] = ["sdp", ...DUCKDB_CASES, "sdp-w1"];
   if (!values["no-faker"]) cases.push("faker");
   const samples: Record<string, Sample[]> = Object.fromEntries(cases.map((c) => [c, []]));
   for (let round = 0; round < runs; round++) {
@@ -175,12 +185,12 @@ for (const rows of sizes) {
         // A failed run is a finding, not noise: report it, keep its folder, go on.
         const message = e instanceof Error ? e.message : String(e);
         failures.push({ rows, round: round + 1, case: c, message });
-        console.log(`  ${rows} rows  round ${round + 1}  ${c.padEnd(7)} FAILED: ${message}`);
+        console.log(`  ${rows} rows  round ${round + 1}  ${c.padEnd(16)} FAILED: ${message}`);
         continue;
       }
       samples[c].push(s);
       console.log(
-        `  ${rows} rows  round ${round + 1}  ${c.padEnd(7)} ${f2(s.seconds)} s  ${
+        `  ${rows} rows  round ${round + 1}  ${c.padEnd(16)} ${f2(s.seconds)} s  ${
           s.rssMB.toFixed(0)
         } MB`,
       );
@@ -212,28 +222,32 @@ for (const [rows, samples] of Object.entries(results)) {
     const m = xs.map((x) => x.rssMB);
     med[c] = median(t);
     console.log(
-      `  ${c.padEnd(7)} ${f2(median(t)).padStart(7)} s [${f2(Math.min(...t))}-${
+      `  ${c.padEnd(16)} ${f2(median(t)).padStart(7)} s [${f2(Math.min(...t))}-${
         f2(Math.max(...t))
       }]  n=${xs.length}  RSS ${median(m).toFixed(0)} / ${Math.max(...m).toFixed(0)} MB`,
     );
     if (xs[0].stages) {
       const stages = Object.keys(xs[0].stages!);
       console.log(
-        `          stages (median ms): ${
+        `                   stages (median ms): ${
           stages.map((s) => `${s} ${median(xs.map((x) => x.stages![s] ?? 0))}`).join(", ")
         }`,
       );
     }
   }
+  // The peer is DuckDB at its fastest: the form with the lowest median.
+  const fastest = DUCKDB_CASES.filter((c) => med[c] !== undefined)
+    .sort((a, b) => med[a] - med[b])[0];
   const ratios = {
-    "sdp/duckdb": med.sdp / med.duckdb,
+    [`sdp/duckdb (fastest form: ${fastest})`]: med.sdp / med[fastest],
+    "sdp/duckdb-range (one thread)": med.sdp / med["duckdb-range"],
     "faker/sdp": med.faker / med.sdp,
     "speedup workers 1 -> default": med["sdp-w1"] / med.sdp,
   };
   for (const [k, v] of Object.entries(ratios)) {
     if (Number.isFinite(v)) console.log(`  ${k}: ${f2(v)}x`);
   }
-  summary[rows] = { medians_s: med, ratios };
+  summary[rows] = { medians_s: med, duckdb_fastest: fastest, ratios };
 }
 if (huge) {
   console.log(

@@ -1,18 +1,32 @@
 /**
- * DuckDB baseline: generate the finance_transactions columns with SQL over
- * range(N) and COPY them to Parquet (ZSTD), all in one statement, which is
- * DuckDB's fastest path (parallel generation and parallel Parquet writer on
- * every core). Distributions follow datasets/finance_transactions/schema.yaml
- * (label first, then class-conditional lognormal / Poisson / gamma-like columns,
- * weighted categoricals, 5 % missing merchant_category).
+ * DuckDB baseline: generate the finance_transactions columns with SQL and COPY
+ * them to one Parquet file (ZSTD). Distributions follow
+ * datasets/finance_transactions/schema.yaml (label first, then class-conditional
+ * lognormal / Poisson / gamma-like columns, weighted categoricals, 5 % missing
+ * merchant_category).
  *
- *   deno run --allow-all bench/duckdb_gen.ts <rows> <out.parquet>
+ *   deno run --allow-all bench/duckdb_gen.ts <rows> <out.parquet> [form]
+ *
+ * Forms (the timing covers every statement of the form):
+ * - `range`: the SELECT reads `FROM range(N)` directly. DuckDB's range() source
+ *   is not parallel, so the whole query runs on one thread.
+ * - `table` (default): `CREATE TABLE ids AS SELECT range AS i FROM range(N)`
+ *   first, then the same SELECT over `ids`; a table scan is parallel, so
+ *   generation and the Parquet writer use every core, rows stay in id order.
+ * - `unordered`: `table` with `SET preserve_insertion_order = false`, which
+ *   lets the writer take row groups in any order (the file's rows are then not
+ *   in id order, which sdp's are; reported for completeness).
  */
 import { CATS } from "./common.ts";
 import { DuckDBInstance } from "@duckdb/node-api";
 
 const rows = Number(Deno.args[0] ?? 1_000_000);
 const out = Deno.args[1] ?? "duckdb.parquet";
+const FORMS = ["range", "table", "unordered"] as const;
+type Form = typeof FORMS[number];
+const form = (Deno.args[2] ?? "table") as Form;
+if (!FORMS.includes(form)) throw new Error(`unknown form ${form}; use one of ${FORMS.join(", ")}`);
+const source = form === "range" ? `(SELECT range AS i FROM range(${rows}))` : "ids";
 
 // Standard normal from two uniforms (Box-Muller).
 const N = "(sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))";
@@ -55,15 +69,17 @@ COPY (
       CASE WHEN f THEN ${poisson(7)} ELSE ${poisson(1.5)} END AS txn_count_24h,
       CASE WHEN f THEN ${gamma(1.2, 120)} ELSE ${gamma(2.0, 450)} END AS account_age_days,
       f AS is_fraud
-    FROM (SELECT range AS i, random() < 0.02 AS f, random() AS u1, random() AS u2 FROM range(${rows}))
+    FROM (SELECT i, random() < 0.02 AS f, random() AS u1, random() AS u2 FROM ${source})
   )
 ) TO '${out.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`;
 
 const db = await DuckDBInstance.create(":memory:");
 const con = await db.connect();
 const t0 = performance.now();
+if (form === "unordered") await con.run("SET preserve_insertion_order = false");
+if (form !== "range") await con.run(`CREATE TABLE ids AS SELECT range AS i FROM range(${rows})`);
 await con.run(sql);
 const ms = performance.now() - t0;
 con.closeSync();
 db.closeSync();
-console.log(JSON.stringify({ rows, ms: Math.round(ms) }));
+console.log(JSON.stringify({ rows, form, ms: Math.round(ms) }));

@@ -3,7 +3,7 @@
  * nothing written); scaling over workers (with encoding) is measured by
  * bench/bench.ts.
  *
- * `deno run --allow-read --ignore-env=LOG_TOKENS,LOG_STREAM src/generate/bench.ts [options] [dataset...]`
+ * `deno run --allow-read --ignore-env=LOG_TOKENS,LOG_STREAM bench/generate_speed.ts [options] [dataset...]`
  *
  * - no dataset: all built-in datasets;
  * - `--rows N` rows per run (default 1000000), `--runs R` timed runs (default 5,
@@ -16,22 +16,23 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { parseDatasetSpec } from "../config/parse.ts";
-import { CHUNK_ROWS } from "../data/mod.ts";
-import { generateChunks } from "./mod.ts";
-import { type GenerationPlan, planGeneration } from "./plan.ts";
+import { BUILTIN_DATASETS } from "../src/builtin/mod.ts";
+import { parseDatasetSpec } from "../src/config/parse.ts";
+import { CHUNK_ROWS } from "../src/data/mod.ts";
+import { generateChunks } from "../src/generate/mod.ts";
+import { type GenerationPlan, planGeneration } from "../src/generate/plan.ts";
 
-const BUILTIN = ["finance_transactions", "saas_events", "market_time_series"];
-
-/** The generation plan of a built-in dataset. */
+/** The generation plan of a built-in dataset (from the one list, src/builtin/mod.ts). */
 export function builtinPlan(name: string): GenerationPlan {
-  const dir = new URL(`../../datasets/${name}/`, import.meta.url);
-  const read = (f: string) => Deno.readTextFileSync(new URL(f, dir));
-  const spec = parseDatasetSpec({
-    "dataset.yaml": read("dataset.yaml"),
-    "schema.yaml": read("schema.yaml"),
-    "evolution.yaml": read("evolution.yaml"),
-  }, { displayDir: `datasets/${name}/`, folderName: name, origin: "bench" });
+  const sources = BUILTIN_DATASETS.get(name);
+  if (sources === undefined) {
+    throw new Error(`no built-in dataset ${name}; use one of ${[...BUILTIN_DATASETS.keys()]}`);
+  }
+  const spec = parseDatasetSpec(sources, {
+    displayDir: `datasets/${name}/`,
+    folderName: name,
+    origin: "bench",
+  });
   return planGeneration(spec);
 }
 
@@ -85,7 +86,7 @@ if (import.meta.main) {
   const rowsArg = positionals.find((p) => /^\d+$/.test(p));
   const rows = Number(rowsArg ?? values.rows);
   const runs = Number(values.runs);
-  if (names.length === 0) names = BUILTIN;
+  if (names.length === 0) names = [...BUILTIN_DATASETS.keys()];
   for (const name of names) {
     const plan = builtinPlan(name);
     const ms = await medianMsPer1M(plan, rows, runs);
