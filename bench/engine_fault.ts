@@ -8,7 +8,7 @@
  * chunks of a process), started with the release flags plus
  * `--concurrent-recompilation-delay=2` and without Deno's code cache, which
  * makes the timing that exposes it common (1 run in 12 to 1 run in 4
- * without the work-around on the 2-core machine of BENCHMARKS.md). The run's
+ * without the work-around on a 2-core machine: docs/engine-fault.md). The run's
  * own checks are the detectors: a part that contradicts itself ("profile
  * part of ... is inconsistent") or the footer cross-check ("footer ...
  * validated ...").
