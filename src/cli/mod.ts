@@ -24,7 +24,8 @@ import { makeLogger, printable } from "./shared.ts";
 export { COMMANDS } from "./commands/mod.ts";
 export type { Io } from "./io.ts";
 
-function mainHelp(): string {
+/** The text of `sdp --help`. */
+export function mainHelp(): string {
   const lines = [
     "sdp: the Synthetic Data Platform",
     "",
