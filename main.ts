@@ -15,14 +15,13 @@ import { prefetchEncoder, startWarmWorkers } from "./src/parallel/warm.ts";
 if (import.meta.main) {
   const io = processIo();
   try {
-    const workers = guessRunWorkers(Deno.args, { env: io.env("SDP_WORKERS"), cores: io.cores });
+    const workers = guessRunWorkers(io.args, { env: io.env("SDP_WORKERS"), cores: io.cores });
     startWarmWorkers(workers);
     // A run that may encode on this thread (1 worker, or a count not known yet).
-    if (Deno.args[0] === "run" && workers < 2) prefetchEncoder();
+    if (io.args[0] === "run" && workers < 2) prefetchEncoder();
   } catch {
     // Only a head start: the CLI reports any problem with these values itself.
   }
   const { main } = await import("./src/cli/mod.ts");
-  const code = await main(Deno.args, io);
-  Deno.exit(code);
+  io.exit(await main(io.args, io));
 }

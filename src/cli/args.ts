@@ -29,27 +29,31 @@ export interface Parsed {
   values: Record<string, string | boolean | string[] | undefined>;
 }
 
-/** Usage text of a command. */
-export function commandHelp(cmd: CommandSpec): string {
-  const lines = [
-    `Usage: sdp ${cmd.name} ${
-      cmd.positionals.map((p) => p.startsWith("[") ? p : `<${p}>`).join(" ")
-    } [options]`.replace(/\s+\[options\]$/, " [options]"),
-    "",
-    cmd.summary,
-    "",
-  ];
+/** The usage line of a command, e.g. `sdp diff <dataset> <version-a> <version-b> [options]`. */
+export function usageLine(cmd: CommandSpec): string {
+  return `sdp ${cmd.name} ${
+    cmd.positionals.map((p) => p.startsWith("[") ? p : `<${p}>`).join(" ")
+  } [options]`.replace(/\s+\[options\]$/, " [options]");
+}
+
+/** A command's options as printed by --help: `[left column, help]`, --help last. */
+export function optionRows(cmd: CommandSpec): [string, string][] {
   const flags = Object.entries({
     ...cmd.flags,
     help: { type: "boolean", help: "Show this help" } as FlagSpec,
   });
-  lines.push("Options:");
-  for (const [name, f] of flags) {
-    const left = `  ${f.short ? `-${f.short}, ` : ""}--${name}${
+  return flags.map(([name, f]) => [
+    `${f.short ? `-${f.short}, ` : ""}--${name}${
       f.type === "string" ? ` ${f.valueName ?? "VALUE"}` : ""
-    }`;
-    lines.push(left.padEnd(30) + f.help);
-  }
+    }`,
+    f.help,
+  ]);
+}
+
+/** Usage text of a command. */
+export function commandHelp(cmd: CommandSpec): string {
+  const lines = [`Usage: ${usageLine(cmd)}`, "", cmd.summary, "", "Options:"];
+  for (const [left, help] of optionRows(cmd)) lines.push(`  ${left}`.padEnd(30) + help);
   return lines.join("\n") + "\n";
 }
 

@@ -1,6 +1,9 @@
 /**
- * The CLI's window on the world: output streams, environment, clock, ids and
- * terminal facts. main.ts builds the real one; tests may build their own.
+ * The CLI's window on the world: arguments, output streams, environment,
+ * clock, ids, terminal facts, permission queries and the few file operations
+ * the command handlers do themselves. main.ts builds the real one; tests may
+ * build their own. This is the only CLI module that calls `Deno.*`; the
+ * stages the commands call do their own file I/O.
  */
 import { UsageError } from "../errors.ts";
 import type { Progress } from "../pipeline/run.ts";
@@ -17,7 +20,35 @@ export interface Io {
   cores: number;
   isTerminal: boolean;
   denoVersion: string;
+  /** `<os>-<arch>`, e.g. `linux-x86_64`. */
   os: string;
+  /** The command-line arguments. */
+  args: string[];
+  /** End the process with `code`. */
+  exit(code: number): never;
+  /** Whether sdp's permission set covers `query` (never prompts). */
+  granted(query: PermissionQuery): boolean;
+  mkdir(path: string): Promise<void>;
+  /** Write a new file; fails when it exists. */
+  writeNewTextFile(path: string, text: string): Promise<void>;
+  readTextFile(path: string): Promise<string>;
+  /** Facts about a file; rejects with an error {@link isNotFound} recognises when absent. */
+  stat(path: string): Promise<FileFacts>;
+  /** Remove a file or folder (recursively when asked); rejects when absent. */
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+}
+
+/** A permission to ask about (the subset of Deno's descriptors sdp uses). */
+export type PermissionQuery =
+  | { name: "read" | "write"; path: string }
+  | { name: "env"; variable: string }
+  | { name: "net"; host: string };
+
+/** What the CLI needs to know about a file. */
+export interface FileFacts {
+  isFile: boolean;
+  /** Unix mode bits; null where the system has none. */
+  mode: number | null;
 }
 
 /** The real Io of this process. */
@@ -39,16 +70,51 @@ export function processIo(): Io {
     isTerminal: Deno.stderr.isTerminal(),
     denoVersion: Deno.version.deno,
     os: `${Deno.build.os}-${Deno.build.arch}`,
+    args: Deno.args,
+    exit: (code) => Deno.exit(code),
+    granted: (query) => Deno.permissions.querySync(query).state === "granted",
+    mkdir: (path) => Deno.mkdir(path, { recursive: true }),
+    writeNewTextFile: (path, text) => Deno.writeTextFile(path, text, { createNew: true }),
+    readTextFile: (path) => Deno.readTextFile(path),
+    stat: async (path) => {
+      const st = await Deno.stat(path);
+      return { isFile: st.isFile, mode: st.mode };
+    },
+    remove: (path, options) => Deno.remove(path, options),
   };
+}
+
+/** Whether `err` says a file does not exist. */
+export function isNotFound(err: unknown): err is Error {
+  return err instanceof Deno.errors.NotFound;
+}
+
+/** The error {@link isNotFound} recognises, for adapters that refuse a path. */
+export function notFoundError(message: string): Error {
+  return new Deno.errors.NotFound(message);
+}
+
+/** Whether `err` is Deno's refusal of an access outside the permission set. */
+export function isNotCapable(err: unknown): err is Error {
+  return err instanceof Deno.errors.NotCapable;
+}
+
+/** Whether `err` is the operating system denying access. */
+export function isPermissionDenied(err: unknown): err is Error {
+  return err instanceof Deno.errors.PermissionDenied;
 }
 
 /**
  * Fail early, before anything is written, when the permission set does not
  * cover a path (the release binary may only touch the working directory).
  */
-export function checkAccess(path: string, kind: "read" | "write", flag: string): void {
-  const status = Deno.permissions.querySync({ name: kind, path });
-  if (status.state !== "granted") {
+export function checkAccess(
+  io: Io,
+  path: string,
+  kind: "read" | "write",
+  flag: string,
+): void {
+  if (!io.granted({ name: kind, path })) {
     throw new UsageError(
       `${flag} "${path}" is outside what sdp may ${kind}: the sdp binary reads and writes only inside ` +
         `the working directory. Use a relative path under it (e.g. ${flag} ./${

@@ -1,10 +1,11 @@
 /**
  * Pieces shared by the CLI commands: folder flags, logger, runtime facts.
  */
+import { checkDatasetName } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
 import { jsonLogger, type Logger, loggerSettings, silentLogger } from "../log/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";
-import { DETERMINISM_CONTRACT } from "../version/mod.ts";
+import { checkVersionId, DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
 import { type Io, progressReporter } from "./io.ts";
 import { defaultWorkers } from "./warm_start.ts";
@@ -106,4 +107,22 @@ export function runEnvironment(io: Io, log: Logger, token: string = io.token()):
     progress: progressReporter(io),
     runtime: runtimeFacts(io),
   };
+}
+
+/** A value safe to echo in a message: control characters replaced, at most 140 characters. */
+export function printable(s: string): string {
+  // deno-lint-ignore no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, 140);
+}
+
+/** UsageError when `name` is not a valid dataset name. */
+export function checkName(cmd: string, name: string): void {
+  const problem = checkDatasetName(name);
+  if (problem) throw new UsageError(`sdp ${cmd}: ${problem}`);
+}
+
+/** UsageError when `v` is not a valid version id. */
+export function checkVersion(cmd: string, v: string): void {
+  const problem = checkVersionId(v);
+  if (problem) throw new UsageError(`sdp ${cmd}: version "${v}": ${problem}`);
 }

@@ -16,7 +16,7 @@ import {
   secretValues,
   tokenCredentials,
 } from "./credentials.ts";
-import { type FakeKaggle, startFakeKaggle } from "./fake_kaggle.ts";
+import { type FakeKaggle, startFakeKaggle } from "../../tests/helpers/fake_kaggle.ts";
 import { kaggleMetadata } from "./metadata.ts";
 import { backoffDelay } from "./retry.ts";
 

@@ -216,15 +216,6 @@ export async function resolveCredentials(io: CredentialIo): Promise<ResolvedCred
   );
 }
 
-/** Default {@link CredentialIo} over the real environment and file system. */
-export function denoCredentialIo(): CredentialIo {
-  return {
-    env: (name) => Deno.env.get(name),
-    readTextFile: (path) => Deno.readTextFile(path),
-    fileMode: async (path) => (await Deno.stat(path)).mode,
-  };
-}
-
 function parseKaggleJson(text: string, path: string): KaggleCredentials {
   let data: unknown;
   try {

@@ -17,7 +17,8 @@ import type { DatasetSpec } from "../config/spec.ts";
 import { compareNames } from "../data/mod.ts";
 import { UsageError } from "../errors.ts";
 import type { Publication, VersionEntry } from "../registry/mod.ts";
-import { bytesSource, type PublishFile, type PublishPlan, type PublishResult } from "./client.ts";
+import { bytesSource } from "./byte_source.ts";
+import type { PublishFile, PublishPlan, PublishResult } from "./types.ts";
 import {
   checkKaggleMetadata,
   DEFAULT_LICENSE,
@@ -222,4 +223,41 @@ export function describePlan(
     built.metadataText.trimEnd(),
   ];
   return lines.join("\n") + "\n";
+}
+
+/** Check a plan locally, before any request: every problem in one {@link UsageError}. */
+export function checkPlan(plan: PublishPlan): void {
+  const problems: string[] = [];
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(plan.owner)) {
+    problems.push(`owner "${plan.owner}" is not a Kaggle user or organization slug`);
+  }
+  problems.push(
+    ...checkKaggleMetadata({
+      ...plan.datasetMetadata,
+      id: `${plan.owner}/${plan.slug}`,
+      title: plan.title,
+      licenses: [{ name: plan.license }],
+    }),
+  );
+  if (plan.files.length === 0) problems.push("no files to publish");
+  const seen = new Set<string>();
+  for (const f of plan.files) {
+    if (f.name === "" || /[\\/]/.test(f.name) || f.name === "." || f.name === "..") {
+      problems.push(`file name "${f.name}" must be a plain file name`);
+    }
+    if (seen.has(f.name)) problems.push(`file name "${f.name}" appears twice`);
+    seen.add(f.name);
+    if (!Number.isSafeInteger(f.size) || f.size < 0) {
+      problems.push(`${f.name}: size must be a non-negative integer`);
+    }
+    if (!/^[0-9a-f]{64}$/.test(f.sha256)) {
+      problems.push(`${f.name}: sha256 must be 64 lowercase hex digits`);
+    }
+    if ((f.path === undefined) === (f.source === undefined)) {
+      problems.push(`${f.name}: give exactly one of path or source`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new UsageError(`Cannot publish to Kaggle:\n  ${problems.join("\n  ")}`);
+  }
 }

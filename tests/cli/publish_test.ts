@@ -1,13 +1,13 @@
 /**
  * End-to-end tests of `sdp publish` against a local fake of the Kaggle API
- * (src/publish/fake_kaggle.ts, on 127.0.0.1, started here): the real CLI with
+ * (tests/helpers/fake_kaggle.ts, on 127.0.0.1, started here): the real CLI with
  * the release permission flags plus --allow-net=127.0.0.1.
  */
 import { testIo } from "../fixtures/io.ts";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { main } from "../../src/cli/mod.ts";
-import { type FakeKaggle, startFakeKaggle } from "../../src/publish/fake_kaggle.ts";
+import { type FakeKaggle, startFakeKaggle } from "../helpers/fake_kaggle.ts";
 import { runCli, sha256File, tempDir } from "../cli_harness.ts";
 
 const TOKEN = "kgat_TopSecret0123456789abcdef";

@@ -1,0 +1,42 @@
+/**
+ * `sdp diff <dataset> <version-a> <version-b>`: drift report between two
+ * finalized versions.
+ *
+ * @module
+ */
+import { ARTIFACTS } from "../../artifacts/mod.ts";
+import { specFromSnapshot } from "../../config/mod.ts";
+import type { ConfigSources } from "../../config/spec.ts";
+import { compareProfiles, formatDriftTable } from "../../evaluate/mod.ts";
+import { readTextIfExists } from "../../io/files.ts";
+import { loadPriorProfile } from "../../pipeline/run.ts";
+import type { CommandSpec, Parsed } from "../args.ts";
+import type { Io } from "../io.ts";
+import { checkName, checkVersion, DIR_FLAGS, dirs } from "../shared.ts";
+
+/** The `sdp diff` command: arguments and options, from which --help and docs/cli.md are printed. */
+export const spec: CommandSpec = {
+  name: "diff",
+  summary: "Drift report between two finalized versions of a dataset (a = reference, b = current).",
+  positionals: ["dataset", "version-a", "version-b"],
+  flags: { json: { type: "boolean", help: "Print the drift report as JSON" }, ...DIR_FLAGS },
+};
+
+/** Handle `sdp diff`; returns the exit code. */
+export async function handle(p: Parsed, io: Io): Promise<number> {
+  const [dataset, a, b] = p.positionals;
+  checkName("diff", dataset);
+  checkVersion("diff", a);
+  checkVersion("diff", b);
+  const d = dirs(p);
+  const ref = await loadPriorProfile(d.runsDir, dataset, a);
+  const cur = await loadPriorProfile(d.runsDir, dataset, b);
+  const snap = JSON.parse(
+    (await readTextIfExists(`${d.runsDir}/${dataset}/${b}/${ARTIFACTS.configs}`))!,
+  ) as { files: ConfigSources };
+  const thresholds = specFromSnapshot(dataset, snap.files).evolution.thresholds;
+  const report = compareProfiles(ref, cur, thresholds);
+  if (p.values.json) io.out(JSON.stringify(report, null, 2) + "\n");
+  else io.out(`Drift ${dataset}: ${a} (reference) -> ${b}\n${formatDriftTable(report)}\n`);
+  return 0;
+}

@@ -1,0 +1,194 @@
+/**
+ * `sdp ingest <file> --dataset NAME`: a CSV or Parquet file as a new
+ * finalized version (validated, profiled, drift vs the prior version). The
+ * configs it uses are chosen in ingest_schema.ts.
+ *
+ * CSV null token: the unquoted empty field (`,,`), for every type. A quoted
+ * empty field (`""`) is the empty string in a string column and null in any
+ * other. Nothing else (`NA`, `NULL`, `null`, `NaN`) is null.
+ *
+ * @module
+ */
+import { checkDatasetName } from "../../config/mod.ts";
+import { InputError, IntegrityError, UsageError } from "../../errors.ts";
+import { formatSummary } from "../../evaluate/mod.ts";
+import {
+  baseName,
+  type IngestColumn,
+  ingestProducer,
+  scanInput,
+  schemaYaml,
+} from "../../ingest/producer.ts";
+import { exists } from "../../io/files.ts";
+import { type OutputFormat, runDataset } from "../../pipeline/run.ts";
+import { readRegistry, versionsOf } from "../../registry/mod.ts";
+import { checkVersionId, versionFromTime } from "../../version/mod.ts";
+import { type CommandSpec, type Parsed, str } from "../args.ts";
+import { checkAccess, type FileFacts, type Io, isNotFound } from "../io.ts";
+import { DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
+import { chooseSchema, generatedDatasetYaml, parseSources, withRowCount } from "./ingest_schema.ts";
+
+function readable(io: Io, path: string, what: string): void {
+  if (!io.granted({ name: "read", path })) {
+    throw new UsageError(
+      `${what} "${path}" is outside the working directory, and sdp may only read inside it. ` +
+        `Copy or move the file under the working directory (or run sdp from a folder that ` +
+        `contains it) and pass a relative path`,
+    );
+  }
+}
+
+/** Refuse an input file outside the permission set, missing, or not a file. */
+export async function checkInputFile(io: Io, path: string, what: string): Promise<void> {
+  readable(io, path, what);
+  let st: FileFacts;
+  try {
+    st = await io.stat(path);
+  } catch (err) {
+    if (isNotFound(err)) throw new InputError(`${what} "${path}" not found`);
+    throw err;
+  }
+  if (!st.isFile) throw new InputError(`${what} "${path}" is not a file`);
+}
+
+/** The `sdp ingest` command: arguments and options, from which --help and docs/cli.md are printed. */
+export const spec: CommandSpec = {
+  name: "ingest",
+  summary:
+    "Ingest a CSV or Parquet file as a new finalized version of a dataset (validated, profiled, drift vs the prior version).",
+  positionals: ["file"],
+  flags: {
+    dataset: { type: "string", help: "Dataset name (required)", valueName: "NAME" },
+    "run-id": {
+      type: "string",
+      help: "Version id (default: UTC now as YYYY-MM-DDTHH-MM-SSZ)",
+      valueName: "ID",
+    },
+    schema: {
+      type: "string",
+      help:
+        "schema.yaml declaring the columns (default: the dataset's config, else the latest version's schema, else inferred)",
+      valueName: "FILE",
+    },
+    format: { type: "string", help: "Output: parquet (default), csv or both", valueName: "FMT" },
+    "allow-missing-prior": {
+      type: "boolean",
+      help: "Evaluate without a prior when the prior version is missing or corrupt",
+    },
+    ...DIR_FLAGS,
+  },
+};
+
+/** Handle `sdp ingest`; returns the exit code. */
+export async function handle(p: Parsed, io: Io): Promise<number> {
+  const [path] = p.positionals;
+  const name = str(p, "dataset");
+  if (name === undefined) {
+    throw new UsageError(
+      "sdp ingest: --dataset NAME is required. Usage: sdp ingest <file> --dataset NAME",
+    );
+  }
+  const nameProblem = checkDatasetName(name);
+  if (nameProblem) throw new UsageError(`sdp ingest: ${nameProblem}`);
+  const version = str(p, "run-id") ?? versionFromTime(io.now());
+  const idProblem = checkVersionId(version);
+  if (idProblem) throw new UsageError(`sdp ingest: --run-id "${version}": ${idProblem}`);
+  const format = str(p, "format", "parquet") as OutputFormat;
+  if (!["parquet", "csv", "both"].includes(format)) {
+    throw new UsageError(`sdp ingest: --format must be parquet, csv or both, got "${format}"`);
+  }
+  const d = dirs(p);
+  checkAccess(io, d.datasetsDir, "read", "--datasets-dir");
+  checkAccess(io, d.runsDir, "write", "--runs-dir");
+  checkAccess(io, d.registryFile, "write", "--registry");
+  await checkInputFile(io, path, "input file");
+  const schemaFlag = str(p, "schema");
+
+  // Refuse an existing version before reading a possibly large file.
+  const registry = await readRegistry(d.registryFile);
+  const finalDir = `${d.runsDir}/${name}/${version}`;
+  if (
+    await exists(finalDir) || versionsOf(registry, name).some((v) => v.version === version)
+  ) {
+    throw new IntegrityError(
+      `version ${version} of ${name} already exists (${finalDir}); finalized versions are immutable: choose another --run-id`,
+    );
+  }
+
+  if (schemaFlag !== undefined) await checkInputFile(io, schemaFlag, "--schema");
+  const choice = await chooseSchema(name, schemaFlag, d, registry);
+  const file = baseName(path);
+  let declared: IngestColumn[] | undefined;
+  if (choice.schemaYaml !== undefined) {
+    // Parse once with a provisional row count to learn the declared columns.
+    const provisional = parseSources(
+      {
+        "dataset.yaml": choice.datasetYaml !== undefined
+          ? withRowCount(choice.datasetYaml, 1)
+          : generatedDatasetYaml(name, file, 1),
+        "schema.yaml": choice.schemaYaml,
+        "evolution.yaml": choice.evolutionYaml,
+      },
+      name,
+      choice,
+      schemaFlag,
+    );
+    declared = provisional.columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      nullable: c.nullable,
+    }));
+  }
+
+  const scan = await scanInput(path, declared, {
+    schemaName: choice.label || "the schema",
+  });
+  const schemaText = choice.schemaYaml ??
+    schemaYaml(
+      scan.columns,
+      `Inferred by sdp ingest from ${file} (${scan.format}).\n` +
+        `Rules: src/ingest/infer.ts (CSV), src/ingest/parquet_input.ts (Parquet).`,
+    );
+  const label = choice.label || `inferred from ${file}`;
+  const spec = parseSources(
+    {
+      "dataset.yaml": choice.datasetYaml !== undefined
+        ? withRowCount(choice.datasetYaml, scan.rows)
+        : generatedDatasetYaml(name, file, scan.rows),
+      "schema.yaml": schemaText,
+      "evolution.yaml": choice.evolutionYaml,
+    },
+    name,
+    choice,
+    schemaFlag,
+  );
+
+  const runsExisted = await exists(d.runsDir);
+  const datasetDirExisted = await exists(`${d.runsDir}/${name}`);
+  const log = makeLogger(io, { dataset: name, version });
+  try {
+    const result = await runDataset(spec, {
+      version,
+      rows: scan.rows,
+      format,
+      workers: 1,
+      runsDir: d.runsDir,
+      registryFile: d.registryFile,
+      allowMissingPrior: p.values["allow-missing-prior"] === true,
+      producer: ingestProducer(path, scan),
+    }, runEnvironment(io, log));
+    io.out(
+      `Ingested ${file} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
+        `schema: ${label}\n` +
+        `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +
+        `content hash ${result.final.content_hash}\n` +
+        formatSummary(result.evaluation),
+    );
+    return 0;
+  } catch (err) {
+    // Leave no empty folders behind (reports of failed validation are kept).
+    if (!datasetDirExisted) await io.remove(`${d.runsDir}/${name}`).catch(() => {});
+    if (!runsExisted) await io.remove(d.runsDir).catch(() => {});
+    throw err;
+  }
+}

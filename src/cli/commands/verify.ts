@@ -1,0 +1,184 @@
+/**
+ * `sdp verify <dataset> [version]`: check a finalized version's files
+ * against final_metadata.json; --reproduce regenerates and compares bytes.
+ *
+ * @module
+ */
+import { ARTIFACTS } from "../../artifacts/mod.ts";
+import { specFromSnapshot } from "../../config/mod.ts";
+import type { ConfigSources } from "../../config/spec.ts";
+import { IntegrityError, UsageError } from "../../errors.ts";
+import {
+  describeVerify,
+  readFinalMetadata,
+  type VerifyResult,
+  verifyVersion,
+} from "../../integrity/verify.ts";
+import { hashFile, listDirs, readTextIfExists } from "../../io/files.ts";
+import { runDataset } from "../../pipeline/run.ts";
+import { parseProfile } from "../../profile/mod.ts";
+import { readRegistry, versionsOf } from "../../registry/mod.ts";
+import { checkVersionId, DETERMINISM_CONTRACT } from "../../version/mod.ts";
+import type { CommandSpec, Parsed } from "../args.ts";
+import type { Io } from "../io.ts";
+import { checkName, checkVersion, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
+
+/** The versions of a dataset to act on: from the registry, else from the runs folder. */
+async function knownVersions(p: Parsed, dataset: string): Promise<string[]> {
+  const d = dirs(p);
+  const reg = await readRegistry(d.registryFile);
+  const listed = versionsOf(reg, dataset).map((v) => v.version);
+  if (listed.length > 0) return listed;
+  return (await listDirs(`${d.runsDir}/${dataset}`)).filter((n) => checkVersionId(n) === undefined);
+}
+
+/** The `sdp verify` command: arguments and options, from which --help and docs/cli.md are printed. */
+export const spec: CommandSpec = {
+  name: "verify",
+  summary:
+    "Check a finalized version's files against final_metadata.json (default: latest); --reproduce regenerates and compares bytes.",
+  positionals: ["dataset", "[version]"],
+  flags: {
+    all: { type: "boolean", help: "Verify every version of the dataset" },
+    json: { type: "boolean", help: "Print JSON" },
+    reproduce: {
+      type: "boolean",
+      help: "Regenerate the version from its configs_snapshot.json and compare bytes",
+    },
+    ...DIR_FLAGS,
+  },
+};
+
+/** Handle `sdp verify`; returns the exit code. */
+export async function handle(p: Parsed, io: Io): Promise<number> {
+  const [dataset, given] = p.positionals;
+  checkName("verify", dataset);
+  if (given) checkVersion("verify", given);
+  const d = dirs(p);
+  let versions: string[];
+  if (p.values.all) {
+    if (given) throw new UsageError("sdp verify: give a version or --all, not both");
+    versions = await knownVersions(p, dataset);
+  } else if (given) versions = [given];
+  else {
+    const all = await knownVersions(p, dataset);
+    if (all.length === 0) {
+      throw new UsageError(`sdp verify: ${dataset} has no finalized versions`);
+    }
+    versions = [all[all.length - 1]];
+  }
+  if (versions.length === 0) {
+    throw new UsageError(`sdp verify: ${dataset} has no finalized versions`);
+  }
+  if (p.values.reproduce) {
+    if (versions.length !== 1) throw new UsageError("sdp verify --reproduce: give one version");
+    return await reproduce(dataset, versions[0], p, io);
+  }
+  const results: VerifyResult[] = [];
+  for (const v of versions) {
+    results.push(await verifyVersion(`${d.runsDir}/${dataset}/${v}`, { dataset, version: v }));
+  }
+  if (p.values.json) io.out(JSON.stringify(results, null, 2) + "\n");
+  else {
+    for (const r of results) {
+      io.out(
+        r.ok
+          ? `ok       ${dataset} ${r.version}  ${r.content_hash}\n`
+          : `MISMATCH ${dataset} ${r.version}\n`,
+      );
+      for (const line of describeVerify(r)) io.out(`  ${line}\n`);
+    }
+  }
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+async function reproduce(dataset: string, version: string, p: Parsed, io: Io): Promise<number> {
+  const d = dirs(p);
+  const dir = `${d.runsDir}/${dataset}/${version}`;
+  // Verification problems are reported, but reproduction still runs: an
+  // auditor wants to know which artifact the stored configs no longer produce.
+  const v = await verifyVersion(dir, { dataset, version });
+  const { meta, problem } = await readFinalMetadata(dir);
+  if (!meta) throw new IntegrityError(`cannot reproduce ${dataset} ${version}: ${problem}`);
+  if (meta.source !== "generated") {
+    throw new UsageError(
+      `sdp verify --reproduce: ${dataset} ${version} was ingested, not generated`,
+    );
+  }
+  if (meta.contract !== DETERMINISM_CONTRACT) {
+    throw new UsageError(
+      `sdp verify --reproduce: ${dataset} ${version} was generated under determinism contract ${meta.contract}; ` +
+        `this sdp implements contract ${DETERMINISM_CONTRACT} and would give other bytes. ` +
+        `Reproduce it with an sdp release of contract ${meta.contract} (\`sdp --version\` shows it)`,
+    );
+  }
+  const snapText = await readTextIfExists(`${dir}/${ARTIFACTS.configs}`);
+  if (snapText === undefined) {
+    throw new IntegrityError(
+      `cannot reproduce ${dataset} ${version}: configs_snapshot.json is missing`,
+    );
+  }
+  const snap = JSON.parse(snapText) as { files: ConfigSources };
+  const spec = specFromSnapshot(dataset, snap.files);
+  const priorText = await readTextIfExists(`${dir}/${ARTIFACTS.priorProfile}`);
+  const prior = meta.prior_version && priorText
+    ? {
+      version: meta.prior_version,
+      profile: parseProfile(priorText, `${dir}/${ARTIFACTS.priorProfile}`),
+    }
+    : null;
+  const token = io.token();
+  const out = `${d.runsDir}/${dataset}/.reproduce-${version}-${token}`;
+  try {
+    await runDataset(spec, {
+      version,
+      rows: meta.row_count,
+      format: meta.formats.length === 2 ? "both" : (meta.formats[0] as "parquet" | "csv"),
+      workers: Math.max(1, io.cores),
+      runsDir: d.runsDir,
+      registryFile: d.registryFile,
+      versionIndex: meta.version_index,
+      prior,
+      outputDir: out,
+    }, { ...runEnvironment(io, makeLogger(io), token), progress: undefined });
+    const names = Object.keys(meta.files).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+    let first: { name: string; expected: string; actual: string | null } | undefined;
+    for (const name of [...names, ARTIFACTS.final]) {
+      const stored = await hashFile(`${dir}/${name}`).catch(() => undefined);
+      const got = await hashFile(`${out}/${name}`).catch(() => undefined);
+      if (!got || !stored || got.sha256 !== stored.sha256) {
+        first = { name, expected: stored?.sha256 ?? "(missing)", actual: got?.sha256 ?? null };
+        break;
+      }
+    }
+    const reproduced = first === undefined && v.ok;
+    const result = {
+      dataset,
+      version,
+      reproduced,
+      verification: { ok: v.ok, problems: describeVerify(v) },
+      first_difference: first ?? null,
+      content_hash: meta.content_hash,
+    };
+    if (p.values.json) io.out(JSON.stringify(result, null, 2) + "\n");
+    else if (reproduced) {
+      io.out(
+        `reproduced ${dataset} ${version}: all ${
+          names.length + 1
+        } deterministic artifacts byte-identical (${meta.content_hash})\n`,
+      );
+    } else {
+      if (first) io.out(`DIFFERS  ${dataset} ${version}: first differing artifact ${first.name}\n`);
+      for (const line of describeVerify(v)) io.out(`  stored version: ${line}\n`);
+    }
+    return reproduced ? 0 : 1;
+  } finally {
+    await io.remove(out, { recursive: true }).catch(() => {});
+    await io.remove(`${out}.failed`, { recursive: true }).catch(() => {});
+    await io.remove(`${out}.staging-${token}`, { recursive: true }).catch(() => {});
+  }
+}
+
+function rank(name: string): number {
+  return name.startsWith("data.") ? 0 : name === ARTIFACTS.configs ? 1 : 2;
+}
