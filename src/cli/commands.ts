@@ -13,7 +13,8 @@ import {
   type VerifyResult,
   verifyVersion,
 } from "../integrity/verify.ts";
-import { exists, hashFile, listDirs, readTextIfExists } from "../io/files.ts";
+import { hashFile } from "../hash/mod.ts";
+import { exists, listDirs, readTextIfExists } from "../io/files.ts";
 import { loadPriorProfile, runDataset } from "../pipeline/run.ts";
 import { parseProfile } from "../profile/mod.ts";
 import { rebuildRegistry } from "../integrity/rebuild.ts";

@@ -50,7 +50,8 @@ import {
   schemaYaml,
 } from "../ingest/producer.ts";
 import { describeVerify, readFinalMetadata, verifyVersion } from "../integrity/verify.ts";
-import { exists, hashFile, readTextIfExists } from "../io/files.ts";
+import { hashFile } from "../hash/mod.ts";
+import { exists, readTextIfExists } from "../io/files.ts";
 import { type OutputFormat, runDataset } from "../pipeline/run.ts";
 import { DEFAULT_BASE_URL, publishDataset, PublishError } from "../publish/client.ts";
 import {

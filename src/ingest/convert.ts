@@ -17,7 +17,7 @@ import {
   compareNames,
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import { type CsvEvent, QUOTED_EMPTY } from "./csv.ts";
+import { type CsvEvent, QUOTED_EMPTY } from "../csv/read.ts";
 import {
   type InferredColumn,
   inferredColumns,

@@ -34,7 +34,8 @@ import {
   compareNames,
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import { type ByteSource, parquetFileFrom } from "../io/parquet.ts";
+import type { ByteSource } from "../io/byte_source.ts";
+import { parquetFileFrom } from "../parquet/codec.ts";
 
 /** A column found in the Parquet file. */
 export interface ParquetInputColumn {

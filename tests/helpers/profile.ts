@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import type { Chunk, ColumnType, ColumnValues } from "../../src/data/mod.ts";
 
 /** A plain column: values with `null` for nulls. */
 export type PlainColumn =

@@ -231,7 +231,7 @@ function typeTag(type: ColumnType): number {
 
 /**
  * The encapsulated IPC schema message of `columns`: what `IpcWriter`
- * (arrow_ipc.ts) starts every stream with.
+ * (ipc.ts) starts every stream with.
  */
 export function ipcSchemaMessage(columns: readonly ArrowColumn[]): Uint8Array {
   const fb = schemaFlatbuffer(columns);

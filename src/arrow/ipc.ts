@@ -17,7 +17,7 @@
  * @module
  */
 import type { Chunk, ColumnValues } from "../data/mod.ts";
-import { type ArrowColumn, CONTINUATION, METADATA_V5 } from "./arrow_schema.ts";
+import { type ArrowColumn, CONTINUATION, METADATA_V5 } from "./schema.ts";
 import { toInt64 } from "./int64.ts";
 
 /** MessageHeader.RecordBatch */

@@ -7,7 +7,7 @@
  */
 import * as pw from "parquet-wasm";
 import { CHUNK_ROWS } from "../data/mod.ts";
-import type { ArrowColumn } from "./arrow.ts";
+import type { ArrowColumn } from "../arrow/table.ts";
 
 /** Parquet `created_by`: names the contract, not a build, so bytes survive upgrades. */
 export const PARQUET_CREATED_BY = "sdp determinism-contract-4 (parquet-rs via parquet-wasm 0.8.0)";
