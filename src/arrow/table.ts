@@ -110,7 +110,7 @@ function columnData(
 }
 
 /** Build an Arrow record batch (columns in `columns` order) from a chunk. */
-export function chunkToRecordBatch(
+function chunkToRecordBatch(
   chunk: Chunk,
   columns: readonly ArrowColumn[],
 ): arrow.RecordBatch {

@@ -11,7 +11,7 @@ import { createHash, type Hash } from "node:crypto";
 const encoder = new TextEncoder();
 
 /** Lowercase hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
+function toHex(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += b.toString(16).padStart(2, "0");
   return s;

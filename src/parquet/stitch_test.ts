@@ -58,7 +58,10 @@ function encodeChunksReversed(config: ConfigName): Uint8Array[] {
 async function encodeChunksInWorkers(config: ConfigName, workers: number): Promise<Uint8Array[]> {
   const pool = Array.from(
     { length: workers },
-    () => new Worker(new URL("../../tests/helpers/parquet/encode_worker.ts", import.meta.url), { type: "module" }),
+    () =>
+      new Worker(new URL("../../tests/helpers/parquet/encode_worker.ts", import.meta.url), {
+        type: "module",
+      }),
   );
   try {
     const files: Uint8Array[] = [];

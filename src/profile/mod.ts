@@ -79,7 +79,7 @@ export { SKETCH_LEVEL_CAPACITY } from "./kll.ts";
 export { HISTOGRAM_BINS, QUANTILE_POINTS, SUPPORT_ATOMS } from "./summary.ts";
 
 /** Profile format version. */
-export const PROFILE_FORMAT = 1;
+const PROFILE_FORMAT = 1;
 /** Finite values per column kept (and sorted once) for exact quantiles. */
 export const EXACT_QUANTILE_LIMIT = 100_000;
 export {

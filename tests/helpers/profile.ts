@@ -13,7 +13,7 @@ export type PlainColumn =
   | { type: "string"; values: Array<string | null> };
 
 /** Convert a plain column slice to {@link ColumnValues}. */
-export function columnValues(col: PlainColumn, from: number, to: number): ColumnValues {
+function columnValues(col: PlainColumn, from: number, to: number): ColumnValues {
   const n = to - from;
   const valid = new Uint8Array(n);
   let anyNull = false;
