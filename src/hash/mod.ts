@@ -4,29 +4,15 @@
  * (node:crypto, whose hash objects can be fed piece by piece and copied).
  * All digests are lowercase hex.
  *
+ * The in-memory digests live in bytes.ts, which the generator imports
+ * directly (run and stream seeds): that keeps node:crypto out of the encoder
+ * workers' module graph, whose start-up is on every parallel run's path.
+ *
  * @module
  */
 import { createHash, type Hash } from "node:crypto";
 
-const encoder = new TextEncoder();
-
-/** Lowercase hex of bytes. */
-function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
-}
-
-/** SHA-256 digest of bytes, or of a string's UTF-8 bytes (Web Crypto). */
-export async function sha256(data: string | Uint8Array): Promise<Uint8Array> {
-  const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
-}
-
-/** Hex SHA-256 of bytes, or of a string's UTF-8 bytes (Web Crypto). */
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  return toHex(await sha256(data));
-}
+export { sha256, sha256Hex } from "./bytes.ts";
 
 /** An incremental SHA-256: feed bytes in order, read the digest at any time. */
 export interface Sha256 {

@@ -12,7 +12,8 @@
  * @module
  */
 
-import { sha256, sha256Hex } from "../hash/mod.ts";
+// bytes.ts, not mod.ts: workers import this module, and mod.ts loads node:crypto.
+import { sha256, sha256Hex } from "../hash/bytes.ts";
 import { zigguratNormal } from "./ziggurat.ts";
 
 /** The run seed (hex SHA-256 of `<dataset>:<version>`). */
