@@ -1,7 +1,7 @@
 /**
  * The Parquet writer contract as parquet-wasm writer properties, in a module
  * of its own so encoder workers load parquet-wasm without the readers'
- * dependencies (see parquet.ts for reading and the streaming writer).
+ * dependencies (see codec.ts for reading and the streaming writer).
  *
  * @module
  */
