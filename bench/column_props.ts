@@ -23,9 +23,9 @@ import { readTextIfExists } from "../src/io/files.ts";
 import { arrowColumns } from "../src/pipeline/run.ts";
 import { encodeJob } from "../src/parallel/producer.ts";
 import { generateChunk } from "../src/generate/mod.ts";
-import { IpcWriter } from "../src/io/arrow_ipc.ts";
-import { ipcSchemaMessage } from "../src/io/arrow.ts";
-import { PARQUET_CREATED_BY } from "../src/io/parquet_writer.ts";
+import { IpcWriter } from "../src/arrow/ipc.ts";
+import { ipcSchemaMessage } from "../src/arrow/table.ts";
+import { PARQUET_CREATED_BY } from "../src/parquet/writer_properties.ts";
 const spec = await loadDataset(Deno.args[0] ?? "finance_transactions", {
   datasetsDir: new URL("../datasets", import.meta.url).pathname,
   readText: readTextIfExists,

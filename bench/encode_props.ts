@@ -25,9 +25,10 @@ import { parquetMetadata } from "hyparquet";
 import { loadDataset } from "../src/config/mod.ts";
 import { type Chunk, CHUNK_ROWS } from "../src/data/mod.ts";
 import { generateChunk } from "../src/generate/mod.ts";
-import { chunkToIpc } from "../src/io/arrow.ts";
-import { memorySource, readParquetChunks } from "../src/io/parquet.ts";
-import { PARQUET_CREATED_BY, writerProperties } from "../src/io/parquet_writer.ts";
+import { chunkToIpc } from "../src/arrow/table.ts";
+import { memorySource } from "../src/io/byte_source.ts";
+import { readParquetChunks } from "../src/parquet/codec.ts";
+import { PARQUET_CREATED_BY, writerProperties } from "../src/parquet/writer_properties.ts";
 import { encodeJob } from "../src/parallel/producer.ts";
 import { arrowColumns } from "../src/pipeline/run.ts";
 

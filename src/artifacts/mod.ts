@@ -12,7 +12,7 @@
  * @module
  */
 import { compareNames } from "../data/mod.ts";
-import { sha256Hex } from "../rng/mod.ts";
+import { sha256Hex } from "../hash/mod.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { canonicalJson } from "./json.ts";
 

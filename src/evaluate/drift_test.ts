@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { DEFAULT_THRESHOLDS } from "../config/spec.ts";
 import { compareProfiles, judge } from "./drift.ts";
 import { discreteOf, ksStatistic, psi, wasserstein1 } from "./metrics.ts";
-import { profileOf } from "./testing.ts";
-import type { PlainColumn } from "../profile/testing.ts";
+import { profileOf } from "../../tests/helpers/evaluate.ts";
+import type { PlainColumn } from "../../tests/helpers/profile.ts";
 
 const T = { ...DEFAULT_THRESHOLDS };
 

@@ -4,9 +4,9 @@
  * non-zero size. Skipped, with a message, when /usr/bin/chromium is absent.
  */
 import assert from "node:assert/strict";
-import type { PlainColumn } from "../profile/testing.ts";
+import type { PlainColumn } from "../../tests/helpers/profile.ts";
 import { evaluate, renderReportHtml, type ValidationSummary } from "./mod.ts";
-import { profileOf, specFor } from "./testing.ts";
+import { profileOf, specFor } from "../../tests/helpers/evaluate.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PlainColumn } from "../profile/testing.ts";
+import type { PlainColumn } from "../../tests/helpers/profile.ts";
 import {
   evaluate,
   formatDriftTable,
@@ -8,7 +8,7 @@ import {
   SCORE_FORMULA,
   type ValidationSummary,
 } from "./mod.ts";
-import { profileOf, specFor } from "./testing.ts";
+import { profileOf, specFor } from "../../tests/helpers/evaluate.ts";
 
 function range<T>(n: number, f: (i: number) => T): T[] {
   return Array.from({ length: n }, (_, i) => f(i));

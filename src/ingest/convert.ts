@@ -17,7 +17,7 @@ import {
   compareNames,
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import { type CsvEvent, QUOTED_EMPTY } from "./csv.ts";
+import { type CsvEvent, QUOTED_EMPTY } from "../csv/mod.ts";
 import {
   type InferredColumn,
   inferredColumns,
@@ -125,7 +125,7 @@ export interface ChunkBuilder {
  * Match a header against the declared columns and start building chunks.
  * Throws {@link InputError} for an undeclared or missing column.
  */
-export function startChunks(
+function startChunks(
   header: readonly string[],
   columns: readonly ColumnSpec[],
   options: ConvertOptions & { headerLine?: number },
@@ -170,7 +170,7 @@ export function startChunks(
 }
 
 /** Add parsed rows (with their line numbers); returns the chunks completed. */
-export function addRows(
+function addRows(
   b: ChunkBuilder,
   rows: readonly (readonly string[])[],
   lines: readonly number[],
@@ -220,7 +220,7 @@ export function addRows(
 }
 
 /** The last, partial chunk, or null when the rows filled whole chunks. */
-export function finishChunks(b: ChunkBuilder): Chunk | null {
+function finishChunks(b: ChunkBuilder): Chunk | null {
   return b.rows > 0 ? emit(b) : null;
 }
 

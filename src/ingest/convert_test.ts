@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type Chunk, CHUNK_ROWS, type ColumnValues } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
 import { type ColumnSpec, csvToChunks, inferCsvColumns, ValueError } from "./convert.ts";
-import { parseCsv } from "./csv.ts";
+import { parseCsv } from "../csv/mod.ts";
 
 const enc = new TextEncoder();
 

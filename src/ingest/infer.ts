@@ -40,7 +40,7 @@
  */
 
 import type { ColumnType } from "../data/mod.ts";
-import { QUOTED_EMPTY } from "./csv.ts";
+import { QUOTED_EMPTY } from "../csv/mod.ts";
 
 /** A parsed cell: number for integer/float/datetime (epoch ms), or null. */
 export type CellValue = string | number | boolean | null;
@@ -111,7 +111,7 @@ export function parseValue(text: string, type: ColumnType): ParseResult {
 }
 
 /** Integer value of `text`, or undefined (see the module rules). */
-export function parseInteger(text: string): number | undefined {
+function parseInteger(text: string): number | undefined {
   if (!INTEGER_RE.test(text)) return undefined;
   const v = Number(text);
   if (!Number.isSafeInteger(v)) return undefined;
@@ -119,7 +119,7 @@ export function parseInteger(text: string): number | undefined {
 }
 
 /** Float value of `text`, or undefined (see the module rules). */
-export function parseFloatText(text: string): number | undefined {
+function parseFloatText(text: string): number | undefined {
   if (!FLOAT_RE.test(text)) return undefined;
   const v = Number(text);
   if (!Number.isFinite(v)) return undefined;

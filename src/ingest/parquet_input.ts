@@ -34,7 +34,8 @@ import {
   compareNames,
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import { type ByteSource, parquetFileFrom } from "../io/parquet.ts";
+import type { ByteSource } from "../io/mod.ts";
+import { parquetFileFrom } from "../parquet/mod.ts";
 
 /** A column found in the Parquet file. */
 export interface ParquetInputColumn {
@@ -82,7 +83,7 @@ function errorText(err: unknown): string {
 }
 
 /** Map an Arrow type to an sdp type, or undefined when sdp has no such type. */
-export function sdpTypeOf(t: arrow.DataType): ColumnType | undefined {
+function sdpTypeOf(t: arrow.DataType): ColumnType | undefined {
   if (arrow.DataType.isUtf8(t) || arrow.DataType.isLargeUtf8(t)) return "string";
   if (arrow.DataType.isDictionary(t)) {
     const v = (t as arrow.Dictionary).dictionary;

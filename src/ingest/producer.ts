@@ -22,14 +22,14 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import type { Chunk, ColumnType } from "../data/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import { hashFile, openFileSource } from "../io/files.ts";
+import { createSha256, hashFile } from "../hash/mod.ts";
+import { openFileSource } from "../io/byte_source.ts";
 import { type DataProducer, writeDataFiles } from "../pipeline/run.ts";
 import { csvToChunks, inferCsvColumns } from "./convert.ts";
-import { type CsvEvent, parseCsv } from "./csv.ts";
+import { type CsvEvent, parseCsv } from "../csv/read.ts";
 // Loaded when a Parquet file is ingested: it pulls in apache-arrow and parquet-wasm (start-up).
 import type { NullCounts } from "./parquet_input.ts";
 const parquetInput = () => import("./parquet_input.ts");
@@ -93,7 +93,7 @@ async function hashedStream(
   path: string,
 ): Promise<{ stream: ReadableStream<Uint8Array>; digest: () => Provenance }> {
   const f = await Deno.open(path, { read: true });
-  const h = createHash("sha256");
+  const h = createSha256();
   let bytes = 0;
   const stream = f.readable.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -106,7 +106,7 @@ async function hashedStream(
   );
   return {
     stream,
-    digest: () => ({ file_name: baseName(path), bytes, sha256: h.digest("hex") }),
+    digest: () => ({ file_name: baseName(path), bytes, sha256: h.hex() }),
   };
 }
 

@@ -5,8 +5,8 @@
  * this final_metadata.json.
  */
 import { ARTIFACTS, checkSeal, contentHash, type FinalMetadata } from "../artifacts/mod.ts";
-import { hashFile, listFiles, readTextIfExists } from "../io/files.ts";
-import { sha256Hex } from "../rng/mod.ts";
+import { hashFile, sha256Hex } from "../hash/mod.ts";
+import { listFiles, readTextIfExists } from "../io/files.ts";
 
 /** Outcome of verifying one version folder. */
 export interface VerifyResult {

@@ -1,9 +1,8 @@
 /**
  * The file-system adapter: the only module besides the CLI that touches
  * `Deno.*` file APIs. Everything else receives these functions or their results.
+ * Random-access reads are in byte_source.ts, file hashing in src/hash/.
  */
-import { createHash } from "node:crypto";
-import type { ByteSource } from "./parquet.ts";
 
 /** Read a UTF-8 file; undefined when it does not exist. */
 export async function readTextIfExists(path: string): Promise<string | undefined> {
@@ -43,46 +42,6 @@ export async function exists(path: string): Promise<boolean> {
     if (err instanceof Deno.errors.NotFound) return false;
     throw err;
   }
-}
-
-/** SHA-256 (hex) and size of a file, read in 1 MiB pieces (constant memory). */
-export async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
-  const h = createHash("sha256");
-  const f = await Deno.open(path, { read: true });
-  const buf = new Uint8Array(1 << 20);
-  let bytes = 0;
-  try {
-    while (true) {
-      const n = await f.read(buf);
-      if (n === null) break;
-      h.update(buf.subarray(0, n));
-      bytes += n;
-    }
-  } finally {
-    f.close();
-  }
-  return { sha256: h.digest("hex"), bytes };
-}
-
-/** A random-access {@link ByteSource} over an open file. Close it with `close()`. */
-export async function openFileSource(path: string): Promise<ByteSource & { close(): void }> {
-  const f = await Deno.open(path, { read: true });
-  const size = (await f.stat()).size;
-  return {
-    size,
-    async read(offset, length) {
-      const buf = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
-      await f.seek(offset, Deno.SeekMode.Start);
-      let off = 0;
-      while (off < buf.length) {
-        const n = await f.read(buf.subarray(off));
-        if (n === null) break;
-        off += n;
-      }
-      return buf.subarray(0, off);
-    },
-    close: () => f.close(),
-  };
 }
 
 /** A sequential writer to a new file (fails if it exists). */

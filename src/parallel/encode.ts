@@ -2,7 +2,7 @@
  * Generate AND encode one chunk: the unit of work of the parallel producer.
  *
  * A chunk becomes a complete one-row-group Parquet file written by parquet-wasm
- * with the writer contract of `src/io/parquet.ts` (fresh properties per write,
+ * with the writer contract of `src/parquet/writer_properties.ts` (fresh properties per write,
  * `setMaxRowGroupSize(CHUNK_ROWS)`), plus optionally its CSV rows as UTF-8.
  * `src/parquet/stitch.ts` turns these chunk files, in chunk order, into bytes
  * identical to the one-call / streaming write.
@@ -13,10 +13,10 @@ import * as pw from "parquet-wasm";
 // The engine itself, not generate/mod.ts: workers need no config parsing (and no YAML library).
 import { generateChunk, type GenerationContext, recycleChunk } from "../generate/engine.ts";
 import type { GenerationPlan } from "../generate/plan.ts";
-import type { ArrowColumn } from "../io/arrow.ts";
-import { IpcWriter } from "../io/arrow_ipc.ts";
-import { chunkToCsv } from "../io/csv.ts";
-import { writerProperties } from "../io/parquet_writer.ts";
+import type { ArrowColumn } from "../arrow/table.ts";
+import { IpcWriter } from "../arrow/ipc.ts";
+import { chunkToCsv } from "../csv/write.ts";
+import { writerProperties } from "../parquet/writer_properties.ts";
 import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
 import { type ChunkProfile, ChunkProfiler, partTransferables } from "../profile/mod.ts";
 import { ChunkChecker, type ChunkValidation } from "../validate/mod.ts";

@@ -13,19 +13,19 @@ import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
 import { CHUNK_ROWS } from "../data/mod.ts";
 import { planGeneration } from "../generate/mod.ts";
-import { ipcSchemaMessage } from "../io/arrow_schema.ts";
-import { csvHeader } from "../io/csv.ts";
+import { ipcSchemaMessage } from "../arrow/schema.ts";
+import { csvHeader } from "../csv/write.ts";
 import { createWriter } from "../io/files.ts";
 import type { DataProducer, ProduceContext } from "../pipeline/run.ts";
 import { runSeed } from "../rng/mod.ts";
 import { DISTINCT_EXACT_LIMIT, EXACT_QUANTILE_LIMIT } from "../profile/mod.ts";
 import type { EncodedChunk, EncodeJob } from "./encode.ts";
 import { encodeChunks } from "./pool.ts";
-import { writeStitched } from "./stitch_stream.ts";
+import { writeStitched } from "../parquet/stitch_stream.ts";
 
 export type { EncodedChunk, EncodeJob } from "./encode.ts";
 export { encodeChunks, type PoolOptions, workersAvailable } from "./pool.ts";
-export { emptyParquet, type StitchResult, writeStitched } from "./stitch_stream.ts";
+export { emptyParquet, type StitchResult, writeStitched } from "../parquet/stitch_stream.ts";
 
 /** The job (plan + context) of one run, as the workers receive it. */
 export async function encodeJob(

@@ -3,7 +3,7 @@
  *
  * Each chunk is a complete small Parquet file with exactly one row group, written
  * by parquet-wasm with the same writer properties and schema (see
- * `encode_chunk.ts`). A chunk's row group is self-contained: its pages hold no
+ * tests/helpers/parquet/encode_chunk.ts). A chunk's row group is self-contained: its pages hold no
  * file offsets, so the row-group bytes can be copied verbatim. Only the metadata
  * that points into the file changes when a row group moves by `d` bytes:
  * RowGroup.file_offset, data/dictionary/index page offsets, every

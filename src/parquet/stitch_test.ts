@@ -4,7 +4,7 @@ import { Compression, WriterPropertiesBuilder } from "parquet-wasm";
 import { parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { encodeChunk } from "./encode_chunk.ts";
+import { encodeChunk } from "../../tests/helpers/parquet/encode_chunk.ts";
 import {
   assembleParquet,
   type ChunkPart,
@@ -33,7 +33,7 @@ import {
   makeTable,
   type Row,
   TOTAL_ROWS,
-} from "./testdata/fixtures.ts";
+} from "../../tests/helpers/parquet/fixtures.ts";
 
 const rows = makeRows();
 const table = makeTable(rows);
@@ -58,7 +58,10 @@ function encodeChunksReversed(config: ConfigName): Uint8Array[] {
 async function encodeChunksInWorkers(config: ConfigName, workers: number): Promise<Uint8Array[]> {
   const pool = Array.from(
     { length: workers },
-    () => new Worker(new URL("./testdata/encode_worker.ts", import.meta.url), { type: "module" }),
+    () =>
+      new Worker(new URL("../../tests/helpers/parquet/encode_worker.ts", import.meta.url), {
+        type: "module",
+      }),
   );
   try {
     const files: Uint8Array[] = [];

@@ -12,8 +12,8 @@ import {
   type ThriftStruct,
   valuesEqual,
 } from "./thrift.ts";
-import { encodeChunk } from "./encode_chunk.ts";
-import { CONFIGS, makeRows, makeTable } from "./testdata/fixtures.ts";
+import { encodeChunk } from "../../tests/helpers/parquet/encode_chunk.ts";
+import { CONFIGS, makeRows, makeTable } from "../../tests/helpers/parquet/fixtures.ts";
 
 /** Decode the struct at `offset` and re-encode it; must give the same bytes. */
 function assertRoundTrip(bytes: Uint8Array, offset: number, what: string): ThriftStruct {

@@ -7,7 +7,7 @@
 import type { ColumnSpec } from "../config/spec.ts";
 import type { Chunk } from "../data/mod.ts";
 import { csvToChunks } from "../ingest/convert.ts";
-import { openCsvFile, parseCsv } from "../ingest/csv.ts";
+import { openCsvFile, parseCsv } from "../csv/read.ts";
 
 /** Stream data.csv as chunks of CHUNK_ROWS rows. */
 export async function* readCsvChunks(path: string, columns: ColumnSpec[]): AsyncGenerator<Chunk> {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import type { ColumnSpec } from "../config/spec.ts";
 import type { Chunk } from "../data/mod.ts";
-import { encodeParquet } from "../io/parquet.ts";
+import { encodeParquet } from "../parquet/codec.ts";
 import { readFooter } from "../parquet/stitch.ts";
 import { ChunkProfiler } from "../profile/mod.ts";
-import { chunksOf, type PlainColumn } from "../profile/testing.ts";
+import { chunksOf, type PlainColumn } from "../../tests/helpers/profile.ts";
 import { type ChunkFacts, chunkFacts, footerProblems } from "./footer_check.ts";
 
 const loc = { file: "schema.yaml", line: 1, col: 1 };

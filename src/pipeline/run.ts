@@ -21,17 +21,12 @@ import type { EvaluationReport, ValidationSummary } from "../evaluate/mod.ts";
 import { generateChunks, planGeneration } from "../generate/mod.ts";
 import { describeVerify, verifyVersion } from "../integrity/verify.ts";
 import { sweepLeftovers } from "../integrity/leftovers.ts";
-import type { ArrowColumn } from "../io/arrow.ts";
-import { chunkToCsv, csvHeader } from "../io/csv.ts";
-import {
-  createWriter,
-  exists,
-  hashFile,
-  makeReadOnly,
-  openFileSource,
-  readTextIfExists,
-} from "../io/files.ts";
-import { encodeParquet, readParquetChunks, readParquetFooter } from "../io/parquet.ts";
+import type { ArrowColumn } from "../arrow/table.ts";
+import { chunkToCsv, csvHeader } from "../csv/write.ts";
+import { hashFile } from "../hash/mod.ts";
+import { openFileSource } from "../io/byte_source.ts";
+import { createWriter, exists, makeReadOnly, readTextIfExists } from "../io/files.ts";
+import { encodeParquet, readParquetChunks, readParquetFooter } from "../parquet/codec.ts";
 import type { Logger } from "../log/mod.ts";
 import {
   type DatasetProfile,

@@ -20,9 +20,9 @@
 /** Values counted exactly (in a Set) before switching to HyperLogLog. */
 export const DISTINCT_EXACT_LIMIT = 100_000;
 /** HyperLogLog precision p (m = 2^p registers). */
-export const HLL_PRECISION = 14;
+const HLL_PRECISION = 14;
 /** Number of HyperLogLog registers. */
-export const HLL_REGISTERS = 1 << HLL_PRECISION;
+const HLL_REGISTERS = 1 << HLL_PRECISION;
 /** Relative standard error of the HyperLogLog estimate: 1.04 / sqrt(m). */
 export const HLL_RELATIVE_STANDARD_ERROR = 1.04 / Math.sqrt(HLL_REGISTERS);
 

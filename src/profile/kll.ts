@@ -61,7 +61,7 @@ export function sortedSketchState(
     levels.push(cur.slice(blocks * k));
     if (blocks === 0) break;
     const next = new Float64Array((blocks * k) / 2);
-    // One call per block, not an inner loop (see copyBytes in src/io/arrow_ipc.ts).
+    // One call per block, not an inner loop (see copyBytes in src/arrow/ipc.ts).
     for (let b = 0; b < blocks; b++) promoteBlock(cur, b * k, k, b & 1, next, (b * k) / 2);
     errorWeight += blocks * 2 ** h;
     cur = next;

@@ -47,15 +47,14 @@
  */
 import { type Chunk, COLUMN_TYPES, type ColumnType, compareNames } from "../data/mod.ts";
 import { IntegrityError } from "../errors.ts";
-import { DISTINCT_EXACT_LIMIT, DistinctMerger, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
-import { QuantileSketch, SKETCH_LEVEL_CAPACITY } from "./kll.ts";
+import { DistinctMerger, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
+import { QuantileSketch } from "./kll.ts";
 import {
   type BooleanPart,
   CATEGORY_LIMIT,
   type ChunkProfile,
   ChunkProfiler,
   chunkSketch,
-  MAX_CORRELATION_COLUMNS,
   type NumericPart,
   type PairMoments,
   type PartOptions,
@@ -80,7 +79,7 @@ export { SKETCH_LEVEL_CAPACITY } from "./kll.ts";
 export { HISTOGRAM_BINS, QUANTILE_POINTS, SUPPORT_ATOMS } from "./summary.ts";
 
 /** Profile format version. */
-export const PROFILE_FORMAT = 1;
+const PROFILE_FORMAT = 1;
 /** Finite values per column kept (and sorted once) for exact quantiles. */
 export const EXACT_QUANTILE_LIMIT = 100_000;
 export {
@@ -617,18 +616,6 @@ export class Profiler {
     return { method: "pearson", columns: cols.map((c) => c.name), matrix, counts };
   }
 }
-
-/** Profiling limits, for reports and documentation. */
-export const PROFILE_LIMITS = {
-  exactQuantileLimit: EXACT_QUANTILE_LIMIT,
-  sketchLevelCapacity: SKETCH_LEVEL_CAPACITY,
-  supportAtoms: SUPPORT_ATOMS,
-  histogramBins: HISTOGRAM_BINS,
-  categoryLimit: CATEGORY_LIMIT,
-  distinctExactLimit: DISTINCT_EXACT_LIMIT,
-  hllRelativeStandardError: HLL_RELATIVE_STANDARD_ERROR,
-  maxCorrelationColumns: MAX_CORRELATION_COLUMNS,
-} as const;
 
 /** Serialize a profile: 2-space JSON with a trailing newline (byte-stable). */
 export function serializeProfile(profile: DatasetProfile): string {

@@ -12,7 +12,12 @@ import {
 } from "./mod.ts";
 import { IntegrityError } from "../errors.ts";
 import type { NumericPart } from "./partial.ts";
-import { chunksOf, declarations, type PlainColumn, withCodes } from "./testing.ts";
+import {
+  chunksOf,
+  declarations,
+  type PlainColumn,
+  withCodes,
+} from "../../tests/helpers/profile.ts";
 
 function profileOf(columns: Record<string, PlainColumn>, chunkRows = 4): DatasetProfile {
   const p = new Profiler(declarations(columns));

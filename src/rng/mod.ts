@@ -12,22 +12,9 @@
  * @module
  */
 
+// bytes.ts, not mod.ts: workers import this module, and mod.ts loads node:crypto.
+import { sha256, sha256Hex } from "../hash/bytes.ts";
 import { zigguratNormal } from "./ziggurat.ts";
-
-const encoder = new TextEncoder();
-
-/** Hex SHA-256 of a UTF-8 string via Web Crypto. */
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return toHex(new Uint8Array(digest));
-}
-
-/** Lowercase hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
-}
 
 /** The run seed (hex SHA-256 of `<dataset>:<version>`). */
 export function runSeed(dataset: string, version: string): Promise<string> {
@@ -40,11 +27,8 @@ export async function streamState(
   stream: string,
   chunkIndex: number,
 ): Promise<Uint32Array> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    encoder.encode(`${seedHex}:${stream}:${chunkIndex}`),
-  );
-  const view = new DataView(digest);
+  const digest = await sha256(`${seedHex}:${stream}:${chunkIndex}`);
+  const view = new DataView(digest.buffer, digest.byteOffset, digest.byteLength);
   const s = new Uint32Array(4);
   for (let i = 0; i < 4; i++) s[i] = view.getUint32(i * 4, false);
   // xoshiro must not start from the all-zero state.

@@ -24,11 +24,12 @@ import { canonicalJson, configsSnapshot } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
 import { CHUNK_ROWS, chunkCount } from "../data/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
-import { createWriter, hashFile, listFiles, openFileSource, writeTextAtomic } from "../io/files.ts";
+import { hashFile, sha256Hex } from "../hash/mod.ts";
+import { openFileSource } from "../io/byte_source.ts";
+import { createWriter, listFiles, writeTextAtomic } from "../io/files.ts";
 import { encodeChunks, encodeJob, writeStitched } from "../parallel/mod.ts";
 import type { DataProducer } from "../pipeline/run.ts";
 import { arrowColumns } from "../pipeline/run.ts";
-import { sha256Hex } from "../rng/mod.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 
 /** Manifest format id. */

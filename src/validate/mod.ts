@@ -15,7 +15,7 @@
  * @module
  */
 import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
-import { type Chunk, type ColumnValues, formatDatetime } from "../data/mod.ts";
+import { type Chunk, type ColumnValues } from "../data/mod.ts";
 
 /** How many offending row indices a report keeps per check. */
 export const FIRST_ROWS = 5;
@@ -470,9 +470,4 @@ export function describeFailures(rep: ValidationReport, limit = 8): string[] {
   return lines.length > limit
     ? [...lines.slice(0, limit), `... and ${lines.length - limit} more`]
     : lines;
-}
-
-/** Format a bound for messages. */
-export function formatBound(c: ColumnSpec, v: number): string {
-  return c.type === "datetime" ? formatDatetime(v) : String(v);
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
 import type { Chunk, ColumnValues } from "../data/mod.ts";
 import { UNIQUE_MEMORY_LIMIT, Validator } from "./mod.ts";
-import { withCodes } from "../profile/testing.ts";
+import { withCodes } from "../../tests/helpers/profile.ts";
 
 const loc = { file: "schema.yaml", line: 1, col: 1 };
 

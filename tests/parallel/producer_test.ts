@@ -10,7 +10,7 @@ import { parseDatasetSpec } from "../../src/config/parse.ts";
 import type { DatasetSpec } from "../../src/config/spec.ts";
 import { CHUNK_ROWS } from "../../src/data/mod.ts";
 import { generateChunk, planGeneration } from "../../src/generate/mod.ts";
-import { hashFile } from "../../src/io/files.ts";
+import { hashFile } from "../../src/hash/mod.ts";
 import { emptyParquet, parallelGenerationProducer } from "../../src/parallel/mod.ts";
 import { readFooter } from "../../src/parquet/stitch.ts";
 import {

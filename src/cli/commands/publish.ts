@@ -10,7 +10,8 @@ import { checkDatasetName, specFromSnapshot } from "../../config/mod.ts";
 import type { ConfigSources } from "../../config/spec.ts";
 import { ConfigError, IntegrityError, UsageError } from "../../errors.ts";
 import { describeVerify, readFinalMetadata, verifyVersion } from "../../integrity/verify.ts";
-import { hashFile, readTextIfExists } from "../../io/files.ts";
+import { hashFile } from "../../hash/mod.ts";
+import { readTextIfExists } from "../../io/files.ts";
 import {
   buildPlan,
   type CredentialIo,

@@ -14,7 +14,8 @@ import {
   type VerifyResult,
   verifyVersion,
 } from "../../integrity/verify.ts";
-import { hashFile, listDirs, readTextIfExists } from "../../io/files.ts";
+import { hashFile } from "../../hash/mod.ts";
+import { listDirs, readTextIfExists } from "../../io/files.ts";
 import { runDataset } from "../../pipeline/run.ts";
 import { parseProfile } from "../../profile/mod.ts";
 import { readRegistry, versionsOf } from "../../registry/mod.ts";

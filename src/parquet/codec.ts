@@ -7,29 +7,18 @@
  * the same bytes as one whole-table write when every input batch is one chunk.
  */
 import type * as pw from "parquet-wasm";
-import type * as arrow from "apache-arrow";
 import { parquetMetadataAsync } from "hyparquet";
 import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
-import { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "./arrow_schema.ts";
-import { IpcWriter } from "./arrow_ipc.ts";
+import { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "../arrow/schema.ts";
+import { IpcWriter } from "../arrow/ipc.ts";
+import type { ByteSource } from "../io/byte_source.ts";
 
 // parquet-wasm (and its WASM) and apache-arrow load on first use: together about
 // 130 ms of the main thread's start-up, which a parallel run does not need there.
 const wasm = () => import("parquet-wasm");
-const writer = () => import("./parquet_writer.ts");
+const writer = () => import("./writer_properties.ts");
 const arrowLib = () => import("apache-arrow");
-const arrowIo = () => import("./arrow.ts");
-
-/** Random-access byte source (a file adapter or an in-memory buffer). */
-export interface ByteSource {
-  size: number;
-  read(offset: number, length: number): Promise<Uint8Array>;
-}
-
-/** A ByteSource over bytes in memory. */
-export function memorySource(bytes: Uint8Array): ByteSource {
-  return { size: bytes.length, read: (o, n) => Promise.resolve(bytes.subarray(o, o + n)) };
-}
+const arrowIo = () => import("../arrow/table.ts");
 
 // parquet-wasm's ParquetFile.fromFile only calls size, slice() and arrayBuffer().
 interface BlobLike {
@@ -163,22 +152,6 @@ async function openParquet(src: ByteSource): Promise<pw.ParquetFile> {
 export async function parquetFileFrom(src: ByteSource): Promise<pw.ParquetFile> {
   const pw = await wasm();
   return await pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
-}
-
-/** Total rows stated by the footer. */
-export async function parquetRowCount(src: ByteSource): Promise<number> {
-  return (await readParquetFooter(src)).rows;
-}
-
-/** Arrow field names and sdp-compatible types found in a file's schema. */
-export async function readParquetSchema(src: ByteSource): Promise<arrow.Field[]> {
-  const arrow = await arrowLib();
-  const file = await openParquet(src);
-  try {
-    return arrow.tableFromIPC(file.schema().intoIPCStream()).schema.fields;
-  } finally {
-    file.free();
-  }
 }
 
 /**

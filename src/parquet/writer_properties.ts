@@ -1,13 +1,13 @@
 /**
  * The Parquet writer contract as parquet-wasm writer properties, in a module
  * of its own so encoder workers load parquet-wasm without the readers'
- * dependencies (see parquet.ts for reading and the streaming writer).
+ * dependencies (see codec.ts for reading and the streaming writer).
  *
  * @module
  */
 import * as pw from "parquet-wasm";
 import { CHUNK_ROWS } from "../data/mod.ts";
-import type { ArrowColumn } from "./arrow.ts";
+import type { ArrowColumn } from "../arrow/table.ts";
 
 /** Parquet `created_by`: names the contract, not a build, so bytes survive upgrades. */
 export const PARQUET_CREATED_BY = "sdp determinism-contract-4 (parquet-rs via parquet-wasm 0.8.0)";

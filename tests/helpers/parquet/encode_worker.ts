@@ -7,7 +7,7 @@
  */
 
 import { tableFromIPC } from "apache-arrow";
-import { encodeChunk } from "../encode_chunk.ts";
+import { encodeChunk } from "./encode_chunk.ts";
 import { type ConfigName, CONFIGS } from "./fixtures.ts";
 
 interface Job {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import type { Chunk, ColumnType, ColumnValues } from "../../src/data/mod.ts";
 
 /** A plain column: values with `null` for nulls. */
 export type PlainColumn =
@@ -13,7 +13,7 @@ export type PlainColumn =
   | { type: "string"; values: Array<string | null> };
 
 /** Convert a plain column slice to {@link ColumnValues}. */
-export function columnValues(col: PlainColumn, from: number, to: number): ColumnValues {
+function columnValues(col: PlainColumn, from: number, to: number): ColumnValues {
   const n = to - from;
   const valid = new Uint8Array(n);
   let anyNull = false;

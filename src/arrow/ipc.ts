@@ -17,7 +17,7 @@
  * @module
  */
 import type { Chunk, ColumnValues } from "../data/mod.ts";
-import { type ArrowColumn, CONTINUATION, METADATA_V5 } from "./arrow_schema.ts";
+import { type ArrowColumn, CONTINUATION, METADATA_V5 } from "./schema.ts";
 import { toInt64 } from "./int64.ts";
 
 /** MessageHeader.RecordBatch */
@@ -69,7 +69,7 @@ export class IpcWriter {
 
   /**
    * A writer for chunks of `columns` (in this order). `schemaMessage` is their
-   * encapsulated schema message (`ipcSchemaMessage` in arrow.ts): built by
+   * encapsulated schema message (`ipcSchemaMessage` in schema.ts): built by
    * the caller, so this module needs no Arrow library.
    */
   constructor(columns: readonly ArrowColumn[], schemaMessage: Uint8Array) {

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import type { Chunk } from "../data/mod.ts";
-import { chunksOf, type PlainColumn, withCodes } from "../profile/testing.ts";
-import { type ArrowColumn, chunkToIpc, ipcSchemaMessage, tableToChunk } from "./arrow.ts";
-import { IpcWriter } from "./arrow_ipc.ts";
-import { writerProperties } from "./parquet_writer.ts";
+import { chunksOf, type PlainColumn, withCodes } from "../../tests/helpers/profile.ts";
+import { type ArrowColumn, chunkToIpc, ipcSchemaMessage, tableToChunk } from "./table.ts";
+import { IpcWriter } from "./ipc.ts";
+import { writerProperties } from "../parquet/writer_properties.ts";
 
 /** Decoded rows of an IPC stream, int64 as strings, for deepEqual. */
 function rowsOf(ipc: Uint8Array): unknown {

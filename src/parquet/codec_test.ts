@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import type { Chunk } from "../data/mod.ts";
-import type { ArrowColumn } from "./arrow.ts";
-import { chunkToCsv, csvHeader } from "./csv.ts";
-import { encodeParquet, memorySource, readParquetChunks, readParquetFooter } from "./parquet.ts";
+import type { ArrowColumn } from "../arrow/table.ts";
+import { chunkToCsv, csvHeader } from "../csv/write.ts";
+import { memorySource } from "../io/byte_source.ts";
+import { encodeParquet, readParquetChunks, readParquetFooter } from "./codec.ts";
 
 const COLUMNS: ArrowColumn[] = [
   { name: "a_int", type: "integer", nullable: false },
@@ -94,7 +95,7 @@ Deno.test("csv quotes per RFC 4180 and writes null as empty", () => {
 });
 
 Deno.test("int64 conversion without BigInt matches BigInt for whole numbers within ±2^53", async () => {
-  const { toInt64, fromInt64 } = await import("./arrow.ts");
+  const { toInt64, fromInt64 } = await import("../arrow/table.ts");
   const cases = [
     0,
     1,

@@ -2,11 +2,11 @@ import * as assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import type { ColumnType } from "../data/mod.ts";
-import { chunksOf, type PlainColumn } from "../profile/testing.ts";
-import { arrowSchema, chunkToIpc } from "./arrow.ts";
-import { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "./arrow_schema.ts";
-import { IpcWriter } from "./arrow_ipc.ts";
-import { writerProperties } from "./parquet_writer.ts";
+import { chunksOf, type PlainColumn } from "../../tests/helpers/profile.ts";
+import { arrowSchema, chunkToIpc } from "./table.ts";
+import { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "./schema.ts";
+import { IpcWriter } from "./ipc.ts";
+import { writerProperties } from "../parquet/writer_properties.ts";
 
 const TYPES: ColumnType[] = ["string", "integer", "float", "boolean", "datetime"];
 

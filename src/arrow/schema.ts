@@ -5,7 +5,7 @@
  * start-up on every run (BENCHMARKS.md, "start-up").
  *
  * Type mapping (part of the format contract, the same as `arrowType` in
- * arrow.ts): string -> Utf8, integer -> Int64, float -> Float64, boolean ->
+ * table.ts): string -> Utf8, integer -> Int64, float -> Float64, boolean ->
  * Bool, datetime -> Timestamp(millisecond, "UTC"); non-nullable columns are
  * non-nullable fields. Tests decode the message with apache-arrow and compare
  * it with `arrowSchema`; parquet-rs re-serializes the schema it reads, so the
@@ -231,7 +231,7 @@ function typeTag(type: ColumnType): number {
 
 /**
  * The encapsulated IPC schema message of `columns`: what `IpcWriter`
- * (arrow_ipc.ts) starts every stream with.
+ * (ipc.ts) starts every stream with.
  */
 export function ipcSchemaMessage(columns: readonly ArrowColumn[]): Uint8Array {
   const fb = schemaFlatbuffer(columns);

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { type ColumnSpec, type DatasetSpec, DEFAULT_THRESHOLDS } from "../config/spec.ts";
-import type { ColumnType } from "../data/mod.ts";
-import { type DatasetProfile, Profiler } from "../profile/mod.ts";
-import { chunksOf, declarations, type PlainColumn } from "../profile/testing.ts";
+import { type ColumnSpec, type DatasetSpec, DEFAULT_THRESHOLDS } from "../../src/config/spec.ts";
+import type { ColumnType } from "../../src/data/mod.ts";
+import { type DatasetProfile, Profiler } from "../../src/profile/mod.ts";
+import { chunksOf, declarations, type PlainColumn } from "./profile.ts";
 
 const LOC = { file: "test.yaml", line: 0, col: 0 };
 

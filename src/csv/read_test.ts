@@ -7,7 +7,7 @@ import {
   parseCsv,
   QUOTED_EMPTY,
   RaggedRowError,
-} from "./csv.ts";
+} from "./read.ts";
 
 const enc = new TextEncoder();
 

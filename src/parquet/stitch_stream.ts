@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { type ArrowColumn, ipcEmptyStream } from "../io/arrow_schema.ts";
-import { ParquetAssembler, splitChunkFile } from "../parquet/stitch.ts";
+import { type ArrowColumn, ipcEmptyStream } from "../arrow/schema.ts";
+import { ParquetAssembler, splitChunkFile } from "./stitch.ts";
 
 /** What {@link writeStitched} wrote. */
 export interface StitchResult {
@@ -51,7 +51,7 @@ export async function writeStitched(
  */
 export async function emptyParquet(columns: readonly ArrowColumn[]): Promise<Uint8Array> {
   const pw = await import("parquet-wasm");
-  const { writerProperties } = await import("../io/parquet_writer.ts");
+  const { writerProperties } = await import("./writer_properties.ts");
   return pw.writeParquet(
     pw.Table.fromIPCStream(ipcEmptyStream(columns)),
     writerProperties(columns),

@@ -14,7 +14,7 @@ export const CHUNK_ROWS = 1024;
 /** Four full chunks and a short fifth. */
 export const TOTAL_ROWS = 4 * CHUNK_ROWS + 700;
 /** First timestamp (2024-01-01T00:00:00Z) in epoch ms. */
-export const TS0 = Date.UTC(2024, 0, 1);
+const TS0 = Date.UTC(2024, 0, 1);
 
 /** One row as plain JS values (ts in epoch ms). */
 export interface Row {

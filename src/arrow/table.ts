@@ -8,13 +8,13 @@
  */
 import * as arrow from "apache-arrow";
 import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
-import type { ArrowColumn } from "./arrow_schema.ts";
+import type { ArrowColumn } from "./schema.ts";
 import { fromInt64, toInt64 } from "./int64.ts";
 
 export { fromInt64, toInt64 };
 export type { ArrowColumn };
-// The schema message is laid out without this library (start-up cost): arrow_schema.ts.
-export { ipcEmptyStream, ipcSchemaMessage } from "./arrow_schema.ts";
+// The schema message is laid out without this library (start-up cost): schema.ts.
+export { ipcEmptyStream, ipcSchemaMessage } from "./schema.ts";
 
 /** Arrow data type for an sdp column type. */
 export function arrowType(type: ColumnType): arrow.DataType {
@@ -110,7 +110,7 @@ function columnData(
 }
 
 /** Build an Arrow record batch (columns in `columns` order) from a chunk. */
-export function chunkToRecordBatch(
+function chunkToRecordBatch(
   chunk: Chunk,
   columns: readonly ArrowColumn[],
 ): arrow.RecordBatch {
@@ -136,7 +136,7 @@ export function chunkToRecordBatch(
 
 /**
  * Arrow IPC stream bytes of one chunk through apache-arrow's writer: the
- * reference that `IpcWriter` (arrow_ipc.ts, the encoder's path) is tested
+ * reference that `IpcWriter` (ipc.ts, the encoder's path) is tested
  * against.
  */
 export function chunkToIpc(chunk: Chunk, columns: readonly ArrowColumn[]): Uint8Array {

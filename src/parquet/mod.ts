@@ -1,0 +1,29 @@
+/**
+ * Parquet: writing chunks as one file (codec.ts, through parquet-wasm, which
+ * loads on first use), reading a file's footer and rows back, and stitching
+ * separately encoded one-row-group chunk files into the bytes of a one-call
+ * write (stitch.ts, stitch_stream.ts, over the Thrift compact protocol in
+ * thrift.ts).
+ *
+ * The writer contract (`writerProperties`, `PARQUET_CREATED_BY` in
+ * writer_properties.ts) is not re-exported here: that module imports
+ * parquet-wasm statically, for encoder workers, and this entry must not.
+ *
+ * @module
+ */
+export {
+  encodeParquet,
+  parquetFileFrom,
+  type ParquetFooter,
+  readParquetChunks,
+  readParquetFooter,
+} from "./codec.ts";
+export {
+  assembleParquet,
+  type ChunkPart,
+  type FooterSummary,
+  ParquetAssembler,
+  readFooter,
+  splitChunkFile,
+} from "./stitch.ts";
+export { emptyParquet, type StitchResult, writeStitched } from "./stitch_stream.ts";
