@@ -27,7 +27,7 @@
 import { UsageError } from "../errors.ts";
 import { authorizationHeader, describeSource, redact, secretValues } from "./credentials.ts";
 import { createNewBody, createVersionBody, datasetExists, postCreate, waitReady } from "./api.ts";
-import { openDenoFile } from "./byte_source.ts";
+import { openFileSource } from "../io/byte_source.ts";
 import { type Ctx, scrub } from "./http.ts";
 import { checkPlan } from "./plan.ts";
 import { uploadOne } from "./upload.ts";
@@ -40,7 +40,6 @@ import {
   type PublishResult,
 } from "./types.ts";
 
-export { type ByteSource, bytesSource, openDenoFile } from "./byte_source.ts";
 export { normalizeStatus } from "./api.ts";
 export {
   DEFAULT_BASE_URL,
@@ -88,7 +87,7 @@ export async function publishDataset(
   if (!Number.isSafeInteger(pieceBytes) || pieceBytes < 1) {
     throw new UsageError(`pieceBytes must be a positive integer, got ${pieceBytes}`);
   }
-  const openFile = options.openFile ?? openDenoFile;
+  const openFile = options.openFile ?? openFileSource;
   const ref = `${plan.owner}/${plan.slug}`;
   const path = `${encodeURIComponent(plan.owner)}/${encodeURIComponent(plan.slug)}`;
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { IntegrityError, UsageError } from "../errors.ts";
+import { createSha256 } from "../hash/mod.ts";
+import { memorySource } from "../io/byte_source.ts";
 import {
-  bytesSource,
   normalizeStatus,
   publishDataset,
   PublishError,
@@ -35,11 +35,13 @@ function bytesOf(n: number, seed: number): Uint8Array {
 }
 
 function sha(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  const h = createSha256();
+  h.update(bytes);
+  return h.hex();
 }
 
 function fileOf(name: string, bytes: Uint8Array): PublishFile {
-  return { name, source: bytesSource(bytes), size: bytes.length, sha256: sha(bytes) };
+  return { name, source: memorySource(bytes), size: bytes.length, sha256: sha(bytes) };
 }
 
 function planOf(files: PublishFile[], extra: Partial<PublishPlan> = {}): PublishPlan {

@@ -7,11 +7,8 @@
  * @module
  */
 export {
-  type ByteSource,
-  bytesSource,
   DEFAULT_BASE_URL,
   normalizeStatus,
-  openDenoFile,
   publishDataset,
   type PublishedFile,
   PublishError,

@@ -17,7 +17,8 @@ import type { DatasetSpec } from "../config/spec.ts";
 import { compareNames } from "../data/mod.ts";
 import { UsageError } from "../errors.ts";
 import type { Publication, VersionEntry } from "../registry/mod.ts";
-import { bytesSource } from "./byte_source.ts";
+import { sha256Hex } from "../hash/mod.ts";
+import { memorySource } from "../io/byte_source.ts";
 import type { PublishFile, PublishPlan, PublishResult } from "./types.ts";
 import {
   checkKaggleMetadata,
@@ -152,7 +153,7 @@ export async function buildPlan(input: PlanInput): Promise<BuiltPlan> {
     },
     {
       name: KAGGLE_METADATA_FILE,
-      source: bytesSource(metadataBytes),
+      source: memorySource(metadataBytes),
       size: metadataBytes.length,
       sha256: metadataSha,
     },
@@ -173,11 +174,6 @@ export async function buildPlan(input: PlanInput): Promise<BuiltPlan> {
     metadataText,
     files: files.map((f) => ({ name: f.name, bytes: f.size, sha256: f.sha256 })),
   };
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Earlier publications of `entry` to `target`. */

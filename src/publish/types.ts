@@ -7,7 +7,7 @@
 import type { KaggleCredentials } from "./credentials.ts";
 import type { KaggleDatasetMetadata } from "./metadata.ts";
 import type { BackoffOptions } from "./retry.ts";
-import type { ByteSource } from "./byte_source.ts";
+import type { ByteSource } from "../io/byte_source.ts";
 
 /** Default API root. */
 export const DEFAULT_BASE_URL = "https://www.kaggle.com/api/v1";
@@ -81,7 +81,7 @@ export interface PublishOptions {
   /** Abort one HTTP request after this long, ms. Default 10 min. */
   requestTimeoutMs?: number;
   /** Open a file for reading; default reads with Deno.open. */
-  openFile?: (path: string) => Promise<{ source: ByteSource; size: number }>;
+  openFile?: (path: string) => Promise<ByteSource>;
 }
 
 /** One uploaded file. */

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { IntegrityError } from "../errors.ts";
 import { startBlobUpload } from "./api.ts";
-import type { ByteSource } from "./byte_source.ts";
+import { createSha256 } from "../hash/mod.ts";
+import type { ByteSource } from "../io/byte_source.ts";
 import { attempt, type Ctx, httpFailure, pause, type RetryState, statusProblem } from "./http.ts";
 import { isRetryableStatus, parseRetryAfter } from "./retry.ts";
 import { PublishError, type PublishFile } from "./types.ts";
@@ -17,7 +17,7 @@ import { PublishError, type PublishFile } from "./types.ts";
 export async function uploadOne(
   ctx: Ctx,
   file: PublishFile,
-  openFile: (path: string) => Promise<{ source: ByteSource; size: number }>,
+  openFile: (path: string) => Promise<ByteSource>,
   pieceBytes: number,
 ): Promise<string> {
   let source: ByteSource;
@@ -25,7 +25,7 @@ export async function uploadOne(
   let owned = false;
   if (file.path !== undefined) {
     const opened = await openFile(file.path);
-    source = opened.source;
+    source = opened;
     owned = true;
     if (opened.size !== file.size) {
       source.close?.();
@@ -58,7 +58,7 @@ export async function uploadOne(
 
 /** Hashes a file's bytes in order, however the upload jumps around. */
 class OrderedHasher {
-  #hash = createHash("sha256");
+  #hash = createSha256();
   #done = 0;
   #file: PublishFile;
   #source: ByteSource;
@@ -79,7 +79,7 @@ class OrderedHasher {
       const len = Math.min(pieceBytes, this.#file.size - this.#done);
       this.feed(this.#done, await readExact(this.#file, this.#source, this.#done, len));
     }
-    const got = this.#hash.copy().digest("hex");
+    const got = this.#hash.hex();
     if (got !== this.#file.sha256) {
       throw new IntegrityError(
         `${this.#file.name}: content SHA-256 is ${got}, the plan says ${this.#file.sha256}; ` +
