@@ -3,7 +3,7 @@
  */
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import { checkDatasetName, specFromSnapshot } from "../config/mod.ts";
-import type { ConfigSources } from "../config/spec.ts";
+import type { ConfigSources } from "../model/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
 import { compareProfiles, formatDriftTable } from "../evaluate/mod.ts";
 import { scaffoldDataset } from "../generate/mod.ts";

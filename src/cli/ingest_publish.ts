@@ -39,7 +39,7 @@ import {
   parseDatasetSpec,
   specFromSnapshot,
 } from "../config/mod.ts";
-import type { ConfigSources, DatasetSpec } from "../config/spec.ts";
+import type { ConfigSources, DatasetSpec } from "../model/mod.ts";
 import { ConfigError, InputError, IntegrityError, UsageError } from "../errors.ts";
 import { formatSummary } from "../evaluate/mod.ts";
 import {

@@ -11,7 +11,7 @@ import {
   parseDrift,
   parseGenerator,
 } from "../generate/spec.ts";
-import { join, type ParseContext, parseYaml, type YNode } from "./context.ts";
+import { join, type ParseContext, parseYaml, type YNode } from "../strict_yaml/mod.ts";
 import {
   type CheckSpec,
   type ColumnSpec,
@@ -21,7 +21,7 @@ import {
   DEFAULT_THRESHOLDS,
   type EvolutionSpec,
   type Thresholds,
-} from "./spec.ts";
+} from "../model/mod.ts";
 
 /** Where the three files live, for messages (e.g. `datasets/x/`). */
 export interface ParseOptions {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ColumnSpec, type DatasetSpec, DEFAULT_THRESHOLDS } from "../config/spec.ts";
+import { type ColumnSpec, type DatasetSpec, DEFAULT_THRESHOLDS } from "../model/mod.ts";
 import type { ColumnType } from "../data/mod.ts";
 import { type DatasetProfile, Profiler } from "../profile/mod.ts";
 import { chunksOf, declarations, type PlainColumn } from "../profile/testing.ts";

@@ -16,8 +16,16 @@ import type { GenerationPlan, PlanColumn } from "./plan.ts";
 import { sampleRegex } from "./regex.ts";
 import { branchAt, type DistBranch, distBranch, drawBranch } from "./dist_branch.ts";
 import { CdfTable } from "./samplers.ts";
-import { DEFAULT_END_MS, DEFAULT_START_MS, DIST_KINDS } from "./constants.ts";
-import type { DistSpec, GeneratorSpec, NumericCommon, StepUnit, TemplatePart } from "./spec.ts";
+import {
+  DEFAULT_END_MS,
+  DEFAULT_START_MS,
+  DIST_KINDS,
+  type DistSpec,
+  type GeneratorSpec,
+  type NumericCommon,
+  type StepUnit,
+  type TemplatePart,
+} from "../model/mod.ts";
 import {
   CITIES,
   COMPANY_NOUNS,

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { DistSpec } from "./spec.ts";
+import type { DistSpec } from "../model/mod.ts";
 
 const LANCZOS = [
   0.99999999999980993,

@@ -22,15 +22,7 @@ export {
 } from "./engine.ts";
 export { type GenerationPlan, inferGenerator, type PlanColumn, planGeneration } from "./plan.ts";
 export { scaffoldDataset } from "./scaffold.ts";
-export {
-  checkGeneration,
-  type CorrelationSpec,
-  type DriftSpec,
-  type GeneratorSpec,
-  parseCorrelations,
-  parseDrift,
-  parseGenerator,
-} from "./spec.ts";
+export { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "./spec.ts";
 
 /** Options of {@link generateChunks}. */
 export interface GenerateOptions {

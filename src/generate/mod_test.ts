@@ -22,7 +22,7 @@ import {
   nums,
   specOf,
   table,
-} from "./test_helpers.ts";
+} from "../../tests/helpers/generate.ts";
 
 Deno.test("chunks are produced alone, in any order, and ranges are honoured", async () => {
   const plan = planGeneration(specOf(builtinSources("saas_events"), "saas_events"));

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { parseYaml } from "../config/context.ts";
+import { parseYaml } from "../strict_yaml/mod.ts";
 import type { ColumnType } from "../data/mod.ts";
 import type { ConfigProblem } from "../errors.ts";
 import { parseCorrelations, parseDrift, parseGenerator } from "./spec.ts";
-import { problemsOf, sourcesOf, specOf } from "./test_helpers.ts";
+import { problemsOf, sourcesOf, specOf } from "../../tests/helpers/generate.ts";
 
 /** 1-based line/col of the first occurrence of `needle` in `text`. */
 function pos(text: string, needle: string, nth = 0): { line: number; col: number } {

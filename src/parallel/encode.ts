@@ -17,7 +17,7 @@ import type { ArrowColumn } from "../io/arrow.ts";
 import { IpcWriter } from "../io/arrow_ipc.ts";
 import { chunkToCsv } from "../io/csv.ts";
 import { writerProperties } from "../io/parquet_writer.ts";
-import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
+import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
 import { type ChunkProfile, ChunkProfiler, partTransferables } from "../profile/mod.ts";
 import { ChunkChecker, type ChunkValidation } from "../validate/mod.ts";
 

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
+import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
 import { type Chunk, type ColumnValues, formatDatetime } from "../data/mod.ts";
 
 /** How many offending row indices a report keeps per check. */
