@@ -5,12 +5,7 @@
  */
 import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
-import {
-  checkGeneration,
-  parseCorrelations,
-  parseDrift,
-  parseGenerator,
-} from "../generate/spec.ts";
+import { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "../generate/mod.ts";
 import { join, type ParseContext, parseYaml, type YNode } from "../strict_yaml/mod.ts";
 import {
   type CheckSpec,

@@ -22,7 +22,10 @@ export {
 } from "./engine.ts";
 export { type GenerationPlan, inferGenerator, type PlanColumn, planGeneration } from "./plan.ts";
 export { scaffoldDataset } from "./scaffold.ts";
-export { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "./spec.ts";
+export { checkGeneration } from "./checks.ts";
+export { parseCorrelations } from "./correlations.ts";
+export { parseDrift } from "./drift.ts";
+export { parseGenerator } from "./parse.ts";
 
 /** Options of {@link generateChunks}. */
 export interface GenerateOptions {

@@ -16,7 +16,8 @@ import {
   type TemplatePart,
 } from "../model/mod.ts";
 import { choleskyPsd } from "./math.ts";
-import { dependencyOrder, parseTemplate } from "./spec.ts";
+import { dependencyOrder } from "./order.ts";
+import { parseTemplate } from "./template.ts";
 import { parseRegex } from "./regex.ts";
 import { COUNTRIES, CURRENCIES, CURRENCY_WEIGHTS } from "./words.ts";
 

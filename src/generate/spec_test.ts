@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseYaml } from "../strict_yaml/mod.ts";
 import type { ColumnType } from "../data/mod.ts";
 import type { ConfigProblem } from "../errors.ts";
-import { parseCorrelations, parseDrift, parseGenerator } from "./spec.ts";
+import { parseCorrelations, parseDrift, parseGenerator } from "./mod.ts";
 import { problemsOf, sourcesOf, specOf } from "../../tests/helpers/generate.ts";
 
 /** 1-based line/col of the first occurrence of `needle` in `text`. */

@@ -1,0 +1,27 @@
+/**
+ * `regex`: strings matching a pattern (the subset in ../regex.ts).
+ *
+ * @module
+ */
+import { parseRegex } from "../regex.ts";
+import type { KindDef } from "./kind.ts";
+
+/** `regex`. */
+export const regexDef: KindDef<"regex"> = {
+  keys: ["kind", "pattern"],
+  types: ["string"],
+  parse({ p, ctx, loc }) {
+    const pattern = p.str("pattern");
+    if (pattern === undefined) return undefined;
+    const ast = parseRegex(pattern);
+    if (typeof ast === "string") {
+      ctx.problem(
+        p.node_("pattern"),
+        p.at("pattern"),
+        `cannot generate from this pattern: ${ast}`,
+      );
+      return undefined;
+    }
+    return { kind: "regex", pattern, ast, loc };
+  },
+};
