@@ -4,6 +4,7 @@
  * @module
  */
 import type { KindDef } from "./kind.ts";
+import { categorical } from "../row_fns.ts";
 
 /** `categorical`. */
 export const categoricalDef: KindDef<"categorical"> = {
@@ -58,4 +59,6 @@ export const categoricalDef: KindDef<"categorical"> = {
     if (!weights) return undefined;
     return { kind: "categorical", values, weights, loc };
   },
+  compile: (g, { col, env }) => categorical(g, col, env),
+  rowFree: () => true,
 };

@@ -6,6 +6,8 @@
  */
 import type { GeneratorSpec, Location } from "../../model/mod.ts";
 import type { KindDef } from "./kind.ts";
+import type { RowFn } from "../env.ts";
+import { keyOf } from "../row_fns.ts";
 
 /** `conditional`. */
 export const conditionalDef: KindDef<"conditional"> = {
@@ -87,5 +89,36 @@ export const conditionalDef: KindDef<"conditional"> = {
   checkMass(g, _a, mass) {
     g.cases.forEach((c) => mass(c.generator));
     mass(g.otherwise);
+  },
+  compile(g, { env, compile }) {
+    const on = env.cols.get(g.on);
+    const table = new Map<string, RowFn | null>();
+    for (const c of g.cases) {
+      if (!table.has(c.when)) {
+        table.set(c.when, c.generator ? compile(c.generator) : null);
+      }
+    }
+    const other = g.otherwise ? compile(g.otherwise) : null;
+    const pick = (key: string) => (table.has(key) ? table.get(key)! : other);
+    if (!on) {
+      const f = pick("null");
+      return f ? f : () => null;
+    }
+    if (on.type === "boolean") {
+      // Resolve the three possible keys once instead of building and looking up a key per row.
+      const fTrue = pick("true");
+      const fFalse = pick("false");
+      const fNull = pick("null");
+      const vals = on.values;
+      const valid = on.valid;
+      return (i, rng) => {
+        const f = valid !== null && valid[i] === 0 ? fNull : vals[i] === 1 ? fTrue : fFalse;
+        return f ? f(i, rng) : null;
+      };
+    }
+    return (i, rng) => {
+      const f = pick(keyOf(on, i));
+      return f ? f(i, rng) : null;
+    };
   },
 };

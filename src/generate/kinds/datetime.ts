@@ -5,6 +5,7 @@
  */
 import type { GeneratorSpec } from "../../model/mod.ts";
 import type { KindDef } from "./kind.ts";
+import { datetimeFn } from "../row_fns.ts";
 
 /** `datetime`. */
 export const datetimeDef: KindDef<"datetime"> = {
@@ -42,4 +43,6 @@ export const datetimeDef: KindDef<"datetime"> = {
       add(g.loc, field, "the generator's [start, end] does not overlap the column's [min, max]");
     }
   },
+  compile: (g, { col }) => datetimeFn(g, col),
+  rowFree: () => true,
 };

@@ -4,8 +4,11 @@
  * @module
  */
 import type { GeneratorSpec } from "../../model/mod.ts";
-import { exprColumns, parseExpr } from "../expr.ts";
+import { compileExpr, exprColumns, parseExpr } from "../expr.ts";
 import type { KindDef } from "./kind.ts";
+import type { Rng } from "../../rng/mod.ts";
+import { withAffine } from "../env.ts";
+import { columnReader, valueAt } from "../row_fns.ts";
 
 /** `derived`. */
 export const derivedDef: KindDef<"derived"> = {
@@ -32,5 +35,18 @@ export const derivedDef: KindDef<"derived"> = {
   decimals: (g) => g.decimals,
   checkRefs(g, { need }) {
     for (const name of exprColumns(g.ast)) need(name, `expr "${g.expr}"`);
+  },
+  compile(g, { env, t }) {
+    let cur: Rng | null = null;
+    const f = compileExpr(g.ast, {
+      column: (name, r) => valueAt(env.cols.get(name), r),
+      reader: (name) => columnReader(env.cols.get(name)),
+      uniform: () => cur!.nextOpenFloat(),
+      normal: () => cur!.nextNormal(),
+    });
+    return withAffine((i, rng) => {
+      cur = rng;
+      return f(i);
+    }, t);
   },
 };

@@ -8,6 +8,7 @@
 import type { ColumnType, DistSpec, NumericCommon } from "../../model/mod.ts";
 import { distributionMass } from "../math.ts";
 import type { CheckInput, KindDef, SpecOf } from "./kind.ts";
+import { distSampler } from "../row_fns.ts";
 
 const NUMERIC_TYPES: readonly ColumnType[] = ["integer", "float"];
 const COMMON_NUMERIC = ["kind", "decimals", "truncation"];
@@ -50,6 +51,8 @@ export const uniformDef: KindDef<"uniform"> = {
   },
   decimals,
   checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
 
 /** `normal`. */
@@ -65,6 +68,8 @@ export const normalDef: KindDef<"normal"> = {
   },
   decimals,
   checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
 
 /** `lognormal`: `mu` or `median` (= e^mu). */
@@ -86,6 +91,8 @@ export const lognormalDef: KindDef<"lognormal"> = {
   },
   decimals,
   checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
 
 /** `exponential`. */
@@ -99,6 +106,8 @@ export const exponentialDef: KindDef<"exponential"> = {
   },
   decimals,
   checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
 
 /** `gamma`. */
@@ -115,6 +124,8 @@ export const gammaDef: KindDef<"gamma"> = {
   },
   decimals,
   checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
 
 /** `beta`, stretched onto [min, max] (default: the column bounds, else [0, 1]). */
@@ -142,6 +153,8 @@ export const betaDef: KindDef<"beta"> = {
   },
   decimals,
   checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
 
 /** `poisson`. */
@@ -155,4 +168,6 @@ export const poissonDef: KindDef<"poisson"> = {
   },
   decimals,
   checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };

@@ -5,6 +5,7 @@
  */
 import type { GeneratorSpec } from "../../model/mod.ts";
 import type { KindDef } from "./kind.ts";
+import { emailFn } from "../row_fns.ts";
 
 /** Default domains of `email`. */
 const DEFAULT_EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example"];
@@ -34,4 +35,6 @@ export const emailDef: KindDef<"email"> = {
       }
     }
   },
+  compile: (g, { env }) => emailFn(g.from, g.domains, env),
+  rowFree: (g) => g.from === undefined,
 };

@@ -7,6 +7,7 @@
  */
 import type { GeneratorSpec } from "../../model/mod.ts";
 import type { CheckInput, KindDef } from "./kind.ts";
+import { entityFn } from "../series.ts";
 
 /** `entity`. */
 export const entityDef: KindDef<"entity"> = {
@@ -58,6 +59,7 @@ export const entityDef: KindDef<"entity"> = {
     if (template) out.template = template;
     return out;
   },
+  compile: (g, { col, env }) => entityFn(g, col, env),
 };
 
 /**

@@ -6,6 +6,9 @@
  */
 import { checkEntityKey } from "./entity.ts";
 import type { KindDef } from "./kind.ts";
+import { eventTimeFn } from "../series.ts";
+import type { TemplatePart } from "../../model/mod.ts";
+import { templateFn } from "../row_fns.ts";
 
 /** `event_time`. */
 export const eventTimeDef: KindDef<"event_time"> = {
@@ -62,6 +65,7 @@ export const eventTimeDef: KindDef<"event_time"> = {
       );
     }
   },
+  compile: (g, { col, env }) => eventTimeFn(g, col, env),
 };
 
 /** `session_id`: a template per session of an event_time column (`{col:KEY}` is its key). */
@@ -84,5 +88,14 @@ export const sessionIdDef: KindDef<"session_id"> = {
       add(g.loc, field, `of: column "${g.of}" must use event_time`);
     }
     for (const p of g.template) if (p.t === "col" && p.name !== "KEY") need(p.name, "{col:...}");
+  },
+  compile(g, { col, env }) {
+    const sessions = env.sessions.get(g.of);
+    const of = env.plan.columns[g.of];
+    const keyName = of?.gen.kind === "event_time" ? of.gen.key : "";
+    const parts = g.template.map((p): TemplatePart =>
+      p.t === "col" && p.name === "KEY" ? { t: "col", name: keyName } : p
+    );
+    return templateFn(parts, env, (i) => (sessions ? sessions[i] + 1 : 0), col.name);
   },
 };

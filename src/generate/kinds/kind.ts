@@ -12,7 +12,9 @@ import type {
   GeneratorSpec,
   Location,
 } from "../../model/mod.ts";
+import type { Affine, ChunkEnv, RowFn } from "../env.ts";
 import type { ColumnInfo, Params } from "../params.ts";
+import type { PlanColumn } from "../plan.ts";
 
 /** The generator spec of kind `K`. */
 export type SpecOf<K extends GeneratorKind> = Extract<GeneratorSpec, { kind: K }>;
@@ -43,6 +45,18 @@ export interface CheckInput {
   need(name: string, what: string): ColumnSpec | undefined;
 }
 
+/** What a kind's compiler receives for one column of one chunk. */
+export interface CompileInput {
+  col: PlanColumn;
+  env: ChunkEnv;
+  /** Drift transform of numeric values (shift and scale). */
+  t: Affine;
+  /** Compile a nested generator for the same column. */
+  compile(g: GeneratorSpec): RowFn;
+  /** Whether a nested generator reads nothing but its random stream. */
+  rowFree(g: GeneratorSpec): boolean;
+}
+
 /** One generator kind, defined once. */
 export interface KindDef<K extends GeneratorKind> {
   /** Allowed keys of the block (including `kind`). */
@@ -66,6 +80,14 @@ export interface KindDef<K extends GeneratorKind> {
   checkMass?(g: SpecOf<K>, a: CheckInput, mass: (g: GeneratorSpec | null) => void): void;
   /** Ranges that would leave the column bounds over `rowCount` rows (top level only). */
   checkRange?(g: SpecOf<K>, a: CheckInput): void;
+  /** The row function of one column in one chunk (the sampler wiring). */
+  compile(g: SpecOf<K>, c: CompileInput): RowFn;
+  /**
+   * True when the values read nothing but the random stream (not the row
+   * index, other columns or copula uniforms), so equal streams give equal
+   * values; absent means false.
+   */
+  rowFree?(g: SpecOf<K>, col: PlanColumn, env: ChunkEnv): boolean;
 }
 
 /** Every kind's definition, keyed by kind. */

@@ -33,7 +33,7 @@ import { stepTimeDef } from "./step_time.ts";
 import { templateDef } from "./template.ts";
 import { cityDef, companyDef, personDef, uuidDef } from "./words.ts";
 
-export type { CheckInput, KindDef, ParseInput, SpecOf } from "./kind.ts";
+export type { CheckInput, CompileInput, KindDef, ParseInput, SpecOf } from "./kind.ts";
 
 /** Every generator kind's definition. */
 export const KINDS = {

@@ -7,6 +7,8 @@
 import type { GeneratorSpec } from "../../model/mod.ts";
 import { checkEntityKey } from "./entity.ts";
 import type { KindDef } from "./kind.ts";
+import { withAffine } from "../env.ts";
+import { Walk } from "../series.ts";
 
 /** `random_walk`. */
 export const randomWalkDef: KindDef<"random_walk"> = {
@@ -39,6 +41,11 @@ export const randomWalkDef: KindDef<"random_walk"> = {
   deps: (g) => [g.key],
   decimals: (g) => g.decimals,
   checkRefs: (g, a) => checkEntityKey(g, a, "panel"),
+  compile(g, { col, env, t }) {
+    const layout = env.entities.get(g.key);
+    const w = new Walk(g, env.ctx.seedHex, col.name, env.bases.get(col.name)!);
+    return withAffine((i) => (layout ? w.value(layout.entity[i], layout.step[i] + 1) : null), t);
+  },
 };
 
 /** `lag`: the walk's value one step earlier, with optional jitter. */
@@ -61,5 +68,19 @@ export const lagDef: KindDef<"lag"> = {
     if (o && o.generator?.kind !== "random_walk") {
       add(g.loc, field, `of: column "${g.of}" must use random_walk`);
     }
+  },
+  compile(g, { env, t }) {
+    const of = env.plan.columns[g.of];
+    const og = of?.gen;
+    if (!og || og.kind !== "random_walk") return () => null;
+    const layout = env.entities.get(og.key);
+    const w = new Walk(og, env.ctx.seedHex, of.name, env.bases.get(of.name)!);
+    const jitter = g.jitter;
+    return withAffine((i, rng) => {
+      if (!layout) return null;
+      const base = w.value(layout.entity[i], layout.step[i]);
+      const z = rng.nextNormal();
+      return og.model === "gbm" ? base * Math.exp(jitter * z) : base + jitter * z;
+    }, t);
   },
 };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseRegex } from "../regex.ts";
+import { parseRegex, sampleRegex } from "../regex.ts";
 import type { KindDef } from "./kind.ts";
 
 /** `regex`. */
@@ -24,4 +24,9 @@ export const regexDef: KindDef<"regex"> = {
     }
     return { kind: "regex", pattern, ast, loc };
   },
+  compile(g) {
+    const ast = g.ast;
+    return (_i, rng) => sampleRegex(ast, rng);
+  },
+  rowFree: () => true,
 };

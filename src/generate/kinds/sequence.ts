@@ -4,6 +4,7 @@
  * @module
  */
 import type { KindDef } from "./kind.ts";
+import { withAffine } from "../env.ts";
 
 /** `sequence`. */
 export const sequenceDef: KindDef<"sequence"> = {
@@ -37,5 +38,10 @@ export const sequenceDef: KindDef<"sequence"> = {
         `sequence runs from ${g.start} to ${last} over ${rowCount} rows, outside the column's [${lo}, ${hi}]`,
       );
     }
+  },
+  compile(g, { env, t }) {
+    const { start, step } = g;
+    const s0 = env.start;
+    return withAffine((i) => start + step * (s0 + i), t);
   },
 };

@@ -6,6 +6,7 @@
 import { DEFAULT_START_MS } from "../../model/mod.ts";
 import { checkEntityKey } from "./entity.ts";
 import type { KindDef } from "./kind.ts";
+import { stepTime } from "../series.ts";
 
 /** `step_time`. */
 export const stepTimeDef: KindDef<"step_time"> = {
@@ -21,4 +22,9 @@ export const stepTimeDef: KindDef<"step_time"> = {
   },
   deps: (g) => [g.key],
   checkRefs: (g, a) => checkEntityKey(g, a, "panel"),
+  compile(g, { env }) {
+    const layout = env.entities.get(g.key);
+    const { start, every } = g;
+    return (i) => (layout ? stepTime(start, every, layout.step[i]) : null);
+  },
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { KindDef } from "./kind.ts";
+import { templateFn } from "../row_fns.ts";
 
 /** `template`. */
 export const templateDef: KindDef<"template"> = {
@@ -21,4 +22,5 @@ export const templateDef: KindDef<"template"> = {
   checkRefs(g, { need }) {
     for (const p of g.parts) if (p.t === "col") need(p.name, "{col:...}");
   },
+  compile: (g, { col, env }) => templateFn(g.parts, env, (i) => g.start + env.start + i, col.name),
 };
