@@ -168,7 +168,7 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
 }
 
 /** The distribution behind a column if it can join a copula. */
-export function effectiveDist(col: ColumnSpec): (DistSpec & NumericCommon) | undefined {
+function effectiveDist(col: ColumnSpec): (DistSpec & NumericCommon) | undefined {
   const g = col.generator;
   if (!g) return undefined;
   return (DIST_KINDS as readonly string[]).includes(g.kind)

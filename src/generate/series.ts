@@ -13,7 +13,7 @@ import { scratchF64 } from "./pools.ts";
 import { DAY, HOUR, isoWeekday, templateFn, valueAt } from "./row_fns.ts";
 
 /** Steps per block of a random walk (see {@link walkAt}). */
-export const WALK_BLOCK = 64;
+const WALK_BLOCK = 64;
 
 /**
  * Mix a base stream state with two counters into a fresh xoshiro state

@@ -119,7 +119,7 @@ export function writeColumn(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng)
 }
 
 /** A validity mask with row `i` null (allocated on the first null). */
-export function markNull(valid: Uint8Array | null, n: number, i: number): Uint8Array {
+function markNull(valid: Uint8Array | null, n: number, i: number): Uint8Array {
   const v = valid ?? outputU8(n, 1);
   v[i] = 0;
   return v;

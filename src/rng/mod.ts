@@ -23,7 +23,7 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /** Lowercase hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
+function toHex(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += b.toString(16).padStart(2, "0");
   return s;

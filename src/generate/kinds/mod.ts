@@ -1,8 +1,9 @@
 /**
  * The table of generator kinds: one definition per {@link GeneratorKind}
- * (keys, column types, parser, checks, dependencies, decimals, uniqueness),
- * checked by the compiler. A new kind is a file here, a line below, its
- * sampler in ../engine.ts and its tests.
+ * (keys, column types, parser, checks, dependencies, decimals, uniqueness,
+ * row function), checked by the compiler. A new kind is its name in
+ * GENERATOR_KINDS and its spec type (src/model/generator.ts), a file here, a
+ * line below, a sampler (../samplers.ts) if it needs a new one, and tests.
  *
  * @module
  */
