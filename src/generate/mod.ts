@@ -23,6 +23,8 @@ export {
 export { type GenerationPlan, inferGenerator, type PlanColumn, planGeneration } from "./plan.ts";
 export { scaffoldDataset } from "./scaffold.ts";
 export { checkGeneration } from "./checks.ts";
+// The spec types live in src/model/; re-exported for importers of the old entry.
+export type { CorrelationSpec, DriftSpec, GeneratorSpec } from "../model/mod.ts";
 export { parseCorrelations } from "./correlations.ts";
 export { parseDrift } from "./drift.ts";
 export { parseGenerator } from "./parse.ts";
