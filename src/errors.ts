@@ -5,22 +5,9 @@
  * @module
  */
 
-/** A position in a config or input file (1-based line and column). */
-export interface Location {
-  file: string;
-  line: number;
-  col: number;
-}
+import type { ConfigProblem, Location } from "./model/mod.ts";
 
-/** One problem found in a config file. */
-export interface ConfigProblem {
-  /** Where it is; `line`/`col` are 0 when the whole file is meant. */
-  loc: Location;
-  /** Dotted path of the offending field, e.g. `columns.amount.constraints.min`. */
-  field: string;
-  /** What is wrong and how to fix it. */
-  message: string;
-}
+export type { ConfigProblem, Location } from "./model/mod.ts";
 
 /** Render a problem as `file:line:col: field: message`. */
 export function formatProblem(p: ConfigProblem): string {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ConfigSources } from "../config/spec.ts";
+import type { ConfigSources } from "../model/mod.ts";
 import financeDataset from "../../datasets/finance_transactions/dataset.yaml" with { type: "text" };
 import financeSchema from "../../datasets/finance_transactions/schema.yaml" with { type: "text" };
 import financeEvolution from "../../datasets/finance_transactions/evolution.yaml" with {

@@ -8,11 +8,11 @@
 import { BUILTIN_DATASETS } from "../builtin/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { parseDatasetSpec } from "./parse.ts";
-import type { ConfigSources, DatasetSpec } from "./spec.ts";
+import type { ConfigSources, DatasetSpec } from "../model/mod.ts";
 
 export { parseDatasetSpec } from "./parse.ts";
-export type * from "./spec.ts";
-export { DEFAULT_THRESHOLDS, findColumn } from "./spec.ts";
+export type * from "../model/mod.ts";
+export { DEFAULT_THRESHOLDS } from "../model/mod.ts";
 
 /** The three file names, in a fixed order. */
 export const CONFIG_FILES = ["dataset.yaml", "schema.yaml", "evolution.yaml"] as const;

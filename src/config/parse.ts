@@ -5,13 +5,8 @@
  */
 import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
-import {
-  checkGeneration,
-  parseCorrelations,
-  parseDrift,
-  parseGenerator,
-} from "../generate/spec.ts";
-import { join, type ParseContext, parseYaml, type YNode } from "./context.ts";
+import { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "../generate/mod.ts";
+import { join, type ParseContext, parseYaml, type YNode } from "../strict_yaml/mod.ts";
 import {
   type CheckSpec,
   type ColumnSpec,
@@ -21,7 +16,7 @@ import {
   DEFAULT_THRESHOLDS,
   type EvolutionSpec,
   type Thresholds,
-} from "./spec.ts";
+} from "../model/mod.ts";
 
 /** Where the three files live, for messages (e.g. `datasets/x/`). */
 export interface ParseOptions {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { parseDatasetSpec } from "./parse.ts";
-import type { ConfigSources } from "./spec.ts";
+import type { ConfigSources } from "../model/mod.ts";
 import { BAD, GOOD } from "../../tests/fixtures/bad_configs.ts";
 
 function parse(over: Partial<ConfigSources>) {

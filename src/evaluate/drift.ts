@@ -35,7 +35,7 @@
  */
 import type { ColumnType } from "../data/mod.ts";
 import { compareNames } from "../data/mod.ts";
-import type { Thresholds } from "../config/spec.ts";
+import type { Thresholds } from "../model/mod.ts";
 import type { CategoricalProfile, ColumnProfile, DatasetProfile } from "../profile/mod.ts";
 import { isNumericType } from "../profile/mod.ts";
 import {

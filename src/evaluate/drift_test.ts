@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DEFAULT_THRESHOLDS } from "../config/spec.ts";
+import { DEFAULT_THRESHOLDS } from "../model/mod.ts";
 import { compareProfiles, judge } from "./drift.ts";
 import { discreteOf, ksStatistic, psi, wasserstein1 } from "./metrics.ts";
 import { profileOf } from "../../tests/helpers/evaluate.ts";

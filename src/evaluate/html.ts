@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { ColumnSpec, DatasetSpec } from "../config/spec.ts";
+import type { ColumnSpec, DatasetSpec } from "../model/mod.ts";
 import { compareNames, formatDatetime } from "../data/mod.ts";
 import {
   type ColumnProfile,

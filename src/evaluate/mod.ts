@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { DatasetSpec } from "../config/spec.ts";
+import type { DatasetSpec } from "../model/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import type { DatasetProfile } from "../profile/mod.ts";
 import { compareProfiles, type DriftReport, fmt, noPriorDrift } from "./drift.ts";

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import type { DatasetSpec } from "../config/spec.ts";
+import type { DatasetSpec } from "../model/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import type { DatasetProfile } from "../profile/mod.ts";
 import type { DriftReport } from "./drift.ts";

@@ -13,7 +13,7 @@ import {
   nums,
   quantile,
   specOf,
-} from "./test_helpers.ts";
+} from "../../tests/helpers/generate.ts";
 
 function planOf(name: string) {
   return planGeneration(specOf(builtinSources(name), name));

@@ -13,7 +13,7 @@
 import type { Rng } from "../rng/mod.ts";
 import { distCdf, normalQuantile, poissonQuantile, quantileFn } from "./math.ts";
 import { BetaSampler, GammaSampler, poissonQuantileFn } from "./samplers.ts";
-import type { DistSpec, NumericCommon } from "./spec.ts";
+import type { DistSpec, NumericCommon } from "../model/mod.ts";
 
 /** How a branch turns a uniform (or a stream) into a value. */
 export const Op = {

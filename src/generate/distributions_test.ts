@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { distCdf, normalCdf } from "./math.ts";
-import type { DistSpec } from "./spec.ts";
+import type { DistSpec } from "../model/mod.ts";
 import {
   chiSquare,
   column,
@@ -15,7 +15,7 @@ import {
   quantile,
   std,
   table,
-} from "./test_helpers.ts";
+} from "../../tests/helpers/generate.ts";
 
 const N = 20_000;
 /** KS critical value at alpha = 0.001. */

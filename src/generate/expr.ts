@@ -20,31 +20,9 @@
  * @module
  */
 
-/** A parsed expression node. */
-export type Expr =
-  | { t: "num"; v: number }
-  | { t: "str"; v: string }
-  | { t: "col"; name: string }
-  | { t: "neg"; a: Expr }
-  | { t: "not"; a: Expr }
-  | { t: "bin"; op: BinOp; a: Expr; b: Expr }
-  | { t: "call"; fn: FnName; args: Expr[] };
+import type { BinOp, Expr, FnName } from "../model/mod.ts";
 
-/** Binary operators. */
-export type BinOp =
-  | "+"
-  | "-"
-  | "*"
-  | "/"
-  | "%"
-  | "=="
-  | "!="
-  | "<"
-  | "<="
-  | ">"
-  | ">="
-  | "and"
-  | "or";
+export type { BinOp, Expr, FnName };
 
 /** Functions with their arity [min, max]. Random ones draw from the column's own stream. */
 export const FUNCTIONS = {
@@ -65,10 +43,7 @@ export const FUNCTIONS = {
   hour: [1, 1],
   weekday: [1, 1],
   concat: [1, 16],
-} as const;
-
-/** A function name of the expression language. */
-export type FnName = keyof typeof FUNCTIONS;
+} as const satisfies Record<FnName, readonly [number, number]>;
 
 /** Result of parsing: the AST or an error message with its character offset. */
 export type ParseResult = { ok: true; expr: Expr } | { ok: false; message: string; offset: number };

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import type { DistSpec } from "./spec.ts";
+import type { DistSpec } from "../model/mod.ts";
 
 const LANCZOS = [
   0.99999999999980993,
@@ -72,7 +72,7 @@ export function gammaP(a: number, x: number): number {
 }
 
 /** Regularized upper incomplete gamma Q(a, x) = 1 - P(a, x), accurate in the tail. */
-export function gammaQ(a: number, x: number): number {
+function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
   if (x < a + 1) return 1 - gammaSeries(a, x);
   return gammaCf(a, x);

@@ -22,15 +22,12 @@ export {
 } from "./engine.ts";
 export { type GenerationPlan, inferGenerator, type PlanColumn, planGeneration } from "./plan.ts";
 export { scaffoldDataset } from "./scaffold.ts";
-export {
-  checkGeneration,
-  type CorrelationSpec,
-  type DriftSpec,
-  type GeneratorSpec,
-  parseCorrelations,
-  parseDrift,
-  parseGenerator,
-} from "./spec.ts";
+export { checkGeneration } from "./checks.ts";
+// The spec types live in src/model/; re-exported for importers of the old entry.
+export type { CorrelationSpec, DriftSpec, GeneratorSpec } from "../model/mod.ts";
+export { parseCorrelations } from "./correlations.ts";
+export { parseDrift } from "./drift.ts";
+export { parseGenerator } from "./parse.ts";
 
 /** Options of {@link generateChunks}. */
 export interface GenerateOptions {

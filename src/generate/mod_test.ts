@@ -3,6 +3,7 @@
  * error propagation, inference, scaffolding.
  */
 import assert from "node:assert/strict";
+import { BUILTIN_DATASETS } from "../builtin/mod.ts";
 import type { Chunk } from "../data/mod.ts";
 import { Rng } from "../rng/mod.ts";
 import {
@@ -22,7 +23,7 @@ import {
   nums,
   specOf,
   table,
-} from "./test_helpers.ts";
+} from "../../tests/helpers/generate.ts";
 
 Deno.test("chunks are produced alone, in any order, and ranges are honoured", async () => {
   const plan = planGeneration(specOf(builtinSources("saas_events"), "saas_events"));
@@ -199,7 +200,7 @@ Deno.test("sdp init scaffold parses, generates and satisfies its own checks", as
 
 Deno.test("known answers: pinned content hashes of the built-in datasets (first 3000 rows, v0 and v3)", async () => {
   const got: Record<string, string> = {};
-  for (const name of ["finance_transactions", "market_time_series", "saas_events"]) {
+  for (const name of BUILTIN_DATASETS.keys()) {
     const plan = planGeneration(specOf(builtinSources(name), name));
     for (const v of [0, 3]) {
       got[`${name}@${v}`] = await hashChunks(

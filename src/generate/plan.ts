@@ -5,18 +5,19 @@
  *
  * @module
  */
-import type { ColumnSpec, DatasetSpec } from "../config/spec.ts";
-import type { ColumnType } from "../data/mod.ts";
-import { choleskyPsd } from "./math.ts";
 import {
+  type ColumnSpec,
+  type ColumnType,
+  type DatasetSpec,
   DEFAULT_END_MS,
   DEFAULT_START_MS,
-  dependencyOrder,
   type DriftSpec,
   type GeneratorSpec,
-  parseTemplate,
   type TemplatePart,
-} from "./spec.ts";
+} from "../model/mod.ts";
+import { choleskyPsd } from "./math.ts";
+import { dependencyOrder } from "./order.ts";
+import { parseTemplate } from "./template.ts";
 import { parseRegex } from "./regex.ts";
 import { COUNTRIES, CURRENCIES, CURRENCY_WEIGHTS } from "./words.ts";
 

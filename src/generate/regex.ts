@@ -9,11 +9,9 @@
  */
 import type { Rng } from "../rng/mod.ts";
 
-/** Plain-data regex AST (cloneable into Workers). */
-export type ReNode =
-  | { t: "alt"; options: ReNode[][] }
-  | { t: "set"; chars: string }
-  | { t: "rep"; node: ReNode; min: number; max: number };
+import type { ReNode } from "../model/mod.ts";
+
+export type { ReNode };
 
 const DIGITS = "0123456789";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";

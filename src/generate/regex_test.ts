@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Rng } from "../rng/mod.ts";
 import { parseRegex, sampleRegex } from "./regex.ts";
-import { column, nums, problemsOf, sourcesOf, table } from "./test_helpers.ts";
+import { column, nums, problemsOf, sourcesOf, table } from "../../tests/helpers/generate.ts";
 
 Deno.test("strings drawn from supported patterns match them", () => {
   const rng = new Rng(Uint32Array.from([1, 2, 3, 4]));

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { parseYaml } from "../config/context.ts";
+import { BUILTIN_DATASETS } from "../builtin/mod.ts";
+import { parseYaml } from "../strict_yaml/mod.ts";
 import type { ColumnType } from "../data/mod.ts";
 import type { ConfigProblem } from "../errors.ts";
-import { parseCorrelations, parseDrift, parseGenerator } from "./spec.ts";
-import { problemsOf, sourcesOf, specOf } from "./test_helpers.ts";
+import { parseCorrelations, parseDrift, parseGenerator } from "./mod.ts";
+import { problemsOf, sourcesOf, specOf } from "../../tests/helpers/generate.ts";
 
 /** 1-based line/col of the first occurrence of `needle` in `text`. */
 function pos(text: string, needle: string, nth = 0): { line: number; col: number } {
@@ -323,13 +324,13 @@ correlations:
 });
 
 Deno.test("the three built-in datasets and the README example parse", () => {
-  for (const name of ["finance_transactions", "market_time_series", "saas_events"]) {
-    const dir = new URL(`../../datasets/${name}/`, import.meta.url);
-    const spec = specOf({
-      "dataset.yaml": Deno.readTextFileSync(new URL("dataset.yaml", dir)),
-      "schema.yaml": Deno.readTextFileSync(new URL("schema.yaml", dir)),
-      "evolution.yaml": Deno.readTextFileSync(new URL("evolution.yaml", dir)),
-    }, name);
+  assert.deepEqual([...BUILTIN_DATASETS.keys()], [
+    "finance_transactions",
+    "market_time_series",
+    "saas_events",
+  ]);
+  for (const [name, sources] of BUILTIN_DATASETS) {
+    const spec = specOf(sources, name);
     assert.equal(spec.name, name);
     assert.equal(spec.rowCount, 10000);
   }

@@ -17,7 +17,7 @@ import type { ArrowColumn } from "../arrow/table.ts";
 import { IpcWriter } from "../arrow/ipc.ts";
 import { chunkToCsv } from "../csv/write.ts";
 import { writerProperties } from "../parquet/writer_properties.ts";
-import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
+import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
 import { type ChunkProfile, ChunkProfiler, partTransferables } from "../profile/mod.ts";
 import { ChunkChecker, type ChunkValidation } from "../validate/mod.ts";
 

@@ -10,7 +10,7 @@
  * @module
  */
 import { ARTIFACTS } from "../artifacts/mod.ts";
-import type { DatasetSpec } from "../config/spec.ts";
+import type { DatasetSpec } from "../model/mod.ts";
 import { CHUNK_ROWS } from "../data/mod.ts";
 import { planGeneration } from "../generate/mod.ts";
 import { ipcSchemaMessage } from "../arrow/schema.ts";

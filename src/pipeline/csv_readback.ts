@@ -4,7 +4,7 @@
  * column is read as nullable so that a missing value becomes a not_null
  * violation in the report rather than a read error.
  */
-import type { ColumnSpec } from "../config/spec.ts";
+import type { ColumnSpec } from "../model/mod.ts";
 import type { Chunk } from "../data/mod.ts";
 import { csvToChunks } from "../ingest/convert.ts";
 import { openCsvFile, parseCsv } from "../csv/read.ts";

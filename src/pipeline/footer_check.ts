@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { ColumnSpec } from "../config/spec.ts";
+import type { ColumnSpec } from "../model/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import type { FooterSummary } from "../parquet/stitch.ts";
 import type { ChunkProfile } from "../profile/mod.ts";

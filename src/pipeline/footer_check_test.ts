@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ColumnSpec } from "../config/spec.ts";
+import type { ColumnSpec } from "../model/mod.ts";
 import type { Chunk } from "../data/mod.ts";
 import { encodeParquet } from "../parquet/codec.ts";
 import { readFooter } from "../parquet/stitch.ts";

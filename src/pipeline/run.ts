@@ -13,7 +13,7 @@ import {
   finalMetadata,
   sealRunMetadata,
 } from "../artifacts/mod.ts";
-import type { DatasetSpec } from "../config/spec.ts";
+import type { DatasetSpec } from "../model/mod.ts";
 import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
 import { IntegrityError, ValidationFailedError } from "../errors.ts";
 import { evaluate, renderReportHtml } from "../evaluate/mod.ts";

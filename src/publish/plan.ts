@@ -13,7 +13,7 @@
  * @module
  */
 import { ARTIFACTS, type FinalMetadata } from "../artifacts/mod.ts";
-import type { DatasetSpec } from "../config/spec.ts";
+import type { DatasetSpec } from "../model/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import { UsageError } from "../errors.ts";
 import type { Publication, VersionEntry } from "../registry/mod.ts";

@@ -21,7 +21,7 @@
  */
 import { createHash } from "node:crypto";
 import { canonicalJson, configsSnapshot } from "../artifacts/mod.ts";
-import type { DatasetSpec } from "../config/spec.ts";
+import type { DatasetSpec } from "../model/mod.ts";
 import { CHUNK_ROWS, chunkCount } from "../data/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
 import { hashFile, sha256Hex } from "../hash/mod.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CheckSpec, ColumnSpec } from "../config/spec.ts";
+import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
 import type { Chunk, ColumnValues } from "../data/mod.ts";
 import { UNIQUE_MEMORY_LIMIT, Validator } from "./mod.ts";
 import { withCodes } from "../../tests/helpers/profile.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ColumnSpec, type DatasetSpec, DEFAULT_THRESHOLDS } from "../../src/config/spec.ts";
+import { type ColumnSpec, type DatasetSpec, DEFAULT_THRESHOLDS } from "../../src/model/mod.ts";
 import type { ColumnType } from "../../src/data/mod.ts";
 import { type DatasetProfile, Profiler } from "../../src/profile/mod.ts";
 import { chunksOf, declarations, type PlainColumn } from "./profile.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { BUILTIN_DATASETS } from "../../src/builtin/mod.ts";
 import { parseDatasetSpec } from "../../src/config/parse.ts";
-import type { DatasetSpec } from "../../src/config/spec.ts";
+import type { DatasetSpec } from "../../src/model/mod.ts";
 import { CHUNK_ROWS } from "../../src/data/mod.ts";
 import { generateChunk, planGeneration } from "../../src/generate/mod.ts";
 import { hashFile } from "../../src/hash/mod.ts";

@@ -6,7 +6,7 @@
  */
 import { ARTIFACTS } from "../../artifacts/mod.ts";
 import { specFromSnapshot } from "../../config/mod.ts";
-import type { ConfigSources } from "../../config/spec.ts";
+import type { ConfigSources } from "../../model/dataset.ts";
 import { compareProfiles, formatDriftTable } from "../../evaluate/mod.ts";
 import { readTextIfExists } from "../../io/files.ts";
 import { loadPriorProfile } from "../../pipeline/run.ts";

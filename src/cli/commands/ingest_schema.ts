@@ -23,7 +23,7 @@ import { parseDocument } from "yaml";
 import { ARTIFACTS } from "../../artifacts/mod.ts";
 import { BUILTIN_DATASETS } from "../../builtin/mod.ts";
 import { CONFIG_FILES, loadDataset, parseDatasetSpec } from "../../config/mod.ts";
-import type { ConfigSources, DatasetSpec } from "../../config/spec.ts";
+import type { ConfigSources, DatasetSpec } from "../../model/dataset.ts";
 import { ConfigError, IntegrityError } from "../../errors.ts";
 import { readTextIfExists } from "../../io/files.ts";
 import { type Registry, versionsOf } from "../../registry/mod.ts";

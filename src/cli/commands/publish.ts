@@ -7,7 +7,7 @@
  */
 import { ARTIFACTS, type FinalMetadata } from "../../artifacts/mod.ts";
 import { checkDatasetName, specFromSnapshot } from "../../config/mod.ts";
-import type { ConfigSources } from "../../config/spec.ts";
+import type { ConfigSources } from "../../model/dataset.ts";
 import { ConfigError, IntegrityError, UsageError } from "../../errors.ts";
 import { describeVerify, readFinalMetadata, verifyVersion } from "../../integrity/verify.ts";
 import { hashFile } from "../../hash/mod.ts";

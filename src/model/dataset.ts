@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { ColumnType } from "../data/mod.ts";
-import type { Location } from "../errors.ts";
-import type { CorrelationSpec, DriftSpec, GeneratorSpec } from "../generate/spec.ts";
+import type { ColumnType } from "./chunk.ts";
+import type { CorrelationSpec, DriftSpec, GeneratorSpec } from "./generator.ts";
+import type { Location } from "./location.ts";
 
 /** One column of schema.yaml. */
 export interface ColumnSpec {
@@ -97,7 +97,7 @@ export interface EvolutionSpec {
   labelRates: Map<string, { rate: number; loc: Location }>;
   /** Share of nulls per nullable column. */
   missingness: Map<string, { rate: number; loc: Location }>;
-  /** Declared version-to-version changes (see generate/spec.ts). */
+  /** Declared version-to-version changes (see generator.ts). */
   drift: DriftSpec[];
   thresholds: Thresholds;
 }
@@ -126,9 +126,4 @@ export interface DatasetSpec {
   sources: ConfigSources;
   /** Where the configs came from: `builtin` or a directory path. */
   origin: string;
-}
-
-/** Look up a column by name. */
-export function findColumn(spec: DatasetSpec, name: string): ColumnSpec | undefined {
-  return spec.columns.find((c) => c.name === name);
 }

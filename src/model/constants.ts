@@ -1,12 +1,12 @@
 /**
- * Constants the generation engine shares with the spec parser, in a module
- * without the parser's dependencies: encoder workers load the engine alone
- * (no YAML library) so they start sooner.
+ * Constants the generation engine shares with the spec parser, kept in the
+ * model (no YAML library): encoder workers load the engine alone so they
+ * start sooner.
  *
  * @module
  */
 
-/** Kinds of distribution generators (`DistSpec` in spec.ts). */
+/** Kinds of distribution generators (`DistSpec` in generator.ts). */
 export const DIST_KINDS = [
   "uniform",
   "normal",

@@ -6,7 +6,7 @@
  * @module
  */
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
-import type { ConfigProblem, Location } from "../errors.ts";
+import type { ConfigProblem, Location } from "../model/mod.ts";
 
 /** A YAML node (map, sequence, scalar) or nothing when the key is absent. */
 export type YNode = Node | null | undefined;

@@ -1,25 +1,26 @@
 /**
  * Helpers shared by the generate tests: load a dataset from YAML texts or the
- * datasets/ folder, generate all rows, read values back.
+ * built-in list (src/builtin/mod.ts), generate all rows, read values back.
  *
  * @module
  */
-import { parseDatasetSpec } from "../config/parse.ts";
-import type { ConfigSources, DatasetSpec } from "../config/spec.ts";
-import { type Chunk, CHUNK_ROWS, type ColumnValues } from "../data/mod.ts";
-import { ConfigError, type ConfigProblem } from "../errors.ts";
-import type { GenerationContext } from "./engine.ts";
-import { generateChunks } from "./mod.ts";
-import { type GenerationPlan, planGeneration } from "./plan.ts";
+import { BUILTIN_DATASETS } from "../../src/builtin/mod.ts";
+import { parseDatasetSpec } from "../../src/config/parse.ts";
+import type { ConfigSources, DatasetSpec } from "../../src/model/mod.ts";
+import { type Chunk, CHUNK_ROWS, type ColumnValues } from "../../src/data/mod.ts";
+import { ConfigError, type ConfigProblem } from "../../src/errors.ts";
+import {
+  generateChunks,
+  type GenerationContext,
+  type GenerationPlan,
+  planGeneration,
+} from "../../src/generate/mod.ts";
 
-/** The three files of a built-in dataset from datasets/<name>/. */
+/** The three files of a built-in dataset (the one list in src/builtin/mod.ts). */
 export function builtinSources(name: string): ConfigSources {
-  const dir = new URL(`../../datasets/${name}/`, import.meta.url);
-  return {
-    "dataset.yaml": Deno.readTextFileSync(new URL("dataset.yaml", dir)),
-    "schema.yaml": Deno.readTextFileSync(new URL("schema.yaml", dir)),
-    "evolution.yaml": Deno.readTextFileSync(new URL("evolution.yaml", dir)),
-  };
+  const sources = BUILTIN_DATASETS.get(name);
+  if (sources === undefined) throw new Error(`no built-in dataset "${name}"`);
+  return sources;
 }
 
 /** Parse three texts (throws ConfigError). */

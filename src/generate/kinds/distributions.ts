@@ -1,0 +1,173 @@
+/**
+ * The numeric distributions (uniform, normal, lognormal, exponential, gamma,
+ * beta, poisson): sampled by inverse CDF, so they can join a copula. The
+ * samplers are in ../dist_branch.ts.
+ *
+ * @module
+ */
+import type { ColumnType, DistSpec, NumericCommon } from "../../model/mod.ts";
+import { distributionMass } from "../math.ts";
+import type { CheckInput, KindDef, SpecOf } from "./kind.ts";
+import { distSampler } from "../row_fns.ts";
+
+const NUMERIC_TYPES: readonly ColumnType[] = ["integer", "float"];
+const COMMON_NUMERIC = ["kind", "decimals", "truncation"];
+
+/** Whether the truncated distribution has probability mass inside the column bounds. */
+function checkMass(d: DistSpec & NumericCommon, a: CheckInput): void {
+  const lo = a.col.min ?? -Infinity;
+  const hi = a.col.max ?? Infinity;
+  if (a.col.type === "integer" && Math.ceil(lo) > Math.floor(hi)) {
+    a.add(d.loc, a.field, `no whole number lies in [${lo}, ${hi}]`);
+  } else if (
+    d.truncation === "resample" && !(distributionMass(d, lo, hi, a.col.type === "integer") > 1e-12)
+  ) {
+    a.add(
+      d.loc,
+      a.field,
+      `${d.kind} has no probability mass inside the column's [${lo}, ${hi}]; move the parameters or the bounds`,
+    );
+  }
+}
+
+const decimals = (g: NumericCommon) => g.decimals;
+
+/** `uniform`: min/max default to the column bounds. */
+export const uniformDef: KindDef<"uniform"> = {
+  keys: [...COMMON_NUMERIC, "min", "max"],
+  types: NUMERIC_TYPES,
+  parse({ p, ctx, column, loc }): SpecOf<"uniform"> {
+    const c = p.numeric(loc);
+    const min = p.num("min", column.min ?? 0);
+    const max = p.num("max", column.max ?? (min ?? 0) + 1);
+    if (min !== undefined && max !== undefined && !(min < max)) {
+      ctx.problem(
+        p.node_("max") ?? p.node,
+        p.at("max"),
+        `must be above min (${min}), got ${max}`,
+      );
+    }
+    return { kind: "uniform", min, max, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};
+
+/** `normal`. */
+export const normalDef: KindDef<"normal"> = {
+  keys: [...COMMON_NUMERIC, "mean", "std"],
+  types: NUMERIC_TYPES,
+  parse({ p, loc }) {
+    const c = p.numeric(loc);
+    const mean = p.num("mean");
+    const std = p.pos("std");
+    if (mean === undefined || std === undefined) return undefined;
+    return { kind: "normal", mean, std, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};
+
+/** `lognormal`: `mu` or `median` (= e^mu). */
+export const lognormalDef: KindDef<"lognormal"> = {
+  keys: [...COMMON_NUMERIC, "mu", "sigma", "median"],
+  types: NUMERIC_TYPES,
+  parse({ p, ctx, loc }) {
+    const c = p.numeric(loc);
+    const sigma = p.pos("sigma");
+    let mu: number | undefined;
+    if (p.has("median") && p.has("mu")) {
+      ctx.problem(p.node_("median"), p.at("median"), "give either mu or median, not both");
+    } else if (p.has("median")) {
+      const med = p.pos("median");
+      if (med !== undefined) mu = Math.log(med);
+    } else mu = p.num("mu");
+    if (mu === undefined || sigma === undefined) return undefined;
+    return { kind: "lognormal", mu, sigma, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};
+
+/** `exponential`. */
+export const exponentialDef: KindDef<"exponential"> = {
+  keys: [...COMMON_NUMERIC, "mean"],
+  types: NUMERIC_TYPES,
+  parse({ p, loc }) {
+    const c = p.numeric(loc);
+    const mean = p.pos("mean");
+    return mean === undefined ? undefined : { kind: "exponential", mean, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};
+
+/** `gamma`. */
+export const gammaDef: KindDef<"gamma"> = {
+  keys: [...COMMON_NUMERIC, "shape", "scale"],
+  types: NUMERIC_TYPES,
+  parse({ p, loc }) {
+    const c = p.numeric(loc);
+    const shape = p.pos("shape");
+    const scale = p.pos("scale");
+    return shape === undefined || scale === undefined
+      ? undefined
+      : { kind: "gamma", shape, scale, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};
+
+/** `beta`, stretched onto [min, max] (default: the column bounds, else [0, 1]). */
+export const betaDef: KindDef<"beta"> = {
+  keys: [...COMMON_NUMERIC, "alpha", "beta", "min", "max"],
+  types: NUMERIC_TYPES,
+  parse({ p, ctx, column, loc }) {
+    const c = p.numeric(loc);
+    const alpha = p.pos("alpha");
+    const beta = p.pos("beta");
+    const min = p.num("min", column.min ?? 0);
+    const max = p.num("max", column.max ?? 1);
+    if (min !== undefined && max !== undefined && !(min < max)) {
+      ctx.problem(
+        p.node_("max") ?? p.node,
+        p.at("max"),
+        `must be above min (${min}), got ${max}`,
+      );
+      return undefined;
+    }
+    if (alpha === undefined || beta === undefined || min === undefined || max === undefined) {
+      return undefined;
+    }
+    return { kind: "beta", alpha, beta, min, max, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};
+
+/** `poisson`. */
+export const poissonDef: KindDef<"poisson"> = {
+  keys: [...COMMON_NUMERIC, "lambda"],
+  types: NUMERIC_TYPES,
+  parse({ p, loc }) {
+    const c = p.numeric(loc);
+    const lambda = p.pos("lambda");
+    return lambda === undefined ? undefined : { kind: "poisson", lambda, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};

@@ -1,0 +1,47 @@
+/**
+ * `sequence`: start + step x row number (unique by construction).
+ *
+ * @module
+ */
+import type { KindDef } from "./kind.ts";
+import { withAffine } from "../env.ts";
+
+/** `sequence`. */
+export const sequenceDef: KindDef<"sequence"> = {
+  keys: ["kind", "start", "step"],
+  types: ["integer", "float", "datetime"],
+  parse({ p, ctx, column, field, loc }) {
+    const start = p.num("start", 1);
+    const step = p.num("step", 1);
+    if (step === 0) {
+      ctx.problem(p.node_("step"), p.at("step"), "must not be 0 (values would repeat)");
+    }
+    if (column.type !== "float" && (!Number.isInteger(start) || !Number.isInteger(step))) {
+      ctx.problem(
+        p.node,
+        field,
+        `start and step must be whole numbers for a ${column.type} column`,
+      );
+    }
+    if (start === undefined || step === undefined) return undefined;
+    return { kind: "sequence", start, step, loc };
+  },
+  unique: () => true,
+  checkRange(g, { col, field, rowCount, add }) {
+    const lo = col.min ?? -Infinity;
+    const hi = col.max ?? Infinity;
+    const last = g.start + g.step * Math.max(0, rowCount - 1);
+    if (Math.min(g.start, last) < lo || Math.max(g.start, last) > hi) {
+      add(
+        g.loc,
+        field,
+        `sequence runs from ${g.start} to ${last} over ${rowCount} rows, outside the column's [${lo}, ${hi}]`,
+      );
+    }
+  },
+  compile(g, { env, t }) {
+    const { start, step } = g;
+    const s0 = env.start;
+    return withAffine((i) => start + step * (s0 + i), t);
+  },
+};
