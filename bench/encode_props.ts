@@ -29,7 +29,7 @@ import { chunkToIpc } from "../src/io/arrow.ts";
 import { memorySource, readParquetChunks } from "../src/io/parquet.ts";
 import { PARQUET_CREATED_BY, writerProperties } from "../src/io/parquet_writer.ts";
 import { encodeJob } from "../src/parallel/producer.ts";
-import { arrowColumns } from "../src/pipeline/run.ts";
+import { arrowColumns } from "../src/pipeline/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

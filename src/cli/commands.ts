@@ -14,7 +14,8 @@ import {
   verifyVersion,
 } from "../integrity/verify.ts";
 import { exists, hashFile, listDirs, readTextIfExists } from "../io/files.ts";
-import { loadPriorProfile, runDataset } from "../pipeline/run.ts";
+import { runGeneration as runDataset } from "../parallel/mod.ts";
+import { loadPriorProfile } from "../pipeline/mod.ts";
 import { parseProfile } from "../profile/mod.ts";
 import { rebuildRegistry } from "../integrity/rebuild.ts";
 import { readRegistry, versionsOf, withRegistryLock } from "../registry/mod.ts";

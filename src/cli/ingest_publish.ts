@@ -51,7 +51,7 @@ import {
 } from "../ingest/producer.ts";
 import { describeVerify, readFinalMetadata, verifyVersion } from "../integrity/verify.ts";
 import { exists, hashFile, readTextIfExists } from "../io/files.ts";
-import { type OutputFormat, runDataset } from "../pipeline/run.ts";
+import { type OutputFormat, runDataset } from "../pipeline/mod.ts";
 import { DEFAULT_BASE_URL, publishDataset, PublishError } from "../publish/client.ts";
 import {
   type CredentialIo,

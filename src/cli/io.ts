@@ -3,7 +3,7 @@
  * terminal facts. main.ts builds the real one; tests may build their own.
  */
 import { UsageError } from "../errors.ts";
-import type { Progress } from "../pipeline/run.ts";
+import type { Progress } from "../pipeline/mod.ts";
 
 /** Everything the CLI needs from the process. */
 export interface Io {

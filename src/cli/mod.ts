@@ -18,7 +18,8 @@ import {
 } from "../errors.ts";
 import { listDirs, readTextIfExists } from "../io/files.ts";
 import { formatSummary } from "../evaluate/mod.ts";
-import { type OutputFormat, runDataset } from "../pipeline/run.ts";
+import { runGeneration as runDataset } from "../parallel/mod.ts";
+import type { OutputFormat } from "../pipeline/mod.ts";
 import { readRegistry, versionsOf } from "../registry/mod.ts";
 import { checkVersionId, DETERMINISM_CONTRACT, versionFromTime } from "../version/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";

@@ -8,7 +8,7 @@ import { UsageError } from "../errors.ts";
 import { formatSummary } from "../evaluate/mod.ts";
 import { readTextIfExists } from "../io/files.ts";
 import { workersAvailable } from "../parallel/mod.ts";
-import { runDataset } from "../pipeline/run.ts";
+import { runDataset } from "../pipeline/mod.ts";
 import { readRegistry, versionsOf } from "../registry/mod.ts";
 import { assembleProducer, collectParts, parseShard, writeShardPart } from "../shard/mod.ts";
 import { checkVersionId } from "../version/mod.ts";

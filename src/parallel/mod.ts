@@ -4,3 +4,4 @@
  * @module
  */
 export * from "./producer.ts";
+export * from "./run.ts";

@@ -26,8 +26,7 @@ import { CHUNK_ROWS, chunkCount } from "../data/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
 import { createWriter, hashFile, listFiles, openFileSource, writeTextAtomic } from "../io/files.ts";
 import { encodeChunks, encodeJob, writeStitched } from "../parallel/mod.ts";
-import type { DataProducer } from "../pipeline/run.ts";
-import { arrowColumns } from "../pipeline/run.ts";
+import { arrowColumns, type Producer } from "../pipeline/producer.ts";
 import { sha256Hex } from "../rng/mod.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 
@@ -369,7 +368,7 @@ export async function collectParts(
 }
 
 /** A producer that stitches verified parts into data.parquet (Parquet only). */
-export function assembleProducer(set: PartSet): DataProducer {
+export function assembleProducer(set: PartSet): Producer {
   return {
     stage: "assemble",
     source: "generated",
