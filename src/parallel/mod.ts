@@ -1,5 +1,8 @@
 /**
- * Parallel generation and Parquet encoding (see producer.ts).
+ * Generation producers: parallel generation and Parquet encoding in workers
+ * (producer.ts, the default), the single-thread reference producer, and
+ * {@link runGeneration}, the pipeline with parallel generation unless another
+ * producer is named (run.ts).
  *
  * @module
  */

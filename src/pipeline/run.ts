@@ -10,7 +10,6 @@
 import type { FinalMetadata } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../config/spec.ts";
 import type { EvaluationReport } from "../evaluate/mod.ts";
-import { sweepLeftovers } from "../integrity/leftovers.ts";
 import type { Logger } from "../log/mod.ts";
 import { readRegistry } from "../registry/mod.ts";
 import type { ValidationReport } from "../validate/mod.ts";
@@ -21,6 +20,7 @@ import { checkProducedRows, produceData } from "./produce.ts";
 import { arrowColumns, type OutputFormat, type Producer, type Progress } from "./producer.ts";
 import { checkVersionFree, registerVersion } from "./register.ts";
 import { evaluateRun, type ReportInput, writeReports } from "./reports.ts";
+import { openStaging, runPaths, stageTimer } from "./staging.ts";
 
 /** Inputs to a run that vary between runs but never reach deterministic artifacts. */
 export interface RunEnvironment {
@@ -78,41 +78,27 @@ export async function runDataset(
   options: RunOptions,
   env: RunEnvironment,
 ): Promise<RunResult> {
-  const durations: Record<string, number> = {};
   const startedAt = env.now();
-  const stage = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    env.log.log("DEBUG", "stage_start", { stage: name });
-    const out = await fn();
-    durations[name] = Math.round(performance.now() - t0);
-    env.log.log("INFO", "stage_done", { stage: name, duration_ms: durations[name] });
-    return out;
-  };
-  const { version, producer } = options;
+  const { durations, run: stage } = stageTimer(env.log);
+  const { version, producer, workers } = options;
   const dataset = spec.name;
   const rowCount = options.rows ?? spec.rowCount;
-  const datasetDir = `${options.runsDir}/${dataset}`;
-  const finalDir = options.outputDir ?? `${datasetDir}/${version}`;
+  const paths = runPaths(dataset, version, { ...options, token: env.token });
+  const { stagingDir, finalDir } = paths;
 
   const registry = options.outputDir ? undefined : await readRegistry(options.registryFile);
   if (registry) await checkVersionFree(registry, dataset, version, finalDir);
-  const { versionIndex, prior, note } = await stage("profile_prior", () =>
-    choosePrior(dataset, {
-      runsDir: options.runsDir,
-      registry,
-      versionIndex: options.versionIndex,
-      prior: options.prior,
-      allowMissingPrior: options.allowMissingPrior,
-      log: env.log,
-    }));
+  const { versionIndex, prior, note } = await stage(
+    "profile_prior",
+    () => choosePrior(dataset, { ...options, registry, log: env.log }),
+  );
 
-  const stagingDir = options.outputDir
-    ? `${options.outputDir}.staging-${env.token}`
-    : `${datasetDir}/.staging-${version}-${env.token}`;
-  if (!options.outputDir) {
-    await sweepLeftovers(datasetDir, { now: startedAt, log: env.log, ownToken: env.token });
-  }
-  await Deno.mkdir(stagingDir, { recursive: true });
+  await openStaging(paths, {
+    sweep: !options.outputDir,
+    startedAt,
+    token: env.token,
+    log: env.log,
+  });
   try {
     const files = {
       stagingDir,
@@ -121,19 +107,13 @@ export async function runDataset(
       parquet: options.format !== "csv",
       csv: options.format !== "parquet",
     };
-    await producer.prepare?.({ workers: options.workers, log: env.log });
+    await producer.prepare?.({ workers, log: env.log });
     env.progress?.(producer.stage, 0, rowCount);
-    const produced = await stage(producer.stage, () =>
-      produceData(producer, spec, {
-        context: {
-          ...files,
-          version,
-          versionIndex,
-          workers: options.workers,
-          progress: env.progress,
-        },
-        readBack: options.readBack,
-      }));
+    const context = { ...files, version, versionIndex, workers, progress: env.progress };
+    const produced = await stage(
+      producer.stage,
+      () => produceData(producer, spec, { context, readBack: options.readBack }),
+    );
     checkProducedRows(producer, produced, rowCount);
     const checked = await stage(
       "validate",
@@ -143,42 +123,23 @@ export async function runDataset(
     const input: ReportInput = { spec, version, versionIndex, ...checked, prior, priorNote: note };
     const evaluation = await stage("evaluate", () => Promise.resolve(evaluateRun(input)));
     await writeReports(stagingDir, input, evaluation);
-    if (!checked.validation.passed) {
-      await setAsideFailed(
-        stagingDir,
-        options.outputDir
-          ? `${options.outputDir}.failed`
-          : `${datasetDir}/_failed/${version}-${env.token}`,
-        { dataset, version, validation: checked.validation, log: env.log },
-      );
+    const { validation } = checked;
+    if (!validation.passed) {
+      await setAsideFailed(stagingDir, paths.failedDir, { dataset, version, validation, ...env });
     }
 
     const final = await stage("finalize", () =>
       finalizeStaging(stagingDir, {
+        ...files,
         dataset,
         version,
         versionIndex,
         priorVersion: prior ? prior.version : null,
-        rowCount,
-        parquet: files.parquet,
-        csv: files.csv,
         producer,
-        workers: options.workers,
-      }, { startedAt, now: env.now, pid: env.pid, runtime: env.runtime, durations }));
-
-    if (options.outputDir) {
-      await Deno.rename(stagingDir, finalDir);
-    } else {
-      await registerVersion(stagingDir, {
-        registryFile: options.registryFile,
-        finalDir,
-        final,
-        producer,
-        now: env.now,
-        pid: env.pid,
-        log: env.log,
-      });
-    }
+        workers,
+      }, { ...env, startedAt, durations }));
+    if (options.outputDir) await Deno.rename(stagingDir, finalDir);
+    else await registerVersion(stagingDir, { ...options, ...env, finalDir, final });
     env.log.log("INFO", "finalized", { dataset, version, path: finalDir, rows: rowCount });
     return {
       dataset,
@@ -187,7 +148,7 @@ export async function runDataset(
       rows: rowCount,
       final,
       evaluation,
-      validation: checked.validation,
+      validation,
       durations,
     };
   } catch (err) {
