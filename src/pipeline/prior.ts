@@ -6,7 +6,7 @@
  */
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import { IntegrityError } from "../errors.ts";
-import { describeVerify, verifyVersion } from "../integrity/verify.ts";
+import { describeVerify, verifyVersion } from "../integrity/mod.ts";
 import { readTextIfExists } from "../io/files.ts";
 import type { Logger } from "../log/mod.ts";
 import { type DatasetProfile, parseProfile } from "../profile/mod.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { sweepLeftovers } from "../integrity/leftovers.ts";
+import { sweepLeftovers } from "../integrity/mod.ts";
 import type { Logger } from "../log/mod.ts";
 
 /** The folders of one run. */
