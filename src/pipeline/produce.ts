@@ -86,7 +86,12 @@ export async function produceData(
 }
 
 /** Throw when the producer wrote another row count than asked. */
-export function checkProducedRows(producer: Producer, produced: Produced, rowCount: number): void {
+export function checkProducedRows(
+  producer: Producer,
+  produced: Produced,
+  options: { rowCount: number },
+): void {
+  const { rowCount } = options;
   if (produced.rows !== rowCount) {
     throw new Error(`${producer.stage} wrote ${produced.rows} rows, expected ${rowCount}`);
   }

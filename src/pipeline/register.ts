@@ -21,10 +21,9 @@ import type { Producer } from "./producer.ts";
 /** Throw when `version` of `dataset` exists already (folder or registry entry). */
 export async function checkVersionFree(
   registry: Registry,
-  dataset: string,
-  version: string,
-  finalDir: string,
+  target: { dataset: string; version: string; finalDir: string },
 ): Promise<void> {
+  const { dataset, version, finalDir } = target;
   if (await exists(finalDir) || versionsOf(registry, dataset).some((v) => v.version === version)) {
     throw new IntegrityError(
       `version ${version} of ${dataset} already exists (${finalDir}); finalized versions are immutable: choose another --run-id`,

@@ -60,10 +60,9 @@ export function evaluateRun(input: ReportInput): EvaluationReport {
 /** Write the deterministic reports into `dir`. */
 export async function writeReports(
   dir: string,
-  input: ReportInput,
-  evaluation: EvaluationReport,
+  input: ReportInput & { evaluation: EvaluationReport },
 ): Promise<void> {
-  const { spec, validation, profile, prior } = input;
+  const { spec, validation, profile, prior, evaluation } = input;
   const write = (name: string, text: string) => Deno.writeTextFile(`${dir}/${name}`, text);
   await write(ARTIFACTS.validation, canonicalJson(validation));
   await write(ARTIFACTS.evaluation, canonicalJson(evaluation));

@@ -87,7 +87,7 @@ export async function runDataset(
   const { stagingDir, finalDir } = paths;
 
   const registry = options.outputDir ? undefined : await readRegistry(options.registryFile);
-  if (registry) await checkVersionFree(registry, dataset, version, finalDir);
+  if (registry) await checkVersionFree(registry, { dataset, version, finalDir });
   const { versionIndex, prior, note } = await stage(
     "profile_prior",
     () => choosePrior(dataset, { ...options, registry, log: env.log }),
@@ -114,7 +114,7 @@ export async function runDataset(
       producer.stage,
       () => produceData(producer, spec, { context, readBack: options.readBack }),
     );
-    checkProducedRows(producer, produced, rowCount);
+    checkProducedRows(producer, produced, { rowCount });
     const checked = await stage(
       "validate",
       () => checkWrittenFiles(spec, files, { produced, progress: env.progress }),
@@ -122,7 +122,7 @@ export async function runDataset(
 
     const input: ReportInput = { spec, version, versionIndex, ...checked, prior, priorNote: note };
     const evaluation = await stage("evaluate", () => Promise.resolve(evaluateRun(input)));
-    await writeReports(stagingDir, input, evaluation);
+    await writeReports(stagingDir, { ...input, evaluation });
     const { validation } = checked;
     if (!validation.passed) {
       await setAsideFailed(stagingDir, paths.failedDir, { dataset, version, validation, ...env });
