@@ -20,7 +20,7 @@
 import * as pw from "parquet-wasm";
 import { loadDataset } from "../src/config/mod.ts";
 import { readTextIfExists } from "../src/io/files.ts";
-import { arrowColumns } from "../src/pipeline/run.ts";
+import { arrowColumns } from "../src/pipeline/mod.ts";
 import { encodeJob } from "../src/parallel/producer.ts";
 import { generateChunk } from "../src/generate/mod.ts";
 import { IpcWriter } from "../src/arrow/ipc.ts";

@@ -30,7 +30,7 @@ import { memorySource } from "../src/io/byte_source.ts";
 import { readParquetChunks } from "../src/parquet/codec.ts";
 import { PARQUET_CREATED_BY, writerProperties } from "../src/parquet/writer_properties.ts";
 import { encodeJob } from "../src/parallel/producer.ts";
-import { arrowColumns } from "../src/pipeline/run.ts";
+import { arrowColumns } from "../src/pipeline/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

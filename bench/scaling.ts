@@ -40,7 +40,7 @@ import { readTextIfExists } from "../src/io/files.ts";
 import { encodeJob } from "../src/parallel/producer.ts";
 import { WORKER_URL } from "../src/parallel/warm.ts";
 import type { FromEncoder, ToEncoder } from "../src/parallel/worker.ts";
-import { arrowColumns } from "../src/pipeline/run.ts";
+import { arrowColumns } from "../src/pipeline/mod.ts";
 import { profileLayout } from "../src/profile/partial.ts";
 import { ROOT, sdpFlags } from "./common.ts";
 

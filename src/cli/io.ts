@@ -6,7 +6,7 @@
  * stages the commands call do their own file I/O.
  */
 import { UsageError } from "../errors.ts";
-import type { Progress } from "../pipeline/run.ts";
+import type { Progress } from "../pipeline/mod.ts";
 
 /** Everything the CLI needs from the process. */
 export interface Io {

@@ -9,7 +9,7 @@ import { checkVersionId, DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
 import { type Io, progressReporter } from "./io.ts";
 import { defaultWorkers } from "./warm_start.ts";
-import type { RunEnvironment } from "../pipeline/run.ts";
+import type { RunEnvironment } from "../pipeline/mod.ts";
 
 export { CHUNKS_PER_WORKER } from "./warm_start.ts";
 

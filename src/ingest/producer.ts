@@ -27,7 +27,8 @@ import { compareNames } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
 import { createSha256, hashFile } from "../hash/mod.ts";
 import { openFileSource } from "../io/byte_source.ts";
-import { type DataProducer, writeDataFiles } from "../pipeline/run.ts";
+import type { Producer } from "../pipeline/producer.ts";
+import { writeDataFiles } from "../pipeline/write_files.ts";
 import { csvToChunks, inferCsvColumns } from "./convert.ts";
 import { type CsvEvent, parseCsv } from "../csv/read.ts";
 // Loaded when a Parquet file is ingested: it pulls in apache-arrow and parquet-wasm (start-up).
@@ -236,7 +237,7 @@ function sortColumns(cols: IngestColumn[]): IngestColumn[] {
  * `columns` and write the staged data files; fails when the file's bytes
  * are no longer those scanned (`scan.provenance`).
  */
-export function ingestProducer(path: string, scan: ScanResult): DataProducer {
+export function ingestProducer(path: string, scan: ScanResult): Producer {
   const file = baseName(path);
   return {
     stage: "ingest",

@@ -18,8 +18,9 @@ import { IpcWriter } from "../arrow/ipc.ts";
 import { chunkToCsv } from "../csv/write.ts";
 import { writerProperties } from "../parquet/writer_properties.ts";
 import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
-import { type ChunkProfile, ChunkProfiler, partTransferables } from "../profile/mod.ts";
-import { ChunkChecker, type ChunkValidation } from "../validate/mod.ts";
+import { ChunkProfiler, partTransferables } from "../profile/mod.ts";
+import type { ChunkStats } from "../pipeline/producer.ts";
+import { ChunkChecker } from "../validate/mod.ts";
 
 /**
  * Validation and profiling in the worker: each chunk's parts (pure functions
@@ -33,11 +34,7 @@ export interface StatsJob {
   sketches: boolean;
 }
 
-/** The parts of one chunk. */
-export interface ChunkStats {
-  validation: ChunkValidation;
-  profile: ChunkProfile;
-}
+export type { ChunkStats };
 
 /** Everything a worker needs to produce chunks of one run (cloneable). */
 export interface EncodeJob {

@@ -12,15 +12,16 @@
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../model/mod.ts";
 import { CHUNK_ROWS } from "../data/mod.ts";
-import { planGeneration } from "../generate/mod.ts";
+import { generateChunks, planGeneration } from "../generate/mod.ts";
 import { ipcSchemaMessage } from "../arrow/schema.ts";
 import { csvHeader } from "../csv/write.ts";
 import { createWriter } from "../io/files.ts";
-import type { DataProducer, ProduceContext } from "../pipeline/run.ts";
+import type { ProduceContext, Producer } from "../pipeline/producer.ts";
+import { writeDataFiles } from "../pipeline/write_files.ts";
 import { runSeed } from "../rng/mod.ts";
 import { DISTINCT_EXACT_LIMIT, EXACT_QUANTILE_LIMIT } from "../profile/mod.ts";
 import type { EncodedChunk, EncodeJob } from "./encode.ts";
-import { encodeChunks } from "./pool.ts";
+import { encodeChunks, workersAvailable } from "./pool.ts";
 import { writeStitched } from "../parquet/stitch_stream.ts";
 
 export type { EncodedChunk, EncodeJob } from "./encode.ts";
@@ -59,10 +60,21 @@ export async function encodeJob(
 }
 
 /** Generate + encode in `p.workers` workers; assemble data.parquet (and data.csv) in order. */
-export function parallelGenerationProducer(spec: DatasetSpec): DataProducer {
+export function parallelGenerationProducer(spec: DatasetSpec): Producer {
   return {
     stage: "generate",
     source: "generated",
+    async prepare({ workers, log }) {
+      if (workers > 1 && !(await workersAvailable())) {
+        log.log("WARNING", "workers_unavailable", {
+          requested: workers,
+          using: 1,
+          reason: "no read access to the worker modules under the current permissions",
+          hint:
+            "run from the source tree (deno task sdp) or use the release binary; output bytes are the same",
+        });
+      }
+    },
     async produce(p) {
       const stats = p.stats;
       const job = await encodeJob(spec, p, {
@@ -102,6 +114,34 @@ export function parallelGenerationProducer(spec: DatasetSpec): DataProducer {
         csv?.close();
       }
       return { rows: done, statsMerged: stats !== undefined };
+    },
+  };
+}
+
+/**
+ * Generation and encoding on the calling thread: the reference path the
+ * parallel producer's bytes are tested against.
+ */
+export function generationProducer(spec: DatasetSpec): Producer {
+  return {
+    stage: "generate",
+    source: "generated",
+    async produce(p) {
+      const seedHex = await runSeed(spec.name, p.version);
+      const plan = planGeneration(spec);
+      const ctx = {
+        seedHex,
+        rowCount: p.rowCount,
+        versionIndex: p.versionIndex,
+        chunkRows: CHUNK_ROWS,
+      };
+      return {
+        rows: await writeDataFiles(
+          generateChunks(plan, ctx),
+          p,
+          "generate",
+        ),
+      };
     },
   };
 }

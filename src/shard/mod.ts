@@ -28,8 +28,7 @@ import { hashFile, sha256Hex } from "../hash/mod.ts";
 import { openFileSource } from "../io/byte_source.ts";
 import { createWriter, listFiles, writeTextAtomic } from "../io/files.ts";
 import { encodeChunks, encodeJob, writeStitched } from "../parallel/mod.ts";
-import type { DataProducer } from "../pipeline/run.ts";
-import { arrowColumns } from "../pipeline/run.ts";
+import { arrowColumns, type Producer } from "../pipeline/producer.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 
 /** Manifest format id. */
@@ -370,7 +369,7 @@ export async function collectParts(
 }
 
 /** A producer that stitches verified parts into data.parquet (Parquet only). */
-export function assembleProducer(set: PartSet): DataProducer {
+export function assembleProducer(set: PartSet): Producer {
   return {
     stage: "assemble",
     source: "generated",

@@ -15,7 +15,7 @@
  * @module
  */
 import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
-import { type Chunk, type ColumnValues, formatDatetime } from "../data/mod.ts";
+import { type Chunk, type ColumnValues } from "../data/mod.ts";
 
 /** How many offending row indices a report keeps per check. */
 export const FIRST_ROWS = 5;

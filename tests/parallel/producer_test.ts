@@ -11,14 +11,13 @@ import type { DatasetSpec } from "../../src/model/mod.ts";
 import { CHUNK_ROWS } from "../../src/data/mod.ts";
 import { generateChunk, planGeneration } from "../../src/generate/mod.ts";
 import { hashFile } from "../../src/hash/mod.ts";
-import { emptyParquet, parallelGenerationProducer } from "../../src/parallel/mod.ts";
-import { readFooter } from "../../src/parquet/stitch.ts";
 import {
-  arrowColumns,
-  type DataProducer,
+  emptyParquet,
   generationProducer,
-  type ProduceContext,
-} from "../../src/pipeline/run.ts";
+  parallelGenerationProducer,
+} from "../../src/parallel/mod.ts";
+import { readFooter } from "../../src/parquet/stitch.ts";
+import { arrowColumns, type ProduceContext, type Producer } from "../../src/pipeline/mod.ts";
 import { runSeed } from "../../src/rng/mod.ts";
 
 function builtin(name: string): DatasetSpec {
@@ -30,7 +29,7 @@ function builtin(name: string): DatasetSpec {
 }
 
 async function produce(
-  producer: DataProducer,
+  producer: Producer,
   spec: DatasetSpec,
   rows: number,
   workers: number,

@@ -8,7 +8,7 @@ import { checkDatasetName, loadDataset } from "../../config/mod.ts";
 import { UsageError } from "../../errors.ts";
 import { formatSummary } from "../../evaluate/mod.ts";
 import { readTextIfExists } from "../../io/files.ts";
-import { runDataset } from "../../pipeline/run.ts";
+import { runDataset } from "../../pipeline/mod.ts";
 import { readRegistry, versionsOf } from "../../registry/mod.ts";
 import { assembleProducer, collectParts } from "../../shard/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";

@@ -9,7 +9,7 @@ import { specFromSnapshot } from "../../config/mod.ts";
 import type { ConfigSources } from "../../model/dataset.ts";
 import { compareProfiles, formatDriftTable } from "../../evaluate/mod.ts";
 import { readTextIfExists } from "../../io/files.ts";
-import { loadPriorProfile } from "../../pipeline/run.ts";
+import { loadPriorProfile } from "../../pipeline/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
 import { checkName, checkVersion, DIR_FLAGS, dirs } from "../shared.ts";

@@ -20,7 +20,7 @@ import {
   schemaYaml,
 } from "../../ingest/producer.ts";
 import { exists } from "../../io/files.ts";
-import { type OutputFormat, runDataset } from "../../pipeline/run.ts";
+import { type OutputFormat, runDataset } from "../../pipeline/mod.ts";
 import { readRegistry, versionsOf } from "../../registry/mod.ts";
 import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, str } from "../args.ts";

@@ -10,7 +10,8 @@ import { checkDatasetName, loadDataset } from "../../config/mod.ts";
 import { UsageError } from "../../errors.ts";
 import { formatSummary } from "../../evaluate/mod.ts";
 import { readTextIfExists } from "../../io/files.ts";
-import { type OutputFormat, runDataset } from "../../pipeline/run.ts";
+import { parallelGenerationProducer } from "../../parallel/mod.ts";
+import { type OutputFormat, runDataset } from "../../pipeline/mod.ts";
 import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, positiveInt, str } from "../args.ts";
 import { checkAccess, type Io } from "../io.ts";
@@ -105,6 +106,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     registryFile: d.registryFile,
     allowMissingPrior: p.values["allow-missing-prior"] === true,
     readBack: p.values.readback === true,
+    producer: parallelGenerationProducer(spec),
   }, runEnvironment(io, log));
   io.out(
     `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +

@@ -16,7 +16,8 @@ import {
 } from "../../integrity/verify.ts";
 import { hashFile } from "../../hash/mod.ts";
 import { listDirs, readTextIfExists } from "../../io/files.ts";
-import { runDataset } from "../../pipeline/run.ts";
+import { parallelGenerationProducer } from "../../parallel/mod.ts";
+import { runDataset } from "../../pipeline/mod.ts";
 import { parseProfile } from "../../profile/mod.ts";
 import { readRegistry, versionsOf } from "../../registry/mod.ts";
 import { checkVersionId, DETERMINISM_CONTRACT } from "../../version/mod.ts";
@@ -141,6 +142,7 @@ async function reproduce(dataset: string, version: string, p: Parsed, io: Io): P
       versionIndex: meta.version_index,
       prior,
       outputDir: out,
+      producer: parallelGenerationProducer(spec),
     }, { ...runEnvironment(io, makeLogger(io), token), progress: undefined });
     const names = Object.keys(meta.files).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
     let first: { name: string; expected: string; actual: string | null } | undefined;

@@ -1,0 +1,89 @@
+/**
+ * Stage "prior": the version index of the new version and the prior version
+ * whose profile drift is computed against.
+ *
+ * @module
+ */
+import { ARTIFACTS } from "../artifacts/mod.ts";
+import { IntegrityError } from "../errors.ts";
+import { describeVerify, verifyVersion } from "../integrity/mod.ts";
+import { readTextIfExists } from "../io/files.ts";
+import type { Logger } from "../log/mod.ts";
+import { type DatasetProfile, parseProfile } from "../profile/mod.ts";
+import { type Registry, versionsOf } from "../registry/mod.ts";
+
+/** A prior version and its profile. */
+export interface PriorInput {
+  version: string;
+  profile: DatasetProfile;
+}
+
+/** What {@link choosePrior} decided. */
+export interface PriorChoice {
+  versionIndex: number;
+  /** The prior to compare with, or null (first version, or unusable and allowed). */
+  prior: PriorInput | null;
+  /** Why a prior was left out (recorded in evaluation.json), else null. */
+  note: string | null;
+}
+
+/** Options of {@link choosePrior}. */
+export interface PriorOptions {
+  runsDir: string;
+  /** The registry, or undefined when the run skips it (reproduction). */
+  registry: Registry | undefined;
+  /** Use this version index instead of the registry's count. */
+  versionIndex?: number;
+  /** Use this prior instead of the registry's latest; null = none. */
+  prior?: PriorInput | null;
+  /** Run without a prior when the prior version is missing or fails verification. */
+  allowMissingPrior?: boolean;
+  log: Logger;
+}
+
+/** Read a finalized version's own profile (after verifying the folder). */
+export async function loadPriorProfile(
+  runsDir: string,
+  dataset: string,
+  version: string,
+): Promise<DatasetProfile> {
+  const dir = `${runsDir}/${dataset}/${version}`;
+  const v = await verifyVersion(dir, { dataset, version });
+  if (!v.ok) {
+    throw new IntegrityError(
+      `prior version ${dataset}/${version} fails verification (${describeVerify(v).join("; ")}); ` +
+        `drift is never computed from corrupted data. Restore it, or pass --allow-missing-prior to run without a prior`,
+    );
+  }
+  const text = await readTextIfExists(`${dir}/${ARTIFACTS.profile}`);
+  if (text === undefined) {
+    throw new IntegrityError(`prior version ${dataset}/${version} has no profile.json`);
+  }
+  return parseProfile(text, `${dir}/${ARTIFACTS.profile}`);
+}
+
+/**
+ * The version index and prior of a new version of `dataset`: the given ones
+ * (reproduction), else the registry's count and latest version, whose profile
+ * is loaded after verifying its folder.
+ */
+export async function choosePrior(dataset: string, options: PriorOptions): Promise<PriorChoice> {
+  const known = options.registry ? versionsOf(options.registry, dataset) : [];
+  const versionIndex = options.versionIndex ?? known.length;
+  if (options.prior !== undefined) return { versionIndex, prior: options.prior, note: null };
+  const priorVersion = known.at(-1)?.version ?? null;
+  if (priorVersion === null) return { versionIndex, prior: null, note: null };
+  try {
+    const profile = await loadPriorProfile(options.runsDir, dataset, priorVersion);
+    return { versionIndex, prior: { version: priorVersion, profile }, note: null };
+  } catch (err) {
+    if (!(err instanceof IntegrityError) || !options.allowMissingPrior) throw err;
+    options.log.log("WARNING", "prior_unusable", { prior: priorVersion, reason: err.message });
+    return {
+      versionIndex,
+      prior: null,
+      note:
+        `prior version ${priorVersion} was unusable (${err.message}); evaluated without a prior`,
+    };
+  }
+}
