@@ -1,6 +1,8 @@
 /**
- * CSV (RFC 4180): writing chunks (write.ts, the `data.csv` format) and the
- * strict streaming reader that ingest and the CSV read-back use (read.ts).
+ * CSV (RFC 4180): writing chunks (write.ts, the `data.csv` format), the
+ * strict streaming reader (read.ts), and typing its records into chunks, by a
+ * declared schema or by inference (convert.ts, infer.ts), which ingest and the
+ * CSV read-back share.
  *
  * @module
  */
@@ -15,3 +17,9 @@ export {
   QUOTED_EMPTY,
   RaggedRowError,
 } from "./read.ts";
+export {
+  type ColumnSpec as CsvColumnSpec,
+  csvToChunks,
+  inferCsvColumns,
+  ValueError,
+} from "./convert.ts";

@@ -29,7 +29,7 @@ import { createSha256, hashFile } from "../hash/mod.ts";
 import { openFileSource } from "../io/byte_source.ts";
 import type { Producer } from "../pipeline/producer.ts";
 import { writeDataFiles } from "../pipeline/write_files.ts";
-import { csvToChunks, inferCsvColumns } from "./convert.ts";
+import { csvToChunks, inferCsvColumns } from "../csv/convert.ts";
 import { type CsvEvent, parseCsv } from "../csv/read.ts";
 // Loaded when a Parquet file is ingested: it pulls in apache-arrow and parquet-wasm (start-up).
 import type { NullCounts } from "./parquet_input.ts";

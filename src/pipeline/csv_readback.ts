@@ -6,7 +6,7 @@
  */
 import type { ColumnSpec } from "../model/mod.ts";
 import type { Chunk } from "../data/mod.ts";
-import { csvToChunks } from "../ingest/convert.ts";
+import { csvToChunks } from "../csv/mod.ts";
 import { openCsvFile, parseCsv } from "../csv/read.ts";
 
 /** Stream data.csv as chunks of CHUNK_ROWS rows. */

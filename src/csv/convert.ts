@@ -17,7 +17,7 @@ import {
   compareNames,
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
-import { type CsvEvent, QUOTED_EMPTY } from "../csv/mod.ts";
+import { type CsvEvent, QUOTED_EMPTY } from "./read.ts";
 import {
   type InferredColumn,
   inferredColumns,

@@ -40,7 +40,7 @@
  */
 
 import type { ColumnType } from "../data/mod.ts";
-import { QUOTED_EMPTY } from "../csv/mod.ts";
+import { QUOTED_EMPTY } from "./read.ts";
 
 /** A parsed cell: number for integer/float/datetime (epoch ms), or null. */
 export type CellValue = string | number | boolean | null;
