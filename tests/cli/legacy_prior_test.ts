@@ -2,7 +2,8 @@
  * Upgrading across the determinism contract 5 bump (snake_case JSON keys):
  * versions finalized by contract 4, whose profile.json spells five keys in
  * camelCase, stay usable as priors, in `diff` and in `verify`; only
- * `verify --reproduce` refuses them, because this sdp would write other bytes.
+ * `verify --reproduce` refuses them, because this sdp would write other bytes. The
+ * registry's keys did not change: a registry written by contract 4 reads as it is.
  */
 import assert from "node:assert/strict";
 import { runCli, tempDir } from "../cli_harness.ts";
@@ -52,4 +53,35 @@ Deno.test("a contract-4 prior with a camelCase profile.json: run, diff and verif
   );
   const ok = await runCli(["verify", DS, "v2", "--reproduce"], { cwd });
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+});
+
+Deno.test("a registry written by contract 4 reads unchanged (its keys were snake_case already)", async () => {
+  const cwd = await tempDir("sdp-legacy-");
+  // registry/datasets.json as contract 4 wrote it, with a publication.
+  const entry = {
+    content_hash: "a".repeat(64),
+    created_at: "2026-12-01T00:00:00.000Z",
+    data_sha256: "b".repeat(64),
+    formats: ["parquet"],
+    path: "people/v1",
+    publications: [{
+      files: { "data.parquet": "b".repeat(64) },
+      published_at: "2026-12-02T00:00:00.000Z",
+      remote_version: 1,
+      target: "kaggle:alice/people-data",
+      url: "https://www.kaggle.com/datasets/alice/people-data",
+    }],
+    row_count: 200,
+    source: "ingested",
+    version: "v1",
+  };
+  await Deno.mkdir(`${cwd}/registry`);
+  await Deno.writeTextFile(
+    `${cwd}/registry/datasets.json`,
+    JSON.stringify({ datasets: { people: { versions: [entry] } }, format: 1 }, null, 2) + "\n",
+  );
+  const r = await runCli(["list", "--json"], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const people = JSON.parse(r.stdout).find((d: { dataset: string }) => d.dataset === "people");
+  assert.deepEqual(people.versions, [entry]);
 });
