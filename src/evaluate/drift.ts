@@ -16,19 +16,19 @@
  *   compared but their metrics do not set the status: new identifiers each
  *   version would otherwise always look like drift.
  * - null rate: shift = current - reference; it warns when |shift| exceeds
- *   max(rateTolerance, 3 sqrt(p (1 - p) (1/n1 + 1/n2))) with the pooled null
+ *   max(rate_tolerance, 3 sqrt(p (1 - p) (1/n1 + 1/n2))) with the pooled null
  *   share p (so sampling noise of small datasets does not warn).
  * - A side with no non-null value: both empty is ok; one empty is drift.
  *
- * Status per metric: >= threshold is drift, >= warnRatio x threshold is warn.
+ * Status per metric: >= threshold is drift, >= warn_ratio x threshold is warn.
  * A column takes its worst metric status. Dataset verdict: the worst column
  * status; added, removed or retyped columns make it drift. KS p-value is
- * informational (`significant` when below `ksPValue`): with large row counts
+ * informational (`significant` when below `ks_p_value`): with large row counts
  * any difference is significant.
  *
  * Metrics use the profiles' support atoms; `approximate` is set, and
- * `ks.errorBound` gives the bound on the KS error, when either side's atoms are
- * not exact. The KS p-value is then computed from max(0, D - errorBound), so
+ * `ks.error_bound` gives the bound on the KS error, when either side's atoms are
+ * not exact. The KS p-value is then computed from max(0, D - error_bound), so
  * that approximation error alone never reads as significant.
  *
  * @module
@@ -58,6 +58,9 @@ export const WASSERSTEIN_STD_FLOOR = 0.001;
 /** Distinct values a string column needs (beyond half its rows) to count as high-cardinality. */
 export const HIGH_CARDINALITY_MIN_DISTINCT = 20;
 
+/** Drift report format: 2 since determinism contract 5 (every key snake_case). */
+export const DRIFT_REPORT_FORMAT = 2;
+
 /** A metric value judged against a threshold. */
 export interface JudgedMetric {
   value: number;
@@ -76,9 +79,9 @@ export interface ColumnDrift {
   notes: string[];
   /** True when a metric came from approximate (sketch or compressed) summaries. */
   approximate: boolean;
-  highCardinality: boolean;
+  high_cardinality: boolean;
   rows: { reference: number; current: number };
-  nullRate: {
+  null_rate: {
     reference: number;
     current: number;
     shift: number;
@@ -86,26 +89,49 @@ export interface ColumnDrift {
     band: number;
     status: DriftStatus;
   };
-  mean: { reference: number; current: number; shift: number; shiftInStd: number | null } | null;
+  mean: { reference: number; current: number; shift: number; shift_in_std: number | null } | null;
   std: { reference: number; current: number; shift: number; ratio: number | null } | null;
   psi: (JudgedMetric & { bins: number }) | null;
-  ks: { statistic: number; pValue: number; significant: boolean; errorBound: number } | null;
+  ks: { statistic: number; p_value: number; significant: boolean; error_bound: number } | null;
   wasserstein: { distance: number; normalized: JudgedMetric } | null;
-  jensenShannon: JudgedMetric | null;
-  totalVariation: number | null;
+  jensen_shannon: JudgedMetric | null;
+  total_variation: number | null;
 }
 
 /** Drift of a dataset version against a reference version. */
 export interface DriftReport {
-  version: 1;
+  /** Report format ({@link DRIFT_REPORT_FORMAT}). */
+  version: typeof DRIFT_REPORT_FORMAT;
   /** False when there was no reference (no prior version). */
   available: boolean;
   verdict: DriftStatus | "no_prior";
   message: string;
-  thresholds: Thresholds;
-  summary: { compared: number; ok: number; warn: number; drift: number; driftShare: number };
-  schema: { added: string[]; removed: string[]; typeChanged: string[] };
+  thresholds: DriftThresholds;
+  summary: { compared: number; ok: number; warn: number; drift: number; drift_share: number };
+  schema: { added: string[]; removed: string[]; type_changed: string[] };
   columns: Record<string, ColumnDrift>;
+}
+
+/** The thresholds a report was judged with, keyed as in evolution.yaml's `thresholds:`. */
+export interface DriftThresholds {
+  psi: number;
+  jensen_shannon: number;
+  wasserstein: number;
+  ks_p_value: number;
+  warn_ratio: number;
+  rate_tolerance: number;
+}
+
+/** The thresholds as a report records them. */
+export function reportThresholds(t: Thresholds): DriftThresholds {
+  return {
+    psi: t.psi,
+    jensen_shannon: t.jensenShannon,
+    wasserstein: t.wasserstein,
+    ks_p_value: t.ksPValue,
+    warn_ratio: t.warnRatio,
+    rate_tolerance: t.rateTolerance,
+  };
 }
 
 const RANK: Record<DriftStatus, number> = { ok: 0, warn: 1, drift: 2 };
@@ -128,13 +154,13 @@ export function judge(value: number, threshold: number, warnRatio: number): Judg
 /** The drift report used when there is no prior version. */
 export function noPriorDrift(thresholds: Thresholds): DriftReport {
   return {
-    version: 1,
+    version: DRIFT_REPORT_FORMAT,
     available: false,
     verdict: "no_prior",
     message: "No prior version: this is the first version, so drift was not computed.",
-    thresholds: { ...thresholds },
-    summary: { compared: 0, ok: 0, warn: 0, drift: 0, driftShare: 0 },
-    schema: { added: [], removed: [], typeChanged: [] },
+    thresholds: reportThresholds(thresholds),
+    summary: { compared: 0, ok: 0, warn: 0, drift: 0, drift_share: 0 },
+    schema: { added: [], removed: [], type_changed: [] },
     columns: {},
   };
 }
@@ -151,7 +177,7 @@ export function compareProfiles(
   const removed = refNames.filter((n) => !(n in current.columns));
   const typeChanged: string[] = [];
   const columns: Record<string, ColumnDrift> = {};
-  const summary = { compared: 0, ok: 0, warn: 0, drift: 0, driftShare: 0 };
+  const summary = { compared: 0, ok: 0, warn: 0, drift: 0, drift_share: 0 };
   let verdict: DriftStatus = added.length + removed.length > 0 ? "drift" : "ok";
   for (const name of curNames) {
     const ref = reference.columns[name];
@@ -169,19 +195,19 @@ export function compareProfiles(
     verdict = worstStatus(verdict, cd.status);
   }
   if (typeChanged.length > 0) verdict = "drift";
-  summary.driftShare = summary.compared === 0 ? 0 : summary.drift / summary.compared;
+  summary.drift_share = summary.compared === 0 ? 0 : summary.drift / summary.compared;
   const schemaNote = added.length + removed.length + typeChanged.length > 0
     ? `; schema changed (added ${added.length}, removed ${removed.length}, retyped ${typeChanged.length})`
     : "";
   return {
-    version: 1,
+    version: DRIFT_REPORT_FORMAT,
     available: true,
     verdict,
     message:
       `${summary.drift} of ${summary.compared} columns drifted, ${summary.warn} warn${schemaNote}.`,
-    thresholds: { ...thresholds },
+    thresholds: reportThresholds(thresholds),
     summary,
-    schema: { added, removed, typeChanged },
+    schema: { added, removed, type_changed: typeChanged },
     columns,
   };
 }
@@ -212,16 +238,16 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds): C
     reasons,
     notes,
     approximate: false,
-    highCardinality: false,
+    high_cardinality: false,
     rows: { reference: ref.count, current: cur.count },
-    nullRate: { reference: refNull, current: curNull, shift: nullShift, band, status: nullStatus },
+    null_rate: { reference: refNull, current: curNull, shift: nullShift, band, status: nullStatus },
     mean: null,
     std: null,
     psi: null,
     ks: null,
     wasserstein: null,
-    jensenShannon: null,
-    totalVariation: null,
+    jensen_shannon: null,
+    total_variation: null,
   };
   const refValues = ref.count - ref.nulls;
   const curValues = cur.count - cur.nulls;
@@ -234,13 +260,13 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds): C
     const cdist: Discrete = cn.support;
     out.approximate = !rn.support.exact || !cn.support.exact;
     if (out.approximate) {
-      notes.push("metrics computed from approximate support atoms (see ks.errorBound)");
+      notes.push("metrics computed from approximate support atoms (see ks.error_bound)");
     }
     out.mean = {
       reference: rn.mean,
       current: cn.mean,
       shift: cn.mean - rn.mean,
-      shiftInStd: rn.std > 0 ? (cn.mean - rn.mean) / rn.std : null,
+      shift_in_std: rn.std > 0 ? (cn.mean - rn.mean) / rn.std : null,
     };
     out.std = {
       reference: rn.std,
@@ -254,10 +280,10 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds): C
       bins: edges.length + 1,
     };
     const d = ksStatistic(rd, cdist);
-    const errorBound = rn.support.cdfErrorBound + cn.support.cdfErrorBound;
+    const errorBound = rn.support.cdf_error_bound + cn.support.cdf_error_bound;
     // Conservative: approximation error alone must never look significant.
     const p = ksPValue(Math.max(0, d - errorBound), rn.count, cn.count);
-    out.ks = { statistic: d, pValue: p, significant: p < t.ksPValue, errorBound };
+    out.ks = { statistic: d, p_value: p, significant: p < t.ksPValue, error_bound: errorBound };
     const w = wasserstein1(rd, cdist);
     if (rn.std === 0) {
       notes.push(`reference is constant: Wasserstein normalised by ${WASSERSTEIN_STD_FLOOR}`);
@@ -281,20 +307,20 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, t: Thresholds): C
     ...judge(psi(shares(refCounts), shares(curCounts)), t.psi, t.warnRatio),
     bins: refCounts.length,
   };
-  out.jensenShannon = judge(
+  out.jensen_shannon = judge(
     jensenShannonDistance(refCounts, curCounts),
     t.jensenShannon,
     t.warnRatio,
   );
-  out.totalVariation = totalVariation(refCounts, curCounts);
-  out.highCardinality = cur.type === "string" &&
+  out.total_variation = totalVariation(refCounts, curCounts);
+  out.high_cardinality = cur.type === "string" &&
     (isHighCardinality(ref.distinct.count, refValues, rc) ||
       isHighCardinality(cur.distinct.count, curValues, cc));
-  if (out.highCardinality) {
+  if (out.high_cardinality) {
     notes.push("high-cardinality column: category metrics are reported but do not set the status");
   } else {
     applyMetric(out, "PSI", out.psi, t.warnRatio);
-    applyMetric(out, "JS distance", out.jensenShannon, t.warnRatio);
+    applyMetric(out, "JS distance", out.jensen_shannon, t.warnRatio);
   }
   return out;
 }

@@ -27,13 +27,13 @@ Deno.test("identical profiles: zero metrics, verdict ok", () => {
   const r = compareProfiles(a, profileOf(cols, 7), T);
   assert.equal(r.available, true);
   assert.equal(r.verdict, "ok");
-  assert.deepEqual(r.summary, { compared: 3, ok: 3, warn: 0, drift: 0, driftShare: 0 });
+  assert.deepEqual(r.summary, { compared: 3, ok: 3, warn: 0, drift: 0, drift_share: 0 });
   assert.equal(r.columns.x.psi!.value, 0);
   assert.equal(r.columns.x.ks!.statistic, 0);
-  assert.equal(r.columns.x.ks!.pValue, 1);
+  assert.equal(r.columns.x.ks!.p_value, 1);
   assert.equal(r.columns.x.wasserstein!.distance, 0);
-  assert.equal(r.columns.s.jensenShannon!.value, 0);
-  assert.equal(r.columns.b.totalVariation, 0);
+  assert.equal(r.columns.s.jensen_shannon!.value, 0);
+  assert.equal(r.columns.b.total_variation, 0);
 });
 
 Deno.test("profile-based metrics equal the exact metrics on raw data (few distinct values)", () => {
@@ -80,7 +80,7 @@ Deno.test("constant columns: Wasserstein normalised with the 0.001 std floor", (
   const same = compareProfiles(five, five, T).columns.c;
   assert.equal(same.wasserstein!.normalized.value, 0);
   assert.equal(same.status, "ok");
-  assert.equal(same.mean!.shiftInStd, null);
+  assert.equal(same.mean!.shift_in_std, null);
   const six = profileOf({ c: { type: "integer", values: [6, 6, 6, 6] } });
   const moved = compareProfiles(five, six, T).columns.c;
   assert.equal(moved.wasserstein!.distance, 1);
@@ -97,10 +97,10 @@ Deno.test("all-null columns: both empty ok, one side empty drift", () => {
   assert.equal(both.kind, "empty");
   assert.equal(both.status, "ok");
   assert.equal(both.psi, null);
-  assert.equal(both.nullRate.reference, 1);
+  assert.equal(both.null_rate.reference, 1);
   const one = compareProfiles(full, empty, T).columns.x;
   assert.equal(one.status, "drift");
-  assert.equal(one.nullRate.shift, 1);
+  assert.equal(one.null_rate.shift, 1);
   const s = compareProfiles(
     profileOf({ s: { type: "string", values: [null] } }),
     profileOf({ s: { type: "string", values: ["a"] } }),
@@ -117,22 +117,22 @@ Deno.test("categorical: empty categories and new categories use the PSI epsilon"
   const expected = psi([0.5, 0.5, 0], [0.25, 0.25, 0.5]);
   assert.ok(Math.abs(s.psi!.value - expected) < 1e-12);
   assert.equal(s.psi!.bins, 3);
-  assert.equal(s.totalVariation, 0.5);
+  assert.equal(s.total_variation, 0.5);
   assert.equal(s.status, "drift");
   // Boolean with an empty category on one side.
   const bt = profileOf({ b: { type: "boolean", values: [true, true] } });
   const bf = profileOf({ b: { type: "boolean", values: [false, false] } });
   const b = compareProfiles(bt, bf, T).columns.b;
-  assert.equal(b.jensenShannon!.value, 1);
-  assert.equal(b.totalVariation, 1);
+  assert.equal(b.jensen_shannon!.value, 1);
+  assert.equal(b.total_variation, 1);
 });
 
 Deno.test("high-cardinality strings do not drift on new identifiers", () => {
   const ref = profileOf({ id: { type: "string", values: range(100, (i) => `id${i}`) } });
   const cur = profileOf({ id: { type: "string", values: range(100, (i) => `id${i + 1000}`) } });
   const c = compareProfiles(ref, cur, T).columns.id;
-  assert.equal(c.highCardinality, true);
-  assert.equal(c.jensenShannon!.value, 1);
+  assert.equal(c.high_cardinality, true);
+  assert.equal(c.jensen_shannon!.value, 1);
   assert.equal(c.status, "ok");
 });
 
@@ -144,8 +144,8 @@ Deno.test("null-rate shift warns beyond max(tolerance, 3-sigma noise)", () => {
     x: { type: "float", values: range(10000, (i) => (i % 4 === 0 ? null : i)) },
   });
   const x = compareProfiles(ref, cur, T).columns.x;
-  assert.ok(Math.abs(x.nullRate.shift - 0.15) < 1e-12);
-  assert.equal(x.nullRate.status, "warn");
+  assert.ok(Math.abs(x.null_rate.shift - 0.15) < 1e-12);
+  assert.equal(x.null_rate.status, "warn");
   assert.ok(x.reasons.some((r) => r.startsWith("null rate")));
 });
 
@@ -153,7 +153,7 @@ Deno.test("schema changes make the verdict drift", () => {
   const a = profileOf({ x: { type: "float", values: [1] }, y: { type: "float", values: [1] } });
   const b = profileOf({ x: { type: "integer", values: [1] }, z: { type: "float", values: [1] } });
   const r = compareProfiles(a, b, T);
-  assert.deepEqual(r.schema, { added: ["z"], removed: ["y"], typeChanged: ["x"] });
+  assert.deepEqual(r.schema, { added: ["z"], removed: ["y"], type_changed: ["x"] });
   assert.equal(r.verdict, "drift");
   assert.equal(r.summary.compared, 0);
 });
@@ -176,9 +176,9 @@ Deno.test("sketch-mode profiles: KS within the stated error bound of the exact v
   ).columns.x;
   assert.equal(d.approximate, true);
   const exactD = ksStatistic(discreteOf(ref), discreteOf(cur));
-  assert.ok(d.ks!.errorBound > 0 && d.ks!.errorBound < 0.01);
+  assert.ok(d.ks!.error_bound > 0 && d.ks!.error_bound < 0.01);
   assert.ok(
-    Math.abs(d.ks!.statistic - exactD) <= d.ks!.errorBound,
+    Math.abs(d.ks!.statistic - exactD) <= d.ks!.error_bound,
     `${d.ks!.statistic} vs ${exactD}`,
   );
   const exactW = wasserstein1(discreteOf(ref), discreteOf(cur));

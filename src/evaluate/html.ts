@@ -301,9 +301,9 @@ function driftTable(d: ColumnDrift | undefined): string {
     row(["metric", "value", "threshold", "status"], true),
     row([
       "null rate shift",
-      `${pct(d.nullRate.reference)} → ${pct(d.nullRate.current)}`,
-      `± ${pct(d.nullRate.band)}`,
-      badge(d.nullRate.status),
+      `${pct(d.null_rate.reference)} → ${pct(d.null_rate.current)}`,
+      `± ${pct(d.null_rate.band)}`,
+      badge(d.null_rate.status),
     ]),
   ];
   if (d.psi) lines.push(row(["PSI", metricCell(d.psi), num(d.psi.threshold), badge(d.psi.status)]));
@@ -319,23 +319,25 @@ function driftTable(d: ColumnDrift | undefined): string {
   if (d.ks) {
     lines.push(row([
       "KS statistic (p-value)",
-      `${num(d.ks.statistic)} (p = ${num(d.ks.pValue)})`,
+      `${num(d.ks.statistic)} (p = ${num(d.ks.p_value)})`,
       "",
       d.ks.significant ? "significant" : "",
     ]));
   }
-  if (d.jensenShannon) {
+  if (d.jensen_shannon) {
     lines.push(row([
       "Jensen-Shannon distance",
-      metricCell(d.jensenShannon),
-      num(d.jensenShannon.threshold),
-      badge(d.jensenShannon.status),
+      metricCell(d.jensen_shannon),
+      num(d.jensen_shannon.threshold),
+      badge(d.jensen_shannon.status),
     ]));
   }
   if (d.mean) {
     lines.push(row([
       "mean shift",
-      `${num(d.mean.shift)}${d.mean.shiftInStd === null ? "" : ` (${num(d.mean.shiftInStd)} σ)`}`,
+      `${num(d.mean.shift)}${
+        d.mean.shift_in_std === null ? "" : ` (${num(d.mean.shift_in_std)} σ)`
+      }`,
       "",
       "",
     ]));
@@ -410,9 +412,9 @@ export function renderReportHtml(input: {
         ["completeness", comp.completeness],
         ["validity", comp.validity],
         ["uniqueness", comp.uniqueness],
-        ["rate conformance", comp.rateConformance],
-        ["column shapes", comp.columnShapes],
-        ["column-pair trends", comp.columnPairTrends],
+        ["rate conformance", comp.rate_conformance],
+        ["column shapes", comp.column_shapes],
+        ["column-pair trends", comp.column_pair_trends],
       ].map(([k, v]) => row([esc(String(k)), pct(v as number | null)])).join("")
     }${row(["<b>score</b>", `<b>${pct(q.score)}</b>`])}</table><p class="muted">${
       esc(q.formula)
@@ -478,7 +480,7 @@ export function renderReportHtml(input: {
             metricCell(d.psi),
             num(d.ks?.statistic),
             metricCell(d.wasserstein?.normalized),
-            metricCell(d.jensenShannon),
+            metricCell(d.jensen_shannon),
             badge(d.status),
           ]);
         }).join("")
@@ -488,7 +490,7 @@ export function renderReportHtml(input: {
     for (
       const [label, list] of [["added", s.added], ["removed", s.removed], [
         "type changed",
-        s.typeChanged,
+        s.type_changed,
       ]] as const
     ) {
       if (list.length > 0) parts.push(`<p>Columns ${label}: ${list.map(esc).join(", ")}</p>`);

@@ -12,6 +12,8 @@
  *
  * Reports are plain data built with a fixed key order and columns in
  * code-unit name order: identical inputs give byte-identical JSON and HTML.
+ * Their keys are snake_case, like the YAML configs; column names are data
+ * and kept as they are.
  *
  * @module
  */
@@ -24,9 +26,12 @@ import { assessQuality, type QualityReport, type ValidationSummary } from "./qua
 export {
   type ColumnDrift,
   compareProfiles,
+  DRIFT_REPORT_FORMAT,
   type DriftReport,
   type DriftStatus,
+  type DriftThresholds,
   type JudgedMetric,
+  reportThresholds,
   WASSERSTEIN_STD_FLOOR,
 } from "./drift.ts";
 export {
@@ -40,11 +45,17 @@ export {
 export { PSI_BINS, PSI_EPSILON } from "./metrics.ts";
 export { renderReportHtml } from "./html.ts";
 
-/** Quality and drift of one version. */
+/** Evaluation report format: 2 since determinism contract 5 (every key snake_case). */
+export const EVALUATION_REPORT_FORMAT = 2;
+
+/** Quality and drift of one version (evaluation_report.json). */
 export interface EvaluationReport {
-  version: 1;
+  /** Report format ({@link EVALUATION_REPORT_FORMAT}). */
+  version: typeof EVALUATION_REPORT_FORMAT;
   /** The prior version compared against, or null for a first version. */
-  priorVersion: string | null;
+  prior_version: string | null;
+  /** Only when a prior was left out (unusable and allowed): why. */
+  prior_note?: string;
   quality: QualityReport;
   drift: DriftReport;
 }
@@ -67,7 +78,12 @@ export function evaluate(input: {
     drift,
     input.validation,
   );
-  return { version: 1, priorVersion: input.prior?.version ?? null, quality, drift };
+  return {
+    version: EVALUATION_REPORT_FORMAT,
+    prior_version: input.prior?.version ?? null,
+    quality,
+    drift,
+  };
 }
 
 function pct(x: number | null): string {
@@ -96,15 +112,15 @@ export function formatDriftTable(drift: DriftReport): string {
   for (const name of Object.keys(drift.columns).sort(compareNames)) {
     const c = drift.columns[name];
     lines.push(
-      pad(name, 24) + pad(c.type, 9) + pad(pct(c.nullRate.current), 8) +
+      pad(name, 24) + pad(c.type, 9) + pad(pct(c.null_rate.current), 8) +
         pad(num(c.psi?.value), 11) + pad(num(c.ks?.statistic), 11) +
-        pad(num(c.wasserstein?.normalized.value), 11) + pad(num(c.jensenShannon?.value), 11) +
+        pad(num(c.wasserstein?.normalized.value), 11) + pad(num(c.jensen_shannon?.value), 11) +
         c.status,
     );
   }
   for (const n of drift.schema.added) lines.push(`column added: ${n}`);
   for (const n of drift.schema.removed) lines.push(`column removed: ${n}`);
-  for (const n of drift.schema.typeChanged) lines.push(`column type changed: ${n}`);
+  for (const n of drift.schema.type_changed) lines.push(`column type changed: ${n}`);
   return lines.join("\n");
 }
 
@@ -117,10 +133,10 @@ export function formatSummary(evaluation: EvaluationReport): string {
   lines.push(
     `  completeness ${pct(c.completeness)}  validity ${pct(c.validity)}  uniqueness ${
       pct(c.uniqueness)
-    }  rates ${pct(c.rateConformance)}`,
+    }  rates ${pct(c.rate_conformance)}`,
   );
   lines.push(
-    `  column shapes ${pct(c.columnShapes)}  column-pair trends ${pct(c.columnPairTrends)}`,
+    `  column shapes ${pct(c.column_shapes)}  column-pair trends ${pct(c.column_pair_trends)}`,
   );
   if (q.rates.length > 0) {
     lines.push("Configured vs realised rates:");
@@ -132,7 +148,7 @@ export function formatSummary(evaluation: EvaluationReport): string {
       );
     }
   }
-  const prior = evaluation.priorVersion;
+  const prior = evaluation.prior_version;
   lines.push(prior === null ? "Drift: no prior version" : `Drift vs ${prior}:`);
   lines.push(formatDriftTable(evaluation.drift));
   return lines.join("\n") + "\n";

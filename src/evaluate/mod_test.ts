@@ -44,19 +44,19 @@ const VALID: ValidationSummary = {
 Deno.test("evaluate without a prior: says so, shape scores null, score formula", () => {
   const profile = profileOf(columns(1000, 0, 10));
   const e = evaluate({ spec: SPEC, profile, prior: null, validation: VALID });
-  assert.equal(e.priorVersion, null);
+  assert.equal(e.prior_version, null);
   assert.equal(e.drift.available, false);
   assert.equal(e.drift.verdict, "no_prior");
   assert.match(e.drift.message, /No prior version/);
   const q = e.quality;
-  assert.equal(q.components.columnShapes, null);
-  assert.equal(q.components.columnPairTrends, null);
+  assert.equal(q.components.column_shapes, null);
+  assert.equal(q.components.column_pair_trends, null);
   assert.ok(q.notes.some((n) => n.startsWith("no prior version")));
   // 1000 rows x 6 columns, 200 nulls in merchant.
   assert.equal(q.components.completeness, 1 - 200 / 6000);
   assert.equal(q.components.validity, 1);
   assert.equal(q.components.uniqueness, 1);
-  assert.equal(q.components.rateConformance, 1);
+  assert.equal(q.components.rate_conformance, 1);
   const c = q.components;
   const expected = (c.completeness + c.validity + 1 + 1) / 4;
   assert.equal(q.score, expected);
@@ -68,7 +68,7 @@ Deno.test("evaluate without a prior: says so, shape scores null, score formula",
   ]);
   const band = q.rates[0].band;
   assert.ok(Math.abs(band.low - (0.1 - 3 * Math.sqrt(0.09 / 1000))) < 1e-12);
-  assert.equal(q.rates[0].withinBand, true);
+  assert.equal(q.rates[0].within_band, true);
 });
 
 Deno.test("rate checks fail outside the tolerance; validity counts violations", () => {
@@ -83,11 +83,11 @@ Deno.test("rate checks fail outside the tolerance; validity counts violations", 
   const fraud = e.quality.rates[0];
   assert.equal(fraud.realised, 0.125);
   assert.equal(fraud.passed, false);
-  assert.equal(e.quality.components.rateConformance, 0.5);
+  assert.equal(e.quality.components.rate_conformance, 0.5);
   // 100 violations over 1000 rows x (6 columns + 1 check).
   assert.equal(e.quality.components.validity, 1 - 100 / 7000);
   assert.equal(e.quality.columns.amount.validity, 0.97);
-  assert.equal(e.quality.ratesPassed, false);
+  assert.equal(e.quality.rates_passed, false);
 });
 
 Deno.test("evaluate with a prior: shapes, pair trends, drift verdict", () => {
@@ -98,10 +98,10 @@ Deno.test("evaluate with a prior: shapes, pair trends, drift verdict", () => {
     prior: { version: "v1", profile: prior },
     validation: VALID,
   });
-  assert.equal(same.priorVersion, "v1");
+  assert.equal(same.prior_version, "v1");
   assert.equal(same.drift.verdict, "ok");
-  assert.equal(same.quality.components.columnShapes, 1);
-  assert.equal(same.quality.components.columnPairTrends, 1);
+  assert.equal(same.quality.components.column_shapes, 1);
+  assert.equal(same.quality.components.column_pair_trends, 1);
   assert.equal(same.quality.columns.amount.shape?.metric, "KSComplement");
   assert.equal(same.quality.columns.merchant.shape?.metric, "TVComplement");
   const shifted = evaluate({
@@ -112,7 +112,7 @@ Deno.test("evaluate with a prior: shapes, pair trends, drift verdict", () => {
   });
   assert.equal(shifted.drift.columns.amount.status, "drift");
   assert.equal(shifted.drift.verdict, "drift");
-  assert.ok((shifted.quality.components.columnShapes as number) < 1);
+  assert.ok((shifted.quality.components.column_shapes as number) < 1);
 });
 
 Deno.test("reports are deterministic and the summary fits 100 columns", () => {

@@ -8,16 +8,16 @@
  * - uniqueness = mean over columns declared `unique` of distinct / non-null
  *   (capped at 1; HyperLogLog estimate above 100,000 distinct values); null
  *   when no column is declared unique.
- * - rateConformance = share of configured rates (labelRates, missingness) whose
- *   realised value is within `rateTolerance` of the configured one; null when
+ * - rate_conformance = share of configured rates (label rates, missingness) whose
+ *   realised value is within `rate_tolerance` of the configured one; null when
  *   none are configured. Label rate realised = true / non-null of the boolean
  *   column; missingness realised = nulls / rows. The binomial 3-sigma band
  *   configured +- 3 sqrt(c (1 - c) / n) is reported for information.
- * - columnShapes (SDMetrics-style, vs the prior version): mean over columns of
+ * - column_shapes (SDMetrics-style, vs the prior version): mean over columns of
  *   KSComplement = 1 - KS statistic (integer, float, datetime) or
  *   TVComplement = 1 - total variation distance (string, boolean); columns
  *   empty on either side are skipped. Null without a prior.
- * - columnPairTrends (SDMetrics CorrelationSimilarity, vs the prior): mean over
+ * - column_pair_trends (SDMetrics CorrelationSimilarity, vs the prior): mean over
  *   numeric column pairs with a Pearson r in both versions of
  *   1 - |r_cur - r_ref| / 2. Null without a prior.
  *
@@ -41,7 +41,7 @@ export interface ValidationSummary {
 /** The aggregate score's formula, as stated in every report. */
 export const SCORE_FORMULA =
   "score = mean of the available components among completeness, validity, uniqueness, " +
-  "rateConformance, columnShapes, columnPairTrends (null components are left out)";
+  "rate_conformance, column_shapes, column_pair_trends (null components are left out)";
 
 /** A configured-vs-realised rate check. */
 export interface RateCheck {
@@ -54,7 +54,7 @@ export interface RateCheck {
   tolerance: number;
   /** Binomial 3-sigma band around the configured rate (information only). */
   band: { low: number; high: number };
-  withinBand: boolean;
+  within_band: boolean;
   passed: boolean;
   note: string;
 }
@@ -65,7 +65,7 @@ export interface ColumnQuality {
   validity: number;
   violations: number;
   /** distinct / non-null (null when the column has no values). */
-  distinctRatio: number | null;
+  distinct_ratio: number | null;
   unique: boolean;
   shape: { metric: "KSComplement" | "TVComplement"; score: number } | null;
 }
@@ -86,13 +86,13 @@ export interface QualityReport {
     completeness: number;
     validity: number;
     uniqueness: number | null;
-    rateConformance: number | null;
-    columnShapes: number | null;
-    columnPairTrends: number | null;
+    rate_conformance: number | null;
+    column_shapes: number | null;
+    column_pair_trends: number | null;
   };
   columns: Record<string, ColumnQuality>;
   rates: RateCheck[];
-  ratesPassed: boolean;
+  rates_passed: boolean;
   pairs: PairTrend[];
   notes: string[];
 }
@@ -133,15 +133,15 @@ export function assessQuality(
     let shape: ColumnQuality["shape"] = null;
     if (d !== undefined && d.kind === "numeric" && d.ks !== null) {
       shape = { metric: "KSComplement", score: 1 - d.ks.statistic };
-    } else if (d !== undefined && d.kind === "categorical" && d.totalVariation !== null) {
-      shape = { metric: "TVComplement", score: 1 - d.totalVariation };
+    } else if (d !== undefined && d.kind === "categorical" && d.total_variation !== null) {
+      shape = { metric: "TVComplement", score: 1 - d.total_variation };
     }
     if (shape !== null) shapes.push(shape.score);
     columns[name] = {
       completeness: p.count === 0 ? 1 : 1 - p.nulls / p.count,
       validity: rows === 0 ? 1 : Math.max(0, 1 - violations / rows),
       violations,
-      distinctRatio,
+      distinct_ratio: distinctRatio,
       unique: uniqueSet.has(name),
       shape,
     };
@@ -200,9 +200,9 @@ export function assessQuality(
     completeness,
     validity,
     uniqueness,
-    rateConformance,
-    columnShapes,
-    columnPairTrends,
+    rate_conformance: rateConformance,
+    column_shapes: columnShapes,
+    column_pair_trends: columnPairTrends,
   };
   const available = Object.values(components).filter((v): v is number => v !== null);
   return {
@@ -211,7 +211,7 @@ export function assessQuality(
     components,
     columns,
     rates,
-    ratesPassed: rates.every((r) => r.passed),
+    rates_passed: rates.every((r) => r.passed),
     pairs,
     notes,
   };
@@ -269,7 +269,7 @@ function rateCheck(
     difference,
     tolerance,
     band,
-    withinBand: realised !== null && realised >= band.low && realised <= band.high,
+    within_band: realised !== null && realised >= band.low && realised <= band.high,
     passed: difference !== null && Math.abs(difference) <= tolerance + 1e-12,
     note,
   };

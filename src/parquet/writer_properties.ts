@@ -8,9 +8,11 @@
 import * as pw from "parquet-wasm";
 import { CHUNK_ROWS } from "../data/mod.ts";
 import type { ArrowColumn } from "../arrow/table.ts";
+import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 
 /** Parquet `created_by`: names the contract, not a build, so bytes survive upgrades. */
-export const PARQUET_CREATED_BY = "sdp determinism-contract-4 (parquet-rs via parquet-wasm 0.8.0)";
+export const PARQUET_CREATED_BY =
+  `sdp determinism-contract-${DETERMINISM_CONTRACT} (parquet-rs via parquet-wasm 0.8.0)`;
 
 /**
  * Fresh writer properties (parquet-wasm's setters consume the builder) for a

@@ -51,10 +51,7 @@ export function evaluateRun(input: ReportInput): EvaluationReport {
     prior: input.prior,
     validation: validationSummary(input.validation),
   });
-  if (input.priorNote) {
-    (evaluation as unknown as Record<string, unknown>).prior_note = input.priorNote;
-  }
-  return evaluation;
+  return input.priorNote ? { ...evaluation, prior_note: input.priorNote } : evaluation;
 }
 
 /** Write the deterministic reports into `dir`. */

@@ -19,7 +19,7 @@
  *   column has <= {@link EXACT_QUANTILE_LIMIT} finite values or <=
  *   {@link SUPPORT_ATOMS} distinct values; above that a deterministic
  *   compactor sketch (see kll.ts; chunk sketches merged in chunk order) whose
- *   guaranteed rank error is stored in `quantiles.rankErrorBound` (about
+ *   guaranteed rank error is stored in `quantiles.rank_error_bound` (about
  *   log2(n / 4096) / 4096, i.e. <= 0.3% of n at 10^7 rows). Min and max are
  *   always exact.
  * - histogram: {@link HISTOGRAM_BINS} equal-width bins over [min, max].
@@ -28,11 +28,11 @@
  * - top categories (strings, booleans): exact counts while <=
  *   {@link CATEGORY_LIMIT} distinct values, then mergeable Misra-Gries with
  *   {@link CATEGORY_LIMIT} counters (each count underestimates by at most
- *   `maxUndercount` <= n / 1001). Sorted by count descending, then value in
+ *   `max_undercount` <= n / 1001). Sorted by count descending, then value in
  *   code-unit order.
  * - distinct count: exact up to 100,000 values, then HyperLogLog p = 14
  *   (relative standard error 0.8125%; see hll.ts).
- * - Non-finite numbers (NaN, +-Infinity) are counted in `nonFinite` and kept
+ * - Non-finite numbers (NaN, +-Infinity) are counted in `non_finite` and kept
  *   out of every numeric statistic.
  *
  * Dataset level: pairwise Pearson correlations of the first
@@ -49,6 +49,7 @@ import { type Chunk, COLUMN_TYPES, type ColumnType, compareNames } from "../data
 import { IntegrityError } from "../errors.ts";
 import { DistinctMerger, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
 import { QuantileSketch } from "./kll.ts";
+import { LEGACY_PROFILE_FORMAT, upgradeProfileV1 } from "./legacy.ts";
 import {
   type BooleanPart,
   CATEGORY_LIMIT,
@@ -78,8 +79,11 @@ export { DISTINCT_EXACT_LIMIT, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
 export { SKETCH_LEVEL_CAPACITY } from "./kll.ts";
 export { HISTOGRAM_BINS, QUANTILE_POINTS, SUPPORT_ATOMS } from "./summary.ts";
 
-/** Profile format version. */
-const PROFILE_FORMAT = 1;
+/**
+ * Profile format version: 2 since determinism contract 5 (every key
+ * snake_case); format 1 is read through legacy.ts.
+ */
+export const PROFILE_FORMAT = 2;
 /** Finite values per column kept (and sorted once) for exact quantiles. */
 export const EXACT_QUANTILE_LIMIT = 100_000;
 export {
@@ -99,14 +103,14 @@ export interface DistinctProfile {
   exact: boolean;
   method: "exact" | "hyperloglog";
   /** Relative standard error of `count` (0 when exact). */
-  relativeStandardError: number;
+  relative_standard_error: number;
 }
 
 /** 101 quantiles at p = i / 100. */
 export interface QuantileProfile {
   method: "exact" | "sketch";
   /** Guaranteed bound on the rank error as a fraction of `count` (0 when exact). */
-  rankErrorBound: number;
+  rank_error_bound: number;
   values: number[];
 }
 
@@ -124,7 +128,7 @@ export interface SupportProfile {
   counts: number[];
   exact: boolean;
   /** Bound on sup |CDF(atoms) - CDF(data)| (0 when exact). */
-  cdfErrorBound: number;
+  cdf_error_bound: number;
 }
 
 /** Statistics of the finite values of an integer, float or datetime column. */
@@ -132,7 +136,7 @@ export interface NumericProfile {
   /** Finite values. */
   count: number;
   /** NaN and infinite values (excluded from every statistic). */
-  nonFinite: number;
+  non_finite: number;
   min: number;
   max: number;
   mean: number;
@@ -153,7 +157,7 @@ export interface CategoryCount {
 export interface CategoricalProfile {
   method: "exact" | "misra-gries";
   /** Largest possible undercount of any listed count (0 when exact). */
-  maxUndercount: number;
+  max_undercount: number;
   /** Sorted by count descending, then value in code-unit order. */
   top: CategoryCount[];
   /** Non-null values not accounted for by `top`. */
@@ -185,7 +189,8 @@ export interface CorrelationProfile {
 
 /** Profile of a whole dataset version. */
 export interface DatasetProfile {
-  version: 1;
+  /** Profile format ({@link PROFILE_FORMAT}). */
+  version: 2;
   rows: number;
   /** Keyed by column name, in code-unit order. */
   columns: Record<string, ColumnProfile>;
@@ -326,14 +331,14 @@ class NumericAccumulator {
       : 0;
     return {
       count: this.n,
-      nonFinite: this.nonFinite,
+      non_finite: this.nonFinite,
       min: this.min,
       max: this.max,
       mean: this.mean,
       std: Math.sqrt(this.m2 / this.n),
       quantiles: {
         method: weightsExact ? "exact" : "sketch",
-        rankErrorBound,
+        rank_error_bound: rankErrorBound,
         values: q,
       },
       histogram: { edges, counts: histogramOf(sample, edges), exact: weightsExact },
@@ -341,7 +346,7 @@ class NumericAccumulator {
         values: support.values,
         counts: support.counts,
         exact: support.exact,
-        cdfErrorBound: support.exact ? 0 : rankErrorBound + compressionError,
+        cdf_error_bound: support.exact ? 0 : rankErrorBound + compressionError,
       },
     };
   }
@@ -358,7 +363,7 @@ function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 function exactDistinct(count: number): DistinctProfile {
-  return { count, exact: true, method: "exact", relativeStandardError: 0 };
+  return { count, exact: true, method: "exact", relative_standard_error: 0 };
 }
 
 function distinctOf(d: DistinctMerger): DistinctProfile {
@@ -366,7 +371,7 @@ function distinctOf(d: DistinctMerger): DistinctProfile {
     count: d.count(),
     exact: false,
     method: "hyperloglog",
-    relativeStandardError: HLL_RELATIVE_STANDARD_ERROR,
+    relative_standard_error: HLL_RELATIVE_STANDARD_ERROR,
   };
 }
 
@@ -417,7 +422,7 @@ class StringAccumulator {
     for (const t of top) listed += t.count;
     return {
       method: this.#misraGries ? "misra-gries" : "exact",
-      maxUndercount: this.#undercount,
+      max_undercount: this.#undercount,
       top,
       other: this.n - listed,
     };
@@ -441,7 +446,7 @@ class BooleanAccumulator {
     // Both categories are always listed, even at zero: an empty category is data.
     return {
       method: "exact",
-      maxUndercount: 0,
+      max_undercount: 0,
       top: sortCategories(new Map([["false", this.falses], ["true", this.trues]])),
       other: 0,
     };
@@ -582,7 +587,7 @@ export class Profiler {
       };
     }
     return {
-      version: 1,
+      version: PROFILE_FORMAT,
       rows: this.#rows,
       columns,
       correlations: this.#correlations(),
@@ -628,20 +633,25 @@ function isObject(x: unknown): x is Record<string, unknown> {
 
 /**
  * Parse a stored profile (e.g. prior_profile.json) and check its structure
- * enough for drift to be computed. Throws {@link IntegrityError} naming
- * `source` when it is not a format-1 profile.
+ * enough for drift to be computed. A format-1 profile (determinism contract
+ * 4 and older) is read through an explicit rename of its five camelCase keys
+ * (see legacy.ts). Throws {@link IntegrityError} naming `source` when it is
+ * not a format-1 or format-2 profile.
  */
 export function parseProfile(text: string, source: string): DatasetProfile {
-  let data: unknown;
+  let parsed: unknown;
   try {
-    data = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new IntegrityError(`${source}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const bad = (why: string): never => {
     throw new IntegrityError(`${source}: not an sdp profile: ${why}`);
   };
-  if (!isObject(data)) return bad("expected an object");
+  if (!isObject(parsed)) return bad("expected an object");
+  const data = parsed.version === LEGACY_PROFILE_FORMAT
+    ? upgradeProfileV1(parsed, PROFILE_FORMAT)
+    : parsed;
   if (data.version !== PROFILE_FORMAT) return bad(`unsupported profile version ${data.version}`);
   if (typeof data.rows !== "number") return bad("rows missing");
   if (!isObject(data.columns)) return bad("columns missing");

@@ -50,7 +50,7 @@ Deno.test("exact quantiles follow numpy type 7 (linear)", () => {
   const q = profileOf({ x: { type: "integer", values: [4, 1, 3, 2] } }).columns.x.numeric!
     .quantiles;
   assert.equal(q.method, "exact");
-  assert.equal(q.rankErrorBound, 0);
+  assert.equal(q.rank_error_bound, 0);
   assert.equal(q.values.length, 101);
   assert.deepEqual([q.values[0], q.values[25], q.values[50], q.values[75], q.values[100]], [
     1,
@@ -79,14 +79,14 @@ Deno.test("nulls, all-null and constant columns", () => {
   assert.equal(p.columns.a.distinct.count, 0);
   assert.deepEqual(p.columns.s.categorical, {
     method: "exact",
-    maxUndercount: 0,
+    max_undercount: 0,
     top: [],
     other: 0,
   });
   const c = p.columns.c.numeric!;
   assert.equal(c.std, 0);
   assert.deepEqual(c.histogram, { edges: [7, 7], counts: [3], exact: true });
-  assert.deepEqual(c.support, { values: [7], counts: [3], exact: true, cdfErrorBound: 0 });
+  assert.deepEqual(c.support, { values: [7], counts: [3], exact: true, cdf_error_bound: 0 });
   assert.equal(p.columns.x.nulls, 1);
   assert.equal(p.columns.x.numeric!.mean, 2);
 });
@@ -197,7 +197,7 @@ Deno.test("chunk boundaries change no order statistic and moments only in the la
   assert.equal(f.support.exact, false);
   assert.ok(f.support.values.length <= SUPPORT_ATOMS);
   assert.equal(f.support.counts.reduce((x, y) => x + y, 0), f.count);
-  assert.ok(f.support.cdfErrorBound > 0 && f.support.cdfErrorBound <= 0.0012);
+  assert.ok(f.support.cdf_error_bound > 0 && f.support.cdf_error_bound <= 0.0012);
   // Few distinct: exact support.
   assert.equal(p.columns.i.numeric!.support.exact, true);
   assert.equal(p.columns.i.numeric!.support.values.length, 50);
@@ -221,24 +221,24 @@ Deno.test("sketch mode above the exact limit: bounded rank error, exact extremes
     const x = chunking.columns.x.numeric!;
     for (let i = 1; i < 100; i++) {
       const rankErr = Math.abs(x.quantiles.values[i] - ((n - 1) * i) / 100) / n;
-      assert.ok(rankErr <= x.quantiles.rankErrorBound + 1 / n, `q${i} error ${rankErr}`);
+      assert.ok(rankErr <= x.quantiles.rank_error_bound + 1 / n, `q${i} error ${rankErr}`);
     }
   }
   const x = p.columns.x.numeric!;
   assert.equal(x.quantiles.method, "sketch");
-  assert.ok(x.quantiles.rankErrorBound > 0 && x.quantiles.rankErrorBound < 0.01);
+  assert.ok(x.quantiles.rank_error_bound > 0 && x.quantiles.rank_error_bound < 0.01);
   assert.equal(x.quantiles.values[0], 0);
   assert.equal(x.quantiles.values[100], n - 1);
   for (let i = 1; i < 100; i++) {
     const trueQ = ((n - 1) * i) / 100;
     const rankErr = Math.abs(x.quantiles.values[i] - trueQ) / n;
-    assert.ok(rankErr <= x.quantiles.rankErrorBound + 1 / n, `q${i} error ${rankErr}`);
+    assert.ok(rankErr <= x.quantiles.rank_error_bound + 1 / n, `q${i} error ${rankErr}`);
   }
   assert.equal(x.histogram.counts.reduce((a, b) => a + b, 0), n);
   assert.equal(x.histogram.exact, false);
   const d = p.columns.x.distinct;
   assert.equal(d.method, "hyperloglog");
-  assert.ok(Math.abs(d.count - n) / n < 4 * d.relativeStandardError);
+  assert.ok(Math.abs(d.count - n) / n < 4 * d.relative_standard_error);
   assert.ok(Math.abs(x.mean - (n - 1) / 2) < 1e-6);
 });
 
@@ -262,12 +262,12 @@ Deno.test("Misra-Gries keeps heavy hitters within the stated undercount, for any
     const cat = c.categorical!;
     assert.equal(cat.method, "misra-gries", `chunks of ${rows}`);
     // Mergeable summaries keep the Misra-Gries bound: n / (counters + 1).
-    assert.ok(cat.maxUndercount > 0 && cat.maxUndercount <= n / 1001, `chunks of ${rows}`);
+    assert.ok(cat.max_undercount > 0 && cat.max_undercount <= n / 1001, `chunks of ${rows}`);
     assert.equal(cat.top[0].value, "hot");
     assert.equal(cat.top[1].value, "warm");
     for (const [i, trueCount] of [[0, 6000], [1, 2000]]) {
       assert.ok(cat.top[i].count <= trueCount);
-      assert.ok(cat.top[i].count >= trueCount - cat.maxUndercount);
+      assert.ok(cat.top[i].count >= trueCount - cat.max_undercount);
     }
     assert.equal(cat.other + cat.top.reduce((a, t) => a + t.count, 0), n);
     // cold values i % 6000 only occur with i % 10 in 4..9: 3600 of them, plus hot and warm.
@@ -286,7 +286,7 @@ Deno.test("serializeProfile / parseProfile round trip; corrupt profiles are reje
   assert.deepEqual(parseProfile(text, "prior_profile.json"), JSON.parse(text));
   assert.equal(serializeProfile(parseProfile(text, "p")), text);
   assert.throws(() => parseProfile("{", "prior_profile.json"), IntegrityError);
-  assert.throws(() => parseProfile('{"version":2}', "p"), /unsupported profile version/);
+  assert.throws(() => parseProfile('{"version":3}', "p"), /unsupported profile version/);
   const broken = JSON.parse(text);
   delete broken.columns.x.numeric.support;
   assert.throws(() => parseProfile(JSON.stringify(broken), "p"), /numeric support/);

@@ -5,8 +5,13 @@
  * @module
  */
 
-/** Contract version: bumped whenever the same config + version would give different bytes. */
-export const DETERMINISM_CONTRACT = 4;
+/**
+ * Contract version: bumped whenever the same config + version would give
+ * different bytes. Parquet's `created_by` names it, so every bump changes the
+ * golden hashes (tests/golden.json). 5: every key of every JSON artifact is
+ * snake_case (profile format 2, evaluation report format 2).
+ */
+export const DETERMINISM_CONTRACT = 5;
 
 /** `YYYY-MM-DDTHH-MM-SSZ` for a UTC instant. */
 export function versionFromTime(now: Date): string {

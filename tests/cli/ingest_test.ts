@@ -139,7 +139,7 @@ Deno.test("ingest CSV: inferred schema, provenance, verify works, reproduce refu
   assert.equal(r3.code, 0, r3.stderr);
   assert.match(r3.stdout, /schema: schema of the latest version v1/);
   const ev = await readJson(`${cwd}/runs/people/v2/evaluation_report.json`);
-  assert.equal(ev.priorVersion, "v1");
+  assert.equal(ev.prior_version, "v1");
   assert.equal(ev.drift.available, true);
   assert.equal(
     await sha256File(`${cwd}/runs/people/v2/prior_profile.json`),

@@ -124,7 +124,7 @@ Deno.test("verify --reproduce regenerates byte-identical artifacts; a changed sn
   await Deno.writeTextFile(meta, JSON.stringify({ ...m, contract: 1 }, null, 2) + "\n");
   const old = await runCli(["verify", "--reproduce", DS, "v1"], { cwd });
   assert.equal(old.code, 2, old.stderr);
-  assert.match(old.stderr, /determinism contract 1.*contract 4/s);
+  assert.match(old.stderr, /determinism contract 1.*contract 5/s);
 });
 
 Deno.test("8 concurrent runs on one runs folder: 8 versions, 8 registry entries; a race for one version has one winner", async () => {
