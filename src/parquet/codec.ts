@@ -152,10 +152,28 @@ export async function parquetFileFrom(
 ): Promise<pw.ParquetFile> {
   await checkParquetLayout(src, options);
   const pw = await wasm();
-  return await guardEngine(
+  return await engine(
     "reading the footer",
     () => pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob),
   );
+}
+
+/**
+ * A parquet-wasm read whose failures, panics or reported errors alike, are a
+ * {@link CorruptParquetError}: the layout was checked, so what the engine
+ * rejects is the content.
+ */
+async function engine<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await guardEngine(what, fn);
+  } catch (err) {
+    if (err instanceof CorruptParquetError) throw err;
+    const msg = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ");
+    throw new CorruptParquetError(
+      `the Parquet engine cannot read it while ${what} (${msg.slice(0, 200)})`,
+      { cause: err },
+    );
+  }
 }
 
 /**
@@ -171,7 +189,7 @@ export async function* readParquetChunks(
   const { tableToChunk } = await arrowIo();
   const file = await parquetFileFrom(src);
   try {
-    const groups = await guardEngine(
+    const groups = await engine(
       "reading the footer",
       () => Promise.resolve(file.metadata().numRowGroups()),
     );
@@ -179,7 +197,7 @@ export async function* readParquetChunks(
     let index = 0;
     for (let g = 0; g < groups; g++) {
       const what = `decoding row group ${g}`;
-      const stream = await guardEngine(what, () =>
+      const stream = await engine(what, () =>
         file.stream({
           rowGroups: [g],
           batchSize: options.batchRows ?? CHUNK_ROWS,
@@ -187,7 +205,7 @@ export async function* readParquetChunks(
         }));
       const it = (stream as unknown as AsyncIterable<pw.RecordBatch>)[Symbol.asyncIterator]();
       for (;;) {
-        const next = await guardEngine(what, () => it.next());
+        const next = await engine(what, () => it.next());
         if (next.done) break;
         const table = arrow.tableFromIPC(next.value.intoIPCStream());
         const chunk = tableToChunk(table, columns, { index, start });

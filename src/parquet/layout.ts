@@ -136,6 +136,7 @@ function schemaLeaves(schema: ThriftStruct[]): { leaves: Leaf[]; columns: string
   }
   const columns: string[] = [];
   for (let c = 0; c < rootChildren; c++) {
+    if (i >= schema.length) corrupt("the schema tree names more elements than it holds");
     columns.push(nameOf(schema[i], i));
     walk("", false, 1);
   }

@@ -310,7 +310,7 @@ async function ingestRead(bytes: Uint8Array): Promise<number> {
 
 /** Run `fn`, failing if it takes longer than `ms` (a hang is a failure, not a stuck suite). */
 async function bounded<T>(ms: number, what: string, fn: () => Promise<T>): Promise<T> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
   });
