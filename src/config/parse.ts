@@ -6,6 +6,7 @@
 import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
 import { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "../generate/mod.ts";
+import { columnCountProblem } from "../limits.ts";
 import { join, type ParseContext, parseYaml, type YNode } from "../strict_yaml/mod.ts";
 import {
   type CheckSpec,
@@ -138,7 +139,9 @@ function parseSchema(root: YNode, ctx: ParseContext) {
     if (entries.length === 0 && ctx.problems.length === 0) {
       ctx.problem(colsNode, "columns", "must declare at least one column");
     }
-    for (const [name, keyNode, value] of entries) {
+    const wide = columnCountProblem(entries.length);
+    if (wide) ctx.problem(colsNode, "columns", wide);
+    for (const [name, keyNode, value] of wide ? [] : entries) {
       const col = parseColumn(name, keyNode, value, ctx);
       if (col) columns.push(col);
     }

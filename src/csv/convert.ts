@@ -118,8 +118,17 @@ export interface ChunkBuilder {
   cols: ColumnValues[];
   hasNull: boolean[];
   rows: number;
+  /** Rows the column arrays hold now: they grow up to chunkRows as rows arrive. */
+  capacity: number;
   index: number;
 }
+
+/**
+ * Rows allocated per column when a chunk starts. Allocating chunkRows up front
+ * would cost 64 Ki x 9 bytes per column even for a three-row file (5.6 GB at
+ * 10,000 columns); growing by doubling keeps memory proportional to the data.
+ */
+const FIRST_CAPACITY = 1024;
 
 /**
  * Match a header against the declared columns and start building chunks.
@@ -163,6 +172,7 @@ function startChunks(
     cols: [],
     hasNull: [],
     rows: 0,
+    capacity: 0,
     index: 0,
   };
   resetColumns(b);
@@ -180,6 +190,7 @@ function addRows(
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     const at = b.rows;
+    if (at === b.capacity) growColumns(b);
     for (let c = 0; c < n; c++) {
       const spec = b.specs[c];
       const text = row[c];
@@ -246,7 +257,8 @@ function emit(b: ChunkBuilder): Chunk {
 }
 
 function resetColumns(b: ChunkBuilder): void {
-  const n = b.chunkRows;
+  const n = Math.min(b.chunkRows, FIRST_CAPACITY);
+  b.capacity = n;
   b.cols = b.specs.map((s): ColumnValues => {
     // Validity starts all-present; only null rows are written.
     const valid = new Uint8Array(n).fill(1);
@@ -260,4 +272,29 @@ function resetColumns(b: ChunkBuilder): void {
     }
   });
   b.hasNull = b.specs.map(() => false);
+}
+
+/** Double the column arrays (up to chunkRows), keeping the rows so far. */
+function growColumns(b: ChunkBuilder): void {
+  const n = Math.min(b.chunkRows, b.capacity * 2);
+  const grown = <A extends Uint8Array | Float64Array>(a: A, make: (n: number) => A): A => {
+    const out = make(n);
+    out.set(a);
+    return out;
+  };
+  b.cols = b.cols.map((col): ColumnValues => {
+    const valid = grown(col.valid as Uint8Array, (k) => new Uint8Array(k).fill(1));
+    switch (col.type) {
+      case "string": {
+        const values = col.values;
+        for (let i = values.length; i < n; i++) values.push("");
+        return { type: "string", values, valid };
+      }
+      case "boolean":
+        return { type: "boolean", values: grown(col.values, (k) => new Uint8Array(k)), valid };
+      default:
+        return { type: col.type, values: grown(col.values, (k) => new Float64Array(k)), valid };
+    }
+  });
+  b.capacity = n;
 }

@@ -28,6 +28,7 @@
  */
 
 import { InputError } from "../errors.ts";
+import { columnCountProblem, MAX_COLUMNS } from "../limits.ts";
 
 /** The header record. */
 export interface CsvHeader {
@@ -142,6 +143,9 @@ export async function openCsvFile(path: string): Promise<ReadableStream<Uint8Arr
 }
 
 function checkHeader(names: string[], file: string, line: number): string[] {
+  // Before anything is done per column: wide input costs time and memory per column.
+  const wide = columnCountProblem(names.length);
+  if (wide) throw new InputError(`the header ${wide}`, { file, line, col: MAX_COLUMNS + 1 });
   const seen = new Map<string, number>();
   names = names.map((n) => (n === QUOTED_EMPTY ? "" : n));
   names.forEach((n, i) => {

@@ -35,7 +35,15 @@ import {
 } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
 import type { ByteSource } from "../io/mod.ts";
-import { parquetFileFrom } from "../parquet/mod.ts";
+import { columnCountProblem } from "../limits.ts";
+import {
+  checkParquetLayout,
+  CorruptParquetError,
+  guardEngine,
+  isEnginePanic,
+  parquetFileFrom,
+  type ParquetLayout,
+} from "../parquet/mod.ts";
 
 /** A column found in the Parquet file. */
 export interface ParquetInputColumn {
@@ -57,23 +65,42 @@ function notParquet(file: string, why: string): InputError {
   return new InputError(`${file}: not a readable Parquet file: ${why}`);
 }
 
-/** Open a Parquet file; a clear {@link InputError} when it is not one or is truncated. */
+/**
+ * Open a Parquet file; a clear {@link InputError} when it is not one, is
+ * truncated, or any footer offset, size, count or page header is wrong (all
+ * checked before parquet-wasm reads it, see src/parquet/layout.ts).
+ */
 export async function openParquetInput(
   src: ByteSource,
   file: string,
 ): Promise<pw.ParquetFile> {
-  if (src.size < 12) throw notParquet(file, `only ${src.size} bytes (truncated or empty?)`);
-  const head = await src.read(0, 4);
-  const tail = await src.read(src.size - 4, 4);
-  const magic = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
-  if (!magic(head)) throw notParquet(file, "it does not start with the PAR1 magic bytes");
-  if (!magic(tail)) {
-    throw notParquet(file, "it does not end with the PAR1 magic bytes (truncated?)");
-  }
+  let layout: ParquetLayout;
   try {
-    return await parquetFileFrom(src);
+    layout = await checkParquetLayout(src);
   } catch (err) {
+    if (err instanceof CorruptParquetError) throw notParquet(file, err.message);
+    throw err;
+  }
+  // Before the engine or the page walk spends anything per column.
+  const wide = columnCountProblem(layout.leaves);
+  if (wide) throw new InputError(`${file}: the file ${wide}`);
+  try {
+    return await parquetFileFrom(src, { pages: true });
+  } catch (err) {
+    if (err instanceof CorruptParquetError) throw notParquet(file, err.message);
     throw notParquet(file, `its footer cannot be decoded (${errorText(err)}); truncated?`);
+  }
+}
+
+/** A synchronous parquet-wasm call; an engine panic is an InputError naming the file. */
+function engineCall<T>(file: string, what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (isEnginePanic(err)) {
+      throw notParquet(file, `the Parquet engine failed while ${what} (${errorText(err)})`);
+    }
+    throw err;
   }
 }
 
@@ -100,7 +127,11 @@ function sdpTypeOf(t: arrow.DataType): ColumnType | undefined {
 export function parquetColumns(pf: pw.ParquetFile, file: string): ParquetInputColumn[] {
   let fields: arrow.Field[];
   try {
-    fields = arrow.tableFromIPC(pf.schema().intoIPCStream()).schema.fields;
+    fields = engineCall(
+      file,
+      "reading the schema",
+      () => arrow.tableFromIPC(pf.schema().intoIPCStream()).schema.fields,
+    );
   } catch (err) {
     throw notParquet(file, `its schema cannot be read (${errorText(err)})`);
   }
@@ -121,8 +152,8 @@ export function parquetColumns(pf: pw.ParquetFile, file: string): ParquetInputCo
 }
 
 /** Total rows stated by the footer. */
-export function parquetRows(pf: pw.ParquetFile): number {
-  return pf.metadata().fileMetadata().numRows();
+export function parquetRows(pf: pw.ParquetFile, file: string): number {
+  return engineCall(file, "reading the footer", () => pf.metadata().fileMetadata().numRows());
 }
 
 /**
@@ -177,16 +208,17 @@ export async function* parquetToChunks(
   const chunkRows = options.chunkRows ?? CHUNK_ROWS;
   const sorted = [...targets].sort((a, b) => compareNames(a.name, b.name));
   const builder = new Rechunker(sorted, chunkRows);
-  const groups = pf.metadata().numRowGroups();
+  const groups = engineCall(file, "reading the footer", () => pf.metadata().numRowGroups());
   let rowBase = 0;
   for (let g = 0; g < groups; g++) {
     let stream;
     try {
-      stream = await pf.stream({
-        rowGroups: [g],
-        batchSize: chunkRows,
-        columns: sorted.map((c) => c.name),
-      });
+      stream = await guardEngine(`opening row group ${g}`, () =>
+        pf.stream({
+          rowGroups: [g],
+          batchSize: chunkRows,
+          columns: sorted.map((c) => c.name),
+        }));
     } catch (err) {
       throw notParquet(file, `row group ${g} cannot be read (${errorText(err)})`);
     }
@@ -194,12 +226,17 @@ export async function* parquetToChunks(
     for (;;) {
       let next;
       try {
-        next = await it.next();
+        next = await guardEngine(`decoding row group ${g}`, () => it.next());
       } catch (err) {
         throw notParquet(file, `row group ${g} cannot be decoded (${errorText(err)})`);
       }
       if (next.done) break;
-      const table = arrow.tableFromIPC(next.value.intoIPCStream());
+      const batch = next.value;
+      const table = engineCall(
+        file,
+        `decoding row group ${g}`,
+        () => arrow.tableFromIPC(batch.intoIPCStream()),
+      );
       const n = table.numRows;
       const cols = sorted.map((t) => {
         const vec = table.getChild(t.name);
@@ -359,6 +396,8 @@ class Rechunker {
   #cols: ColumnValues[] = [];
   #hasNull: boolean[] = [];
   #rows = 0;
+  /** Rows the column arrays hold now; they grow up to chunkRows (see #reset). */
+  #capacity = 0;
   #index = 0;
 
   constructor(targets: readonly TargetColumn[], chunkRows: number) {
@@ -371,6 +410,7 @@ class Rechunker {
     let off = 0;
     while (off < n) {
       const k = Math.min(n - off, this.#chunkRows - this.#rows);
+      if (this.#rows + k > this.#capacity) this.#grow(this.#rows + k);
       cols.forEach((src, c) => {
         const dst = this.#cols[c];
         if (dst.type === "string") {
@@ -424,8 +464,34 @@ class Rechunker {
     return chunk;
   }
 
+  /** Grow the column arrays to hold at least `need` rows (doubling, at most chunkRows). */
+  #grow(need: number): void {
+    const n = Math.min(this.#chunkRows, Math.max(need, this.#capacity * 2));
+    this.#cols = this.#cols.map((col): ColumnValues => {
+      const valid = new Uint8Array(n).fill(1);
+      valid.set(col.valid as Uint8Array);
+      if (col.type === "string") {
+        const values = col.values;
+        values.length = n;
+        return { type: "string", values, valid };
+      }
+      if (col.type === "boolean") {
+        const values = new Uint8Array(n);
+        values.set(col.values);
+        return { type: "boolean", values, valid };
+      }
+      const values = new Float64Array(n);
+      values.set(col.values);
+      return { type: col.type, values, valid };
+    });
+    this.#capacity = n;
+  }
+
+  // Columns start small: allocating chunkRows per column up front costs
+  // 64 Ki x 9 bytes per column even for a file of three rows.
   #reset(): void {
-    const n = this.#chunkRows;
+    const n = Math.min(this.#chunkRows, 1024);
+    this.#capacity = n;
     this.#cols = this.#targets.map((t): ColumnValues => {
       const valid = new Uint8Array(n).fill(1);
       if (t.type === "string") return { type: "string", values: new Array<string>(n), valid };

@@ -210,7 +210,7 @@ export async function scanInput(
       const nulls: NullCounts = new Map();
       let rows = 0;
       for await (const chunk of parquetToChunks(pf, targets, { file, nulls })) rows += chunk.rows;
-      const stated = parquetRows(pf);
+      const stated = parquetRows(pf, file);
       if (rows !== stated) {
         throw new InputError(
           `${file}: the footer states ${stated} rows but ${rows} could be read (truncated?)`,

@@ -12,6 +12,8 @@ import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
 import { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "../arrow/schema.ts";
 import { IpcWriter } from "../arrow/ipc.ts";
 import type { ByteSource } from "../io/byte_source.ts";
+import { guardEngine } from "./engine.ts";
+import { checkParquetLayout, CorruptParquetError } from "./layout.ts";
 
 // parquet-wasm (and its WASM) and apache-arrow load on first use: together about
 // 130 ms of the main thread's start-up, which a parallel run does not need there.
@@ -114,12 +116,19 @@ export interface ParquetFooter {
  * (parquet-wasm's reader costs 50-90 ms on its first call in a process).
  */
 export async function readParquetFooter(src: ByteSource): Promise<ParquetFooter> {
-  await checkMagic(src);
-  const md = await parquetMetadataAsync({
-    byteLength: src.size,
-    slice: async (start: number, end?: number) =>
-      (await src.read(start, (end ?? src.size) - start)).slice().buffer,
-  });
+  await checkParquetLayout(src);
+  let md: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    md = await parquetMetadataAsync({
+      byteLength: src.size,
+      slice: async (start: number, end?: number) =>
+        (await src.read(start, (end ?? src.size) - start)).slice().buffer,
+    });
+  } catch (err) {
+    throw new CorruptParquetError(`its footer cannot be read (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
   const root = md.schema[0];
   // Flat files only (sdp writes no nested columns): the root's children are the columns.
   const columns = md.schema.slice(1, 1 + (root.num_children ?? 0)).map((e) => e.name);
@@ -130,28 +139,41 @@ export async function readParquetFooter(src: ByteSource): Promise<ParquetFooter>
   };
 }
 
-async function checkMagic(src: ByteSource): Promise<void> {
-  if (src.size < 12) throw new Error("not a Parquet file: shorter than 12 bytes");
-  const head = await src.read(0, 4);
-  const tail = await src.read(src.size - 4, 4);
-  const magic = (b: Uint8Array) => b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
-  if (!magic(head) || !magic(tail)) {
-    throw new Error("not a Parquet file (missing PAR1 magic at start or end; truncated?)");
-  }
-}
-
-async function openParquet(src: ByteSource): Promise<pw.ParquetFile> {
-  await checkMagic(src);
-  return await parquetFileFrom(src);
+/**
+ * Open a parquet-wasm ParquetFile over a byte source without loading it:
+ * parquet-wasm reads only the ranges it needs through a Blob-like view. The
+ * file's footer, offsets and sizes are checked first (layout.ts; with
+ * `pages`, every page header too), and an engine panic is a
+ * {@link CorruptParquetError}.
+ */
+export async function parquetFileFrom(
+  src: ByteSource,
+  options: { pages?: boolean } = {},
+): Promise<pw.ParquetFile> {
+  await checkParquetLayout(src, options);
+  const pw = await wasm();
+  return await engine(
+    "reading the footer",
+    () => pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob),
+  );
 }
 
 /**
- * Open a parquet-wasm ParquetFile over a byte source without loading it:
- * parquet-wasm reads only the ranges it needs through a Blob-like view.
+ * A parquet-wasm read whose failures, panics or reported errors alike, are a
+ * {@link CorruptParquetError}: the layout was checked, so what the engine
+ * rejects is the content.
  */
-export async function parquetFileFrom(src: ByteSource): Promise<pw.ParquetFile> {
-  const pw = await wasm();
-  return await pw.ParquetFile.fromFile(blobLike(src, 0, src.size) as unknown as Blob);
+async function engine<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await guardEngine(what, fn);
+  } catch (err) {
+    if (err instanceof CorruptParquetError) throw err;
+    const msg = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, " ");
+    throw new CorruptParquetError(
+      `the Parquet engine cannot read it while ${what} (${msg.slice(0, 200)})`,
+      { cause: err },
+    );
+  }
 }
 
 /**
@@ -165,19 +187,27 @@ export async function* readParquetChunks(
 ): AsyncGenerator<Chunk> {
   const arrow = await arrowLib();
   const { tableToChunk } = await arrowIo();
-  const file = await openParquet(src);
+  const file = await parquetFileFrom(src);
   try {
-    const md = file.metadata();
+    const groups = await engine(
+      "reading the footer",
+      () => Promise.resolve(file.metadata().numRowGroups()),
+    );
     let start = 0;
     let index = 0;
-    for (let g = 0; g < md.numRowGroups(); g++) {
-      const stream = await file.stream({
-        rowGroups: [g],
-        batchSize: options.batchRows ?? CHUNK_ROWS,
-        columns: columns.map((c) => c.name),
-      });
-      for await (const rb of stream as unknown as AsyncIterable<pw.RecordBatch>) {
-        const table = arrow.tableFromIPC(rb.intoIPCStream());
+    for (let g = 0; g < groups; g++) {
+      const what = `decoding row group ${g}`;
+      const stream = await engine(what, () =>
+        file.stream({
+          rowGroups: [g],
+          batchSize: options.batchRows ?? CHUNK_ROWS,
+          columns: columns.map((c) => c.name),
+        }));
+      const it = (stream as unknown as AsyncIterable<pw.RecordBatch>)[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await engine(what, () => it.next());
+        if (next.done) break;
+        const table = arrow.tableFromIPC(next.value.intoIPCStream());
         const chunk = tableToChunk(table, columns, { index, start });
         index++;
         start += chunk.rows;

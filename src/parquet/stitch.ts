@@ -106,7 +106,9 @@ function indexBytes(
 ): Uint8Array | undefined {
   const off = getI64(cc, offId), len = getInt(cc, lenId);
   if (off === undefined || len === undefined) return undefined;
-  if (Number(off) + len > bytes.length) fail(`index at ${off}+${len} is outside the file`);
+  if (off < 4n || len < 0 || Number(off) + len > bytes.length - 8) {
+    fail(`index at ${off}+${len} is outside the file`);
+  }
   // A copy, not a view: the assembler keeps it until finish() and must not pin the chunk file.
   return bytes.slice(Number(off), Number(off) + len);
 }
@@ -121,7 +123,23 @@ function indexBytes(
  * encryption), or its pages do not form one contiguous run starting after `PAR1`.
  */
 export function splitChunkFile(bytes: Uint8Array): ChunkPart {
+  try {
+    return splitChecked(bytes);
+  } catch (err) {
+    // Thrift decoding and typed getters throw their own errors: a chunk file is corrupt either way.
+    if (err instanceof Error && !err.message.startsWith("Parquet chunk")) {
+      fail(`its footer cannot be decoded (${err.message})`);
+    }
+    throw err;
+  }
+}
+
+function splitChecked(bytes: Uint8Array): ChunkPart {
   const footer = footerOf(bytes);
+  const dataEnd = bytes.length - 8 - new DataView(bytes.buffer, bytes.byteOffset).getUint32(
+    bytes.length - 8,
+    true,
+  );
   if (getStruct(footer, 8) || getBinary(footer, 9)) fail("encrypted footers are not supported");
   const rowGroups = getList(footer, 4)?.items ?? [];
   if (rowGroups.length !== 1) {
@@ -139,13 +157,18 @@ export function splitChunkFile(bytes: Uint8Array): ChunkPart {
     const [start, stop] = pageRange(md);
     // parquet-rs writes column chunks back to back; a gap would mean bytes we do not know.
     if (start !== end) fail(`column chunk starts at ${start}, expected ${end}`);
+    if (!(stop >= start && stop <= dataEnd)) {
+      fail(`column chunk at ${start}..${stop} runs past the data (which ends at ${dataEnd})`);
+    }
     end = stop;
     columnIndexes.push(indexBytes(bytes, cc, 6, 7));
     const oi = indexBytes(bytes, cc, 4, 5);
     offsetIndexes.push(oi && decodeStruct(oi).value);
   }
+  const numRows = Number(getI64(rg, 3));
+  if (!Number.isSafeInteger(numRows) || numRows < 0) fail(`row count ${getI64(rg, 3)} is invalid`);
   return {
-    numRows: Number(getI64(rg, 3)),
+    numRows,
     rowGroupBytes: bytes.subarray(4, end),
     footer,
     columnIndexes,

@@ -56,6 +56,8 @@ export interface ThriftList {
 }
 
 const isBool = (t: number) => t === T.TRUE || t === T.FALSE;
+/** Deepest struct/list nesting decoded (parquet.thrift needs under 10). */
+const MAX_DEPTH = 64;
 
 /** Decode one struct starting at `offset`; `end` is the offset after its STOP byte. */
 export function decodeStruct(bytes: Uint8Array, offset = 0): { value: ThriftStruct; end: number } {
@@ -83,6 +85,11 @@ export function decodeStruct(bytes: Uint8Array, offset = 0): { value: ThriftStru
     return big;
   };
   const u32 = () => Number(varint());
+  // Parquet metadata nests a few levels; hostile input could nest until the stack overflows.
+  let depth = 0;
+  const enter = () => {
+    if (++depth > MAX_DEPTH) throw new RangeError(`Thrift: nested deeper than ${MAX_DEPTH}`);
+  };
   const zigzag = (u: number) => (u % 2 ? -(u + 1) / 2 : u / 2);
   const value = (type: number): ThriftValue => {
     switch (type) {
@@ -109,15 +116,23 @@ export function decodeStruct(bytes: Uint8Array, offset = 0): { value: ThriftStru
         const h = byte();
         const elemType = h & 0x0f;
         const n = h >> 4 === 15 ? u32() : h >> 4;
+        // Every element takes at least one byte: a count beyond the input is a lie.
+        if (n > bytes.length - pos) throw new RangeError("Thrift: unexpected end of input");
         const items: ThriftValue[] = [];
+        enter();
         for (let i = 0; i < n; i++) items.push(isBool(elemType) ? byte() : value(elemType));
+        depth--;
         return { elemType, items };
       }
       case T.STRUCT: {
         const fields: ThriftField[] = [];
+        enter();
         for (let last = 0;;) {
           const h = byte();
-          if (h === 0) return { fields };
+          if (h === 0) {
+            depth--;
+            return { fields };
+          }
           const type = h & 0x0f;
           const id = h >> 4 ? last + (h >> 4) : zigzag(u32());
           last = id;

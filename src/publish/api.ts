@@ -100,10 +100,20 @@ export async function waitReady(
   const deadline = ctx.now() + limits.maxWaitMs;
   const what = "checking processing status";
   for (;;) {
-    const res = await apiRequest(ctx, "GET", `/datasets/status/${path}`, undefined, {
-      what,
-      idempotent: true,
-    });
+    let res: Response;
+    try {
+      // Polls fit the wait: a status request never outlives maxWaitMs.
+      res = await apiRequest(ctx, "GET", `/datasets/status/${path}`, undefined, {
+        what,
+        idempotent: true,
+        deadline,
+      });
+    } catch (e) {
+      // The dataset was created: a status server that stops answering leaves it pending.
+      if (!(e instanceof PublishError && e.code === "gave_up")) throw e;
+      ctx.log(`${e.message}; Kaggle may still be processing; check ${url}`);
+      return "pending";
+    }
     let status = "pending";
     if (res.status === 404) {
       // A brand-new dataset may not be visible yet.

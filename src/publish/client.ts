@@ -33,6 +33,7 @@ import { checkPlan } from "./plan.ts";
 import { uploadOne } from "./upload.ts";
 import {
   DEFAULT_BASE_URL,
+  DEFAULT_LIMITS,
   DEFAULT_PIECE_BYTES,
   type PublishedFile,
   type PublishOptions,
@@ -43,6 +44,7 @@ import {
 export { normalizeStatus } from "./api.ts";
 export {
   DEFAULT_BASE_URL,
+  DEFAULT_LIMITS,
   DEFAULT_PIECE_BYTES,
   type PublishedFile,
   PublishError,
@@ -75,13 +77,13 @@ export async function publishDataset(
     random: options.random ?? Math.random,
     log: (m) => userLog(redact(m, secrets)),
     maxRetries: options.maxRetries ?? 10,
-    maxTotalMs: options.maxTotalMs ?? 15 * 60_000,
+    maxTotalMs: options.maxTotalMs ?? DEFAULT_LIMITS.maxTotalMs,
     backoff: options.backoff ?? {},
     baseUrl: (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, ""),
     auth: authorizationHeader(options.credentials),
     secrets,
     sourceName: describeSource(options.credentials.source),
-    timeoutMs: options.requestTimeoutMs ?? 10 * 60_000,
+    timeoutMs: options.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs,
   };
   const pieceBytes = options.pieceBytes ?? DEFAULT_PIECE_BYTES;
   if (!Number.isSafeInteger(pieceBytes) || pieceBytes < 1) {
@@ -117,8 +119,8 @@ export async function publishDataset(
     let status: "ready" | "pending" = "pending";
     if (options.wait ?? true) {
       status = await waitReady(ctx, path, url, {
-        intervalMs: options.pollIntervalMs ?? 5000,
-        maxWaitMs: options.maxWaitMs ?? 30 * 60_000,
+        intervalMs: options.pollIntervalMs ?? DEFAULT_LIMITS.pollIntervalMs,
+        maxWaitMs: options.maxWaitMs ?? DEFAULT_LIMITS.maxWaitMs,
       });
     }
     return {

@@ -3,6 +3,13 @@
  * with backoff and Retry-After, error messages from Kaggle's answers, and
  * redaction of secrets from every message.
  *
+ * Time limits: each operation (one API call or one upload piece, with all its
+ * retries) has a budget of `maxTotalMs` from its first attempt (restarted when
+ * an upload makes progress), and every attempt's timeout is
+ * `min(timeoutMs, what is left of the budget)`, so a server that accepts
+ * connections and never answers makes an operation fail at its budget, not
+ * after `retries x timeoutMs`.
+ *
  * @module
  */
 import { redact } from "./credentials.ts";
@@ -26,26 +33,67 @@ export interface Ctx {
   timeoutMs: number;
 }
 
-/** Failures of one request so far. */
+/** Failures of one operation so far, and when it must end. */
 export interface RetryState {
   failures: number;
-  firstFailureAt: number | undefined;
+  /** Epoch ms after which no attempt starts and no wait is taken. */
+  deadline: number;
 }
 
-/** One request without retries: a Response, or the reason it failed in transit. */
+/**
+ * A fresh retry state: the budget `ctx.maxTotalMs` starts now, cut to
+ * `deadline` when the caller has a shorter one (status polling).
+ */
+export function retryState(ctx: Ctx, deadline = Infinity): RetryState {
+  return { failures: 0, deadline: Math.min(ctx.now() + ctx.maxTotalMs, deadline) };
+}
+
+/** The operation made progress: its retry count and time budget start again. */
+export function restartBudget(ctx: Ctx, state: RetryState): void {
+  state.failures = 0;
+  state.deadline = ctx.now() + ctx.maxTotalMs;
+}
+
+function outOfTime(ctx: Ctx, what: string, problem: string): PublishError {
+  return new PublishError(
+    "gave_up",
+    redact(
+      `${what}: giving up: the time limit of ${ctx.maxTotalMs} ms per request (retries ` +
+        `included) is used up; last error: ${problem}`,
+      ctx.secrets,
+    ),
+  );
+}
+
+/**
+ * One request without retries: a Response, or the reason it failed in
+ * transit. Its timeout is the smaller of `ctx.timeoutMs` and what is left
+ * of `state`'s budget.
+ */
 export async function attempt(
   ctx: Ctx,
   url: string,
   init: { method: string; headers: Record<string, string>; body?: Uint8Array<ArrayBuffer> },
+  state: RetryState,
+  what: string,
 ): Promise<Response | { problem: string }> {
+  const left = state.deadline - ctx.now();
+  if (left <= 0) throw outOfTime(ctx, what, "no time left for another attempt");
+  const timeout = Math.max(1, Math.min(ctx.timeoutMs, Math.ceil(left)));
+  const signal = AbortSignal.timeout(timeout);
   try {
     return await ctx.fetch(url, {
       ...init,
       // 308 is "resume incomplete" for uploads, not a redirect to follow.
       redirect: "manual",
-      signal: AbortSignal.timeout(ctx.timeoutMs),
+      signal,
     });
   } catch (e) {
+    if (signal.aborted) {
+      return {
+        problem: `no answer from ${new URL(url).host} within ${timeout} ms (request timeout)`,
+      };
+    }
     // A missing network permission never heals on retry: fail at once.
     if (e instanceof Deno.errors.NotCapable) {
       throw new PublishError(
@@ -66,7 +114,7 @@ export async function apiRequest(
   method: string,
   endpoint: string,
   body: unknown,
-  how: { what: string; idempotent: boolean },
+  how: { what: string; idempotent: boolean; deadline?: number },
 ): Promise<Response> {
   const headers: Record<string, string> = {
     Authorization: ctx.auth,
@@ -78,9 +126,15 @@ export async function apiRequest(
     headers["Content-Type"] = "application/json";
     encoded = new TextEncoder().encode(JSON.stringify(body));
   }
-  const retry: RetryState = { failures: 0, firstFailureAt: undefined };
+  const retry = retryState(ctx, how.deadline);
   for (;;) {
-    const sent = await attempt(ctx, ctx.baseUrl + endpoint, { method, headers, body: encoded });
+    const sent = await attempt(
+      ctx,
+      ctx.baseUrl + endpoint,
+      { method, headers, body: encoded },
+      retry,
+      how.what,
+    );
     let problem: string;
     let retryAfter: number | undefined;
     if (sent instanceof Response) {
@@ -114,7 +168,6 @@ export async function pause(
   retryAfterMs: number | undefined,
 ): Promise<void> {
   const now = ctx.now();
-  state.firstFailureAt ??= now;
   state.failures += 1;
   if (state.failures > ctx.maxRetries) {
     throw new PublishError(
@@ -126,15 +179,15 @@ export async function pause(
     );
   }
   const delay = retryAfterMs ?? backoffDelay(state.failures - 1, ctx.random, ctx.backoff);
-  if (now + delay - state.firstFailureAt > ctx.maxTotalMs) {
+  if (now + delay >= state.deadline) {
     const why = retryAfterMs !== undefined
       ? `the server asked to wait ${Math.ceil(delay / 1000)} s`
       : `the next wait of ${delay} ms`;
     throw new PublishError(
       "gave_up",
       redact(
-        `${what}: giving up: ${why} would exceed the retry time limit of ` +
-          `${ctx.maxTotalMs} ms; last error: ${problem}`,
+        `${what}: giving up: ${why} would exceed the time limit of ` +
+          `${ctx.maxTotalMs} ms per request (retries included); last error: ${problem}`,
         ctx.secrets,
       ),
     );

@@ -8,6 +8,7 @@
  */
 export {
   DEFAULT_BASE_URL,
+  DEFAULT_LIMITS,
   normalizeStatus,
   publishDataset,
   type PublishedFile,

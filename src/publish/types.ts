@@ -15,6 +15,24 @@ export const DEFAULT_BASE_URL = "https://www.kaggle.com/api/v1";
 /** Default upload piece: 8 MiB, a multiple of 256 KiB as resumable uploads require. */
 export const DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Default time limits, chosen for an interactive command: a dead or silent
+ * server fails an operation within 5 minutes, not hours.
+ * - `requestTimeoutMs`: one HTTP request (an 8 MiB upload piece needs about
+ *   0.6 Mbit/s to fit).
+ * - `maxTotalMs`: one operation (an API call, or one upload piece) with all its
+ *   retries, from its first attempt; each attempt's timeout is cut to what is
+ *   left of it.
+ * - `maxWaitMs`: waiting for Kaggle to process the new version; then the
+ *   result is `pending` (the dataset exists; Kaggle finishes on its own).
+ */
+export const DEFAULT_LIMITS = {
+  requestTimeoutMs: 2 * 60_000,
+  maxTotalMs: 5 * 60_000,
+  pollIntervalMs: 5000,
+  maxWaitMs: 10 * 60_000,
+} as const;
+
 /** One file to publish. Give `path` or `source`. */
 export interface PublishFile {
   /** Name on Kaggle (no directories). */
@@ -67,7 +85,10 @@ export interface PublishOptions {
   log?: (message: string) => void;
   /** Retries in a row for one request before giving up. Default 10. */
   maxRetries?: number;
-  /** Longest a request keeps being retried after its first failure, ms. Default 15 min. */
+  /**
+   * Longest one operation (an API call or an upload piece, retries included)
+   * may take from its first attempt, ms. Default 5 min ({@link DEFAULT_LIMITS}).
+   */
   maxTotalMs?: number;
   backoff?: BackoffOptions;
   /** Bytes per upload request. Default {@link DEFAULT_PIECE_BYTES}. */
@@ -76,9 +97,12 @@ export interface PublishOptions {
   wait?: boolean;
   /** Delay between status polls, ms. Default 5000. */
   pollIntervalMs?: number;
-  /** Longest wait for processing, ms; then the result says `pending`. Default 30 min. */
+  /** Longest wait for processing, ms; then the result says `pending`. Default 10 min. */
   maxWaitMs?: number;
-  /** Abort one HTTP request after this long, ms. Default 10 min. */
+  /**
+   * Abort one HTTP request after this long, ms (cut to what is left of
+   * `maxTotalMs`). Default 2 min.
+   */
   requestTimeoutMs?: number;
   /** Open a file for reading; default reads with Deno.open. */
   openFile?: (path: string) => Promise<ByteSource>;

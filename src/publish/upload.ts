@@ -9,7 +9,16 @@ import { IntegrityError } from "../errors.ts";
 import { startBlobUpload } from "./api.ts";
 import { createSha256 } from "../hash/mod.ts";
 import type { ByteSource } from "../io/byte_source.ts";
-import { attempt, type Ctx, httpFailure, pause, type RetryState, statusProblem } from "./http.ts";
+import {
+  attempt,
+  type Ctx,
+  httpFailure,
+  pause,
+  restartBudget,
+  type RetryState,
+  retryState,
+  statusProblem,
+} from "./http.ts";
 import { isRetryableStatus, parseRetryAfter } from "./retry.ts";
 import { PublishError, type PublishFile } from "./types.ts";
 
@@ -116,7 +125,7 @@ async function putResumable(
 ): Promise<"complete" | "expired"> {
   const size = file.size;
   const what = `upload of ${file.name}`;
-  const retry: RetryState = { failures: 0, firstFailureAt: undefined };
+  const retry = retryState(ctx);
   let offset = 0;
   for (;;) {
     let problem: string;
@@ -135,7 +144,7 @@ async function putResumable(
       if (!(offset === 0 && last)) {
         headers["Content-Range"] = `bytes ${offset}-${offset + len - 1}/${size}`;
       }
-      const sent = await attempt(ctx, url, { method: "PUT", headers, body: piece });
+      const sent = await attempt(ctx, url, { method: "PUT", headers, body: piece }, retry, what);
       if (sent instanceof Response) {
         const res = sent;
         if (res.status === 200 || res.status === 201) {
@@ -148,8 +157,7 @@ async function putResumable(
           await res.body?.cancel();
           if (next > offset) {
             offset = next;
-            retry.failures = 0;
-            retry.firstFailureAt = undefined;
+            restartBudget(ctx, retry);
             continue;
           }
           problem = `HTTP 308 without progress (server holds ${next} bytes)`;
@@ -174,6 +182,7 @@ async function putResumable(
     }
     if (q === "expired") return "expired";
     if (q < offset) ctx.log(`${what}: server holds ${q} bytes; resuming there`);
+    if (q > offset) restartBudget(ctx, retry);
     offset = q;
   }
 }
@@ -187,11 +196,17 @@ async function queryUpload(
   what: string,
 ): Promise<number | "complete" | "expired"> {
   for (;;) {
-    const sent = await attempt(ctx, url, {
-      method: "PUT",
-      headers: { "Content-Range": `bytes */${size}` },
-      body: new Uint8Array(0),
-    });
+    const sent = await attempt(
+      ctx,
+      url,
+      {
+        method: "PUT",
+        headers: { "Content-Range": `bytes */${size}` },
+        body: new Uint8Array(0),
+      },
+      retry,
+      what,
+    );
     let problem: string;
     let retryAfter: number | undefined;
     if (sent instanceof Response) {

@@ -74,6 +74,8 @@ export interface FakeKaggle {
   statusAnswers: unknown[];
   /** Whether the dataset exists (status answers 404 when not). */
   exists: boolean;
+  /** Upload URLs handed out point here instead of the fake upload host (e.g. a silent server). */
+  uploadBaseOverride?: string;
   /** Bytes of each completed upload by token. */
   blobs(): Map<string, { name: string; bytes: Uint8Array }>;
   close(): Promise<void>;
@@ -148,7 +150,10 @@ export function startFakeKaggle(expectedAuth: string): FakeKaggle {
           complete: false,
         };
         sessions.set(id, s);
-        return Response.json({ token: s.token, createUrl: `${uploadBase}/upload/${id}` });
+        return Response.json({
+          token: s.token,
+          createUrl: `${fake.uploadBaseOverride ?? uploadBase}/upload/${id}`,
+        });
       }
       if (req.method === "GET" && path.startsWith("/datasets/status/")) {
         if (!fake.exists) {
@@ -303,4 +308,74 @@ class ConnReader {
       left -= take;
     }
   }
+}
+
+/** A server that accepts connections, reads what is sent, and never answers. */
+export interface SilentServer {
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  /** Connections accepted so far. */
+  connections: number;
+  /** Bytes received so far, over all connections. */
+  received: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Start a {@link SilentServer}: the "accepts and never answers" fault, at
+ * the TCP level so no HTTP library answers for it.
+ */
+export function startSilentServer(): SilentServer {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const open = new Set<Deno.Conn>();
+  const readers = new Set<Promise<void>>();
+  const server: SilentServer = {
+    url: `http://127.0.0.1:${listener.addr.port}`,
+    connections: 0,
+    received: 0,
+    close: async () => {
+      listener.close();
+      for (const c of open) {
+        try {
+          c.close();
+        } catch {
+          // already closed by the client
+        }
+      }
+      await Promise.all(readers);
+      await accepting;
+    },
+  };
+  async function drain(conn: Deno.Conn): Promise<void> {
+    const buf = new Uint8Array(64 * 1024);
+    try {
+      for (;;) {
+        const n = await conn.read(buf);
+        if (n === null) break;
+        server.received += n;
+      }
+    } catch {
+      // closed
+    } finally {
+      open.delete(conn);
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    }
+  }
+  const accepting = (async () => {
+    try {
+      for await (const conn of listener) {
+        server.connections++;
+        open.add(conn);
+        const p = drain(conn).finally(() => readers.delete(p));
+        readers.add(p);
+      }
+    } catch {
+      // listener closed
+    }
+  })();
+  return server;
 }
