@@ -69,17 +69,21 @@ export function boundMessage(
   const quoteChars = options.quoteChars ?? QUOTE_CHARS;
   // Cut first, so a 50 MB message is not escaped and scanned in full.
   const head = message.length > maxBytes * 4 ? message.slice(0, maxBytes * 4) : message;
-  const shortened = head.replace(
-    new RegExp(`"((?:[^"\\\\\\n]|\\\\.){${quoteChars + 1},})"`, "g"),
-    (_m, inner: string) => {
-      // Never end on half of a backslash escape.
-      const kept = inner.slice(0, quoteChars).replace(/\\+$/, (b) => b.length % 2 ? b.slice(1) : b);
-      return `"${kept}"… (${inner.length - kept.length} more chars)`;
-    },
-  );
+  let tailShown = head.length === message.length;
+  // Quoted parts are matched left to right, so a closing quote never opens one;
+  // when the head was cut, the last quoted part may run to its end.
+  const quoted = new RegExp(`"((?:[^"\\\\\\n]|\\\\.)*)(${tailShown ? '"' : '"|$'})`, "g");
+  const shortened = head.replace(quoted, (m, inner: string, close: string) => {
+    if (close && inner.length <= quoteChars) return m;
+    // Never end on half of a backslash escape.
+    const kept = inner.slice(0, quoteChars).replace(/\\+$/, (b) => b.length % 2 ? b.slice(1) : b);
+    if (!close) tailShown = true; // the count below covers the rest of the message
+    const more = inner.length - kept.length + (close ? 0 : message.length - head.length);
+    return `"${kept}"… (${more} more chars)`;
+  });
   const safe = escapeControls(shortened);
   const bytes = new TextEncoder().encode(safe);
-  const total = bytes.length + utf8Length(message) - utf8Length(head);
+  const total = bytes.length + (tailShown ? 0 : utf8Length(message) - utf8Length(head));
   if (total <= maxBytes) return safe;
   let cut = maxBytes - 32;
   while (cut > 0 && (bytes[cut] & 0xc0) === 0x80) cut--; // do not split a character

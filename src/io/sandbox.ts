@@ -55,8 +55,7 @@ export interface Sandbox {
 /** A sandbox rooted at `root` (default: the real path of the working directory). */
 export function createSandbox(root?: string): Sandbox {
   const realRoot = trimSlash(root ?? Deno.realPathSync(Deno.cwd()));
-  const inside = (p: string) =>
-    realRoot === "/" || p === realRoot || p.startsWith(`${realRoot}/`);
+  const inside = (p: string) => realRoot === "/" || p === realRoot || p.startsWith(`${realRoot}/`);
 
   async function check(path: string, what: string): Promise<Resolution> {
     let r: Resolution;
@@ -106,7 +105,9 @@ export function createSandbox(root?: string): Sandbox {
         const child = `${dir}/${e.name}`;
         if (e.isSymlink) {
           const r = await check(child, `${what}: link`);
-          if (r.exists && (await Deno.stat(child)).isDirectory) await walk(child, r.resolved);
+          // Another process may remove the entry meanwhile (a staging folder renamed).
+          const st = r.exists ? await Deno.stat(child).catch(() => undefined) : undefined;
+          if (st?.isDirectory) await walk(child, r.resolved);
         } else if (e.isDirectory) {
           await walk(child, `${real}/${e.name}`);
         }
@@ -168,10 +169,13 @@ export async function resolveLinks(path: string): Promise<Resolution> {
     try {
       real = await Deno.realPath(prefix);
     } catch (err) {
-      if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory)) {
-        throw err;
-      }
-      continue;
+      if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) continue;
+      if (err instanceof Deno.errors.NotCapable) throw err;
+      // A link loop, a folder sdp may not search: what it leads to is unknown.
+      throw new SandboxError(
+        `cannot be resolved (${(err as Error).name}: ${(err as Error).message})`,
+        path,
+      );
     }
     const rest = parts.slice(k);
     if (rest.length === 0) return { resolved: real, exists: true };

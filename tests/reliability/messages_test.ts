@@ -14,11 +14,13 @@ import { boundLogLine, printable } from "../../src/cli/shared.ts";
 
 const DS = "finance_transactions";
 /** Every kind of hostile sequence in one string. */
-const EVIL = "e\x1b[2J\x1b]8;;http://evil.example/\x07link\x1b]8;;\x07\rX\u202Egnp.exe\x9b31m\x07\x7f";
+const EVIL =
+  "e\x1b[2J\x1b]8;;http://evil.example/\x07link\x1b]8;;\x07\rX\u202Egnp.exe\x9b31m\x07\x7f";
 /** The same, usable as one file name. */
 const EVIL_FILE = EVIL.replaceAll("/", "_");
-// deno-lint-ignore no-control-regex
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const UNSAFE =
+  // deno-lint-ignore no-control-regex
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 
 function assertTerminalSafe(text: string, what: string): void {
   const m = UNSAFE.exec(text);
@@ -56,7 +58,7 @@ Deno.test("boundMessage: quoted parts shortened, 4 KiB at most, controls escaped
   const scalar = "a".repeat(50_000_000);
   const m = boundMessage(`schema.yaml:1:1: expected a mapping, got the string "${scalar}"`);
   assert.ok(new TextEncoder().encode(m).length <= 4096, `${m.length}`);
-  assert.match(m, /"a{160}"… \(49999840 more chars\)/);
+  assert.match(m, /"a{160}"… \(\d+ more chars\)$/);
   const nul = boundMessage(`bad header ${"\0".repeat(60_000_000)}`);
   assert.ok(new TextEncoder().encode(nul).length <= 4096);
   assert.match(nul, /… \(\d+ more bytes\)$/);
@@ -65,6 +67,8 @@ Deno.test("boundMessage: quoted parts shortened, 4 KiB at most, controls escaped
   assert.ok(new TextEncoder().encode(multi).length <= 4096);
   assert.ok(!multi.includes("\ufffd"), "a character was split");
   assert.equal(boundMessage('short "quoted" message'), 'short "quoted" message');
+  const prose = `no access to "X": ${"word ".repeat(60)}, or pass "a" and "b"`;
+  assert.equal(boundMessage(prose), prose, "text between quoted parts is not a quoted part");
   const esc = boundMessage(`got "${"\\\\".repeat(200)}"`);
   assert.match(esc, /^got "(\\\\)+"… /);
   assertTerminalSafe(boundMessage(EVIL), "boundMessage");
@@ -74,7 +78,9 @@ Deno.test("formatProblem quotes at most a short excerpt of file content", () => 
   const text = formatProblem({
     loc: { file: "datasets/x/dataset.yaml", line: 1, col: 1 },
     field: "",
-    message: `expected a mapping, got the string ${JSON.stringify("root:x:0:0:...\n".repeat(1000))}`,
+    message: `expected a mapping, got the string ${
+      JSON.stringify("root:x:0:0:...\n".repeat(1000))
+    }`,
   });
   assert.ok(text.length < 500, text);
   assert.match(text, /more chars\)/);
@@ -112,16 +118,28 @@ const ECHOES: [string, (cwd: string) => Promise<string[]>][] = [
   ["run: dataset name", () => Promise.resolve(["run", EVIL])],
   ["run: --run-id", () => Promise.resolve(["run", DS, "--run-id", EVIL])],
   ["run: --format", () => Promise.resolve(["run", DS, "--format", EVIL])],
-  ["run: --runs-dir with escapes", () => Promise.resolve(["run", DS, "--rows", "50", "--runs-dir", `r${EVIL}`])],
+  [
+    "run: --runs-dir with escapes",
+    () => Promise.resolve(["run", DS, "--rows", "50", "--runs-dir", `r${EVIL}`]),
+  ],
   ["init: name", () => Promise.resolve(["init", EVIL])],
   ["list: --registry path", () => Promise.resolve(["list", "--registry", `${EVIL}/datasets.json`])],
   ["verify: dataset name", () => Promise.resolve(["verify", EVIL])],
   ["verify: version", () => Promise.resolve(["verify", DS, EVIL])],
   ["diff: dataset name", () => Promise.resolve(["diff", EVIL, "v1", "v2"])],
   ["diff: version", () => Promise.resolve(["diff", DS, "v1", EVIL])],
-  ["assemble: dataset name", () => Promise.resolve(["assemble", EVIL, "--run-id", "v1", "--parts-dir", "p"])],
-  ["assemble: --run-id", () => Promise.resolve(["assemble", DS, "--run-id", EVIL, "--parts-dir", "p"])],
-  ["assemble: --parts-dir", () => Promise.resolve(["assemble", DS, "--run-id", "v1", "--parts-dir", EVIL])],
+  [
+    "assemble: dataset name",
+    () => Promise.resolve(["assemble", EVIL, "--run-id", "v1", "--parts-dir", "p"]),
+  ],
+  [
+    "assemble: --run-id",
+    () => Promise.resolve(["assemble", DS, "--run-id", EVIL, "--parts-dir", "p"]),
+  ],
+  [
+    "assemble: --parts-dir",
+    () => Promise.resolve(["assemble", DS, "--run-id", "v1", "--parts-dir", EVIL]),
+  ],
   ["publish: slug", () => Promise.resolve(["publish", DS, "--kaggle", `alice/${EVIL}`])],
   ["publish: owner", () => Promise.resolve(["publish", DS, "--kaggle", `${EVIL}/slug`])],
   ["publish: dataset name", () => Promise.resolve(["publish", EVIL, "--kaggle", "a/b"])],
@@ -134,7 +152,10 @@ const ECHOES: [string, (cwd: string) => Promise<string[]>][] = [
     await Deno.writeTextFile(`${cwd}/in.csv`, "id\n1\n");
     return ["ingest", "in.csv", "--dataset", "people", "--run-id", EVIL];
   }],
-  ["ingest: missing file name", () => Promise.resolve(["ingest", `${EVIL}.csv`, "--dataset", "people"])],
+  [
+    "ingest: missing file name",
+    () => Promise.resolve(["ingest", `${EVIL}.csv`, "--dataset", "people"]),
+  ],
   ["ingest: file name (a successful ingest)", async (cwd) => {
     await Deno.writeTextFile(`${cwd}/in${EVIL_FILE}.csv`, "id,name\n1,a\n2,b\n");
     return ["ingest", `in${EVIL_FILE}.csv`, "--dataset", "people", "--run-id", "v1"];
@@ -150,8 +171,14 @@ const ECHOES: [string, (cwd: string) => Promise<string[]>][] = [
   }],
   ["run: a config value with escapes", async (cwd) => {
     await Deno.mkdir(`${cwd}/datasets/shop`, { recursive: true });
-    await Deno.writeTextFile(`${cwd}/datasets/shop/dataset.yaml`, `name: ${JSON.stringify(EVIL)}\n`);
-    await Deno.writeTextFile(`${cwd}/datasets/shop/schema.yaml`, `columns: {${JSON.stringify(EVIL)}: {type: nope}}\n`);
+    await Deno.writeTextFile(
+      `${cwd}/datasets/shop/dataset.yaml`,
+      `name: ${JSON.stringify(EVIL)}\n`,
+    );
+    await Deno.writeTextFile(
+      `${cwd}/datasets/shop/schema.yaml`,
+      `columns: {${JSON.stringify(EVIL)}: {type: nope}}\n`,
+    );
     await Deno.writeTextFile(`${cwd}/datasets/shop/evolution.yaml`, "");
     return ["run", "shop"];
   }],
@@ -178,11 +205,11 @@ const FILES: [string, (cwd: string) => Promise<string[]>][] = [
     await writeBig(`${cwd}/datasets/shop/schema.yaml`, 50 << 20, 0x61);
     return ["run", "shop"];
   }],
-  ["a 50 MB quoted YAML name in dataset.yaml", async (cwd) => {
+  ["a 20 MB quoted YAML name in dataset.yaml", async (cwd) => {
     await scaffold(cwd);
     const f = await Deno.open(`${cwd}/datasets/shop/dataset.yaml`, { write: true, truncate: true });
     await f.write(new TextEncoder().encode('name: "'));
-    await f.write(new Uint8Array(50 << 20).fill(0x62));
+    await f.write(new Uint8Array(20 << 20).fill(0x62));
     await f.write(new TextEncoder().encode('"\nrow_count: 10\n'));
     f.close();
     return ["run", "shop"];

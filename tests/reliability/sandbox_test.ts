@@ -10,6 +10,8 @@
  */
 import assert from "node:assert/strict";
 import { type CliResult, listTree, runCli, tempDir } from "../cli_harness.ts";
+import { createSandbox, resolveLinks } from "../../src/io/sandbox.ts";
+import { SandboxError } from "../../src/errors.ts";
 
 const DS = "finance_transactions";
 const SECRET = "TOP-SECRET-CONTENT-0123456789";
@@ -431,6 +433,56 @@ for (const a of VERSION_ATTACKS) {
     await attack(a);
   });
 }
+
+Deno.test("sandbox unit: the rule on chains, loops, dangling links and ..", async () => {
+  const root = await Deno.realPath(await tempDir());
+  const out = await Deno.realPath(await outsideDir());
+  const sb = createSandbox(root);
+  const refused = async (path: string, name: string) => {
+    let held = false;
+    try {
+      await assert.rejects(() => sb.check(path, "x"), SandboxError, name);
+      held = true;
+    } finally {
+      results.push({ name: `unit: ${name}`, held });
+    }
+  };
+  const allowed = async (path: string, name: string) => {
+    let held = false;
+    try {
+      await sb.check(path, "x");
+      held = true;
+    } finally {
+      results.push({ name: `unit: ${name}`, held });
+    }
+  };
+  await Deno.mkdir(`${root}/a/b`, { recursive: true });
+  await link(`${root}/a`, `${root}/in`);
+  await link(out, `${root}/a/b/up`);
+  await link("loop2", `${root}/loop1`);
+  await link("loop1", `${root}/loop2`);
+  await link("/nonexistent-sdp-target", `${root}/dangling`);
+  await allowed(`${root}/a/b/new/deeper`, "a missing path under a real folder");
+  await allowed(`${root}/in/b`, "a link that stays inside");
+  await allowed(`${root}/a/b/../b`, ".. inside existing folders");
+  await refused(`${root}/a/b/up`, "a link out, deep inside");
+  await refused(`${root}/in/b/up/secret.txt`, "a chain through a link out");
+  await refused(`${root}/a/b/up/new/file`, "a missing path under a link out");
+  await refused(`${root}/in/b/../../..`, ".. climbing out through a link");
+  await refused(`${root}/missing/../../x`, ".. after a missing part");
+  await refused(`${root}/dangling`, "a dangling link");
+  await refused(`${root}/dangling/sub`, "a path under a dangling link");
+  await refused(`${root}/loop1`, "a link loop");
+  await refused(out, "an absolute path outside");
+  await refused(
+    `${root}/../${root.split("/").pop()}-sibling`,
+    "a sibling folder with the same prefix",
+  );
+  const r = await resolveLinks(`${root}/in/b/new`);
+  assert.deepEqual(r, { resolved: `${root}/a/b/new`, exists: false });
+  await Deno.remove(root, { recursive: true });
+  await Deno.remove(out, { recursive: true });
+});
 
 Deno.test("sandbox: links that stay inside the working directory are followed", async () => {
   const cwd = await tempDir();
