@@ -66,6 +66,11 @@ interface Attack {
   env?: (cwd: string) => Record<string, string>;
   /** Part of the message expected on stderr. */
   expect?: RegExp;
+  /**
+   * The path is safe as Deno resolves it (it normalizes `..` before links
+   * under the permission flags): sdp may succeed, writing only inside.
+   */
+  landsInside?: string;
 }
 
 const results: { name: string; held: boolean }[] = [];
@@ -79,6 +84,12 @@ async function attack(a: Attack): Promise<CliResult> {
   const r = await runCli(args, { cwd, env: a.env?.(cwd) });
   let held = false;
   try {
+    if (a.landsInside !== undefined && r.code === 0) {
+      assert.ok((await listTree(cwd)).includes(a.landsInside), `${a.name}: not written inside`);
+      assert.equal(await snapshot(out), outBefore, `${a.name}: the outside folder changed`);
+      held = true;
+      return r;
+    }
     assert.equal(r.code, 2, `${a.name}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
     assert.match(
       r.stderr,
@@ -206,8 +217,9 @@ const ATTACKS: Attack[] = [
     setup: async (cwd, out) => {
       await Deno.mkdir(`${out}/empty/deep`);
       await link(`${out}/empty/deep`, `${cwd}/d`);
-      return ["run", DS, "--runs-dir", "d/../runs"];
+      return ["run", DS, "--rows", "50", "--run-id", "v1", "--runs-dir", "d/../runs"];
     },
+    landsInside: `runs/${DS}/v1/final_metadata.json`,
   },
   {
     name: "datasets is a link to an outside folder",
