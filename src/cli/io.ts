@@ -5,7 +5,8 @@
  * build their own. This is the only CLI module that calls `Deno.*`; the
  * stages the commands call do their own file I/O.
  */
-import { UsageError } from "../errors.ts";
+import { escapeControls, UsageError } from "../errors.ts";
+import { createSandbox, type Sandbox } from "../io/sandbox.ts";
 import type { Progress } from "../pipeline/mod.ts";
 
 /** Everything the CLI needs from the process. */
@@ -36,6 +37,13 @@ export interface Io {
   stat(path: string): Promise<FileFacts>;
   /** Remove a file or folder (recursively when asked); rejects when absent. */
   remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /**
+   * Confinement of every path to the working directory after resolving links
+   * (src/io/sandbox.ts); `main` checks each command's paths through it before
+   * the command runs. The process's Io always has one; an in-process test Io
+   * without one runs unconfined, like `--allow-all`.
+   */
+  sandbox?: Sandbox;
 }
 
 /** A permission to ask about (the subset of Deno's descriptors sdp uses). */
@@ -55,7 +63,7 @@ export interface FileFacts {
 export function processIo(): Io {
   const enc = new TextEncoder();
   const write = (f: { writeSync(b: Uint8Array): number }, text: string) => {
-    const b = enc.encode(text);
+    const b = enc.encode(terminalSafe(text));
     let off = 0;
     while (off < b.length) off += f.writeSync(b.subarray(off));
   };
@@ -81,7 +89,29 @@ export function processIo(): Io {
       return { isFile: st.isFile, mode: st.mode };
     },
     remove: (path, options) => Deno.remove(path, options),
+    sandbox: processSandbox(),
   };
+}
+
+function processSandbox(): Sandbox | undefined {
+  // The walk compares POSIX paths; on Windows only the permission flags apply.
+  if (Deno.build.os === "windows") return undefined;
+  try {
+    return createSandbox();
+  } catch {
+    return createSandbox(Deno.cwd()); // the working directory cannot be resolved: compare as is
+  }
+}
+
+/**
+ * The output choke point: whatever a command prints, a name, id, slug, path or
+ * value from a file cannot steer the terminal. Control characters, C1 codes and
+ * bidi overrides are shown escaped; newline and tab stay, and so does a carriage
+ * return at the very start of a write (sdp's own progress line redraw).
+ */
+export function terminalSafe(text: string): string {
+  if (text.startsWith("\r")) return `\r${escapeControls(text.slice(1))}`;
+  return escapeControls(text);
 }
 
 /** Whether `err` says a file does not exist. */

@@ -8,6 +8,7 @@
  * @module
  */
 import {
+  boundMessage,
   ConfigError,
   InputError,
   IntegrityError,
@@ -17,6 +18,7 @@ import {
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";
 import { commandHelp, parseCommand } from "./args.ts";
+import { confineCommand } from "./confine.ts";
 import { COMMANDS } from "./commands/mod.ts";
 import { type Io, isNotCapable, isPermissionDenied } from "./io.ts";
 import { makeLogger, printable } from "./shared.ts";
@@ -71,15 +73,21 @@ export async function main(args: string[], io: Io): Promise<number> {
       io.out(commandHelp(cmd));
       return 0;
     }
+    if (io.sandbox) await confineCommand(cmd, parsed, io.sandbox);
     return await cmd.run(parsed, io);
   } catch (err) {
     return reportError(err, io);
   }
 }
 
-/** Print one clear line (or block) for an error and return its exit code. */
+/**
+ * Print one clear line (or block) for an error and return its exit code.
+ * Every message is bounded ({@link boundMessage}: quoted values shortened,
+ * control characters escaped, at most 4 KiB), whatever the error quotes.
+ */
 export function reportError(err: unknown, io: Io): number {
-  const line = (m: string) => io.err(m.startsWith("sdp ") ? `${m}\n` : `sdp: ${m}\n`);
+  const print = (m: string) => io.err(`${boundMessage(m)}\n`);
+  const line = (m: string) => print(m.startsWith("sdp ") ? m : `sdp: ${m}`);
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof InputError) {
     line(err.message);
     return 2;
@@ -90,24 +98,24 @@ export function reportError(err: unknown, io: Io): number {
   }
   if (isNotCapable(err)) {
     const path = /"([^"]+)"/.exec(err.message)?.[1];
-    io.err(
+    print(
       `sdp: no permission to access ${
         path ? `"${path}"` : "a path outside the working directory"
       }: ` +
         "sdp reads and writes only inside the working directory. Run it from a folder that contains " +
-        "your datasets/runs/registry, or pass relative --datasets-dir, --runs-dir and --registry paths.\n",
+        "your datasets/runs/registry, or pass relative --datasets-dir, --runs-dir and --registry paths.",
     );
     return 2;
   }
   if (isPermissionDenied(err)) {
-    io.err(`sdp: the operating system denied access: ${(err as Error).message}\n`);
+    print(`sdp: the operating system denied access: ${(err as Error).message}`);
     return 1;
   }
   const e = err as Error;
-  io.err(
+  print(
     `sdp: internal error: ${e?.message ?? String(err)}${
       e?.cause ? ` (cause: ${(e.cause as Error).message})` : ""
-    }\n`,
+    }`,
   );
   return 1;
 }

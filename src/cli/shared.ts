@@ -2,7 +2,7 @@
  * Pieces shared by the CLI commands: folder flags, logger, runtime facts.
  */
 import { checkDatasetName } from "../config/mod.ts";
-import { UsageError } from "../errors.ts";
+import { escapeControls, MESSAGE_BYTES, UsageError } from "../errors.ts";
 import { jsonLogger, type Logger, loggerSettings, silentLogger } from "../log/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";
 import { checkVersionId, DETERMINISM_CONTRACT } from "../version/mod.ts";
@@ -61,7 +61,36 @@ export function makeLogger(io: Io, context: Record<string, unknown> = {}): Logge
   });
   if (typeof settings === "string") throw new UsageError(settings);
   if (!settings.enabled) return silentLogger;
-  return jsonLogger({ level: settings.level, now: io.now, write: io.err, context });
+  const write = (line: string) => io.err(boundLogLine(line));
+  return jsonLogger({ level: settings.level, now: io.now, write, context });
+}
+
+/**
+ * A JSON log line whose long string values (an error message quoting a file,
+ * a hostile name) are cut to a short excerpt, so a log line stays bounded and
+ * still parses. Short lines pass unchanged.
+ */
+export function boundLogLine(line: string): string {
+  if (line.length <= MESSAGE_BYTES) return line;
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return `${printable(line, MESSAGE_BYTES)}\n`;
+  }
+  const cut = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      return v.length > 300 ? `${v.slice(0, 300)}… (${v.length - 300} more chars)` : v;
+    }
+    if (Array.isArray(v)) {
+      return v.length > 50 ? [...v.slice(0, 50).map(cut), `… (${v.length - 50} more)`] : v.map(cut);
+    }
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).slice(0, 100).map(([k, x]) => [k, cut(x)]));
+    }
+    return v;
+  };
+  return `${JSON.stringify(cut(record))}\n`;
 }
 
 /** Facts about the program for run_metadata.json and --version. */
@@ -109,10 +138,15 @@ export function runEnvironment(io: Io, log: Logger, token: string = io.token()):
   };
 }
 
-/** A value safe to echo in a message: control characters replaced, at most 140 characters. */
-export function printable(s: string): string {
-  // deno-lint-ignore no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, 140);
+/**
+ * A value safe to echo in a message (an id, a name, a slug, a path): control
+ * characters, C1 codes and bidi overrides shown escaped (`\x1b`, `\u202e`),
+ * at most `max` characters. The process's output is escaped once more at
+ * its choke point (terminalSafe in io.ts); this keeps in-process output safe too.
+ */
+export function printable(s: string, max = 140): string {
+  const safe = escapeControls(s, { keepLayout: false });
+  return safe.length <= max ? safe : `${safe.slice(0, max)}… (${safe.length - max} more chars)`;
 }
 
 /** UsageError when `name` is not a valid dataset name. */

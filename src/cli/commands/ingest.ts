@@ -25,7 +25,7 @@ import { readRegistry, versionsOf } from "../../registry/mod.ts";
 import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, str } from "../args.ts";
 import { checkAccess, type FileFacts, type Io, isNotFound } from "../io.ts";
-import { DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
+import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment } from "../shared.ts";
 import { chooseSchema, generatedDatasetYaml, parseSources, withRowCount } from "./ingest_schema.ts";
 
 function readable(io: Io, path: string, what: string): void {
@@ -92,7 +92,9 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   if (nameProblem) throw new UsageError(`sdp ingest: ${nameProblem}`);
   const version = str(p, "run-id") ?? versionFromTime(io.now());
   const idProblem = checkVersionId(version);
-  if (idProblem) throw new UsageError(`sdp ingest: --run-id "${version}": ${idProblem}`);
+  if (idProblem) {
+    throw new UsageError(`sdp ingest: --run-id "${printable(version)}": ${idProblem}`);
+  }
   const format = str(p, "format", "parquet") as OutputFormat;
   if (!["parquet", "csv", "both"].includes(format)) {
     throw new UsageError(`sdp ingest: --format must be parquet, csv or both, got "${format}"`);
@@ -118,6 +120,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   if (schemaFlag !== undefined) await checkInputFile(io, schemaFlag, "--schema");
   const choice = await chooseSchema(name, schemaFlag, d, registry);
   const file = baseName(path);
+  const shownFile = printable(file);
   let declared: IngestColumn[] | undefined;
   if (choice.schemaYaml !== undefined) {
     // Parse once with a provisional row count to learn the declared columns.
@@ -178,8 +181,8 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       producer: ingestProducer(path, scan),
     }, runEnvironment(io, log));
     io.out(
-      `Ingested ${file} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
-        `schema: ${label}\n` +
+      `Ingested ${shownFile} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
+        `schema: ${printable(label, 300)}\n` +
         `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` +
         formatSummary(result.evaluation),

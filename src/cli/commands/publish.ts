@@ -8,7 +8,13 @@
 import { ARTIFACTS, type FinalMetadata } from "../../artifacts/mod.ts";
 import { checkDatasetName, specFromSnapshot } from "../../config/mod.ts";
 import type { ConfigSources } from "../../model/dataset.ts";
-import { ConfigError, IntegrityError, UsageError } from "../../errors.ts";
+import {
+  boundMessage,
+  ConfigError,
+  IntegrityError,
+  SandboxError,
+  UsageError,
+} from "../../errors.ts";
 import { describeVerify, readFinalMetadata, verifyVersion } from "../../integrity/verify.ts";
 import { hashFile } from "../../hash/mod.ts";
 import { readTextIfExists } from "../../io/files.ts";
@@ -31,18 +37,20 @@ import { readRegistry, versionsOf, withRegistryLock } from "../../registry/mod.t
 import { checkVersionId } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, str } from "../args.ts";
 import { checkAccess, type Io, notFoundError } from "../io.ts";
-import { DIR_FLAGS, dirs, makeLogger } from "../shared.ts";
+import { DIR_FLAGS, dirs, makeLogger, printable } from "../shared.ts";
 
 /** Credential I/O inside sdp's permission set: unreadable places are noted, not fatal. */
 function credentialIo(io: Io, blocked: string[]): CredentialIo {
   return {
     env: (name) => io.granted({ name: "env", variable: name }) ? io.env(name) : undefined,
-    readTextFile: (path) => {
+    readTextFile: async (path) => {
       if (!io.granted({ name: "read", path })) {
         blocked.push(path);
-        return Promise.reject(notFoundError(`not readable by sdp: ${path}`));
+        throw notFoundError(`not readable by sdp: ${path}`);
       }
-      return io.readTextFile(path);
+      // A kaggle.json link to anything but another kaggle.json is refused unread.
+      await io.sandbox?.checkCredentialsFile(path);
+      return await io.readTextFile(path);
     },
     fileMode: async (path) => io.os.startsWith("windows-") ? null : (await io.stat(path)).mode,
   };
@@ -53,6 +61,7 @@ async function findCredentials(io: Io): Promise<ResolvedCredentials> {
   try {
     return await resolveCredentials(credentialIo(io, blocked));
   } catch (err) {
+    if (err instanceof ConfigError && err.cause instanceof SandboxError) throw err.cause;
     if (err instanceof ConfigError && blocked.length > 0) {
       throw new UsageError(
         `no Kaggle credentials available to sdp: KAGGLE_API_TOKEN and KAGGLE_USERNAME/KAGGLE_KEY ` +
@@ -199,7 +208,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     try {
       const c = await findCredentials(io);
       credentials = describeSource(c.credentials.source);
-      for (const w of c.warnings) io.err(`sdp: warning: ${w}\n`);
+      for (const w of c.warnings) io.err(`${boundMessage(`sdp: warning: ${w}`)}\n`);
     } catch (err) {
       credentials = `none usable (${(err as Error).message.split("\n")[0]})`;
     }
@@ -233,7 +242,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   }
 
   const { credentials, warnings } = await findCredentials(io);
-  for (const w of warnings) io.err(`sdp: warning: ${w}\n`);
+  for (const w of warnings) io.err(`${boundMessage(`sdp: warning: ${w}`)}\n`);
   const baseUrl = baseUrlOf(io);
   const log = makeLogger(io, { dataset, version, target: tname });
   let result;
@@ -244,7 +253,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       now: () => io.now().getTime(),
       log: (m) => {
         log.log("INFO", "kaggle", { message: m });
-        if (!p.values.json) io.err(`sdp: kaggle: ${m}\n`);
+        if (!p.values.json) io.err(`${boundMessage(`sdp: kaggle: ${m}`)}\n`);
       },
     });
   } catch (err) {
@@ -287,7 +296,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     );
   } else {
     io.out(
-      `Published ${dataset} ${version} to ${result.url} (${
+      `Published ${dataset} ${version} to ${printable(result.url, 300)} (${
         result.created ? "new dataset" : "new version"
       }${result.versionNumber !== undefined ? `, Kaggle version ${result.versionNumber}` : ""}, ` +
         `status ${result.status})\n` +
