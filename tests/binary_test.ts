@@ -26,7 +26,7 @@ Deno.test("permission flags are explicit allow-lists defined in one place", () =
   for (const f of flags) assert.ok(args.includes(f), f);
   for (const inc of INCLUDES) assert.ok(args.includes(inc));
   assert.ok(deno.tasks.sdp.includes(flags.join(" ")), "deno task sdp uses permissions.json flags");
-  // The V8 flags (the work-around of BENCHMARKS.md, "The engine fault", and the inlining
+  // The V8 flags (the work-around of docs/engine-fault.md, and the inlining
   // budgets) hold wherever sdp code runs: the binary, deno task sdp (above), the in-process
   // tests and the benchmark.
   const v8 = flags.filter((f) => f.startsWith("--v8-flags="));

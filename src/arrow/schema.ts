@@ -2,7 +2,7 @@
  * The Arrow IPC schema message of a column list, laid out here without an
  * Arrow library: every `sdp run` starts its encoders with it, and loading
  * apache-arrow only for these few hundred bytes cost the CLI about 50 ms of
- * start-up on every run (BENCHMARKS.md, "start-up").
+ * start-up on every run (docs/benchmarks-log-2026.md, 2026-11-26 (morning)).
  *
  * Type mapping (part of the format contract, the same as `arrowType` in
  * table.ts): string -> Utf8, integer -> Int64, float -> Float64, boolean ->

@@ -14,7 +14,7 @@ import { chunkCount } from "../data/mod.ts";
 
 /**
  * Chunks per default worker: measured on 2 cores, 2 workers lose to 1 at
- * 16 chunks (1M rows) and win 1.25x at 46 (3M rows); see BENCHMARKS.md.
+ * 16 chunks (1M rows) and win 1.25x at 46 (3M rows); see docs/benchmarks-log-2026.md, 2026-11-25 (evening).
  */
 export const CHUNKS_PER_WORKER = 24;
 

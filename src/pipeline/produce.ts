@@ -68,7 +68,7 @@ export async function produceData(
       validator.schemaProblems(
         partProblems(s.profile).map(([j, what]) =>
           `chunk ${chunk} profile part of ${profileNames[j]} is inconsistent: ${what} ` +
-          `(an engine fault? sdp needs --v8-flags=--no-maglev-escape-analysis: README, Known limitations)`
+          `(an engine fault? sdp needs --v8-flags=--no-maglev-escape-analysis: docs/engine-fault.md)`
         ),
       );
       validator.merge(s.validation);

@@ -497,7 +497,7 @@ function pairMoments(cols: Float64Array[], parts: NumericPart[], rows: number): 
  * (profile order): each part is computed from one column array in one
  * scan, so its counts, extremes, mean and value arrays must agree with each
  * other and with the chunk's row count. Catches a part whose scalars are not
- * its own (the V8 fault in BENCHMARKS.md, "The engine fault") when it is
+ * its own (the V8 fault of docs/engine-fault.md) when it is
  * merged, including in columns the footer check does not cover.
  */
 export function partProblems(part: ChunkProfile): Array<[number, string]> {
