@@ -1,7 +1,7 @@
 /**
  * `sdp ingest <file> --dataset NAME`: a CSV or Parquet file as a new
  * finalized version (validated, profiled, drift vs the prior version). The
- * configs it uses are chosen in ingest_schema.ts.
+ * configs it uses are chosen in src/ingest/schema_choice.ts.
  *
  * CSV null token: the unquoted empty field (`,,`), for every type. A quoted
  * empty field (`""`) is the empty string in a string column and null in any
@@ -12,13 +12,6 @@
 import { checkDatasetName } from "../../config/mod.ts";
 import { InputError, IntegrityError, UsageError } from "../../errors.ts";
 import { formatSummary } from "../../evaluate/mod.ts";
-import {
-  baseName,
-  type IngestColumn,
-  ingestProducer,
-  scanInput,
-  schemaYaml,
-} from "../../ingest/producer.ts";
 import { exists } from "../../io/files.ts";
 import { type OutputFormat, runDataset } from "../../pipeline/mod.ts";
 import { readRegistry, versionsOf } from "../../registry/mod.ts";
@@ -26,7 +19,17 @@ import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, str } from "../args.ts";
 import { checkAccess, type FileFacts, type Io, isNotFound } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment } from "../shared.ts";
-import { chooseSchema, generatedDatasetYaml, parseSources, withRowCount } from "./ingest_schema.ts";
+import {
+  baseName,
+  chooseSchema,
+  generatedDatasetYaml,
+  type IngestColumn,
+  ingestProducer,
+  parseSources,
+  scanInput,
+  schemaYaml,
+  withRowCount,
+} from "../../ingest/mod.ts";
 
 function readable(io: Io, path: string, what: string): void {
   if (!io.granted({ name: "read", path })) {

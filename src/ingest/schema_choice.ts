@@ -9,24 +9,21 @@
  * 3. A built-in dataset of that name: its three files.
  * 4. The latest finalized version of NAME in the registry: the schema it was
  *    ingested or generated with, so successive ingests stay comparable.
- * 5. Otherwise types are inferred from the file (CSV: src/ingest/infer.ts;
+ * 5. Otherwise types are inferred from the file (CSV: src/csv/infer.ts;
  *    Parquet: the type mapping in src/ingest/parquet_input.ts); a column is
  *    nullable when it holds a null; no constraints.
  * In every case `row_count` in dataset.yaml is replaced by the file's rows.
  *
- * Not CLI logic: it belongs with the ingest stage once that stage owns
- * config selection.
- *
  * @module
  */
 import { parseDocument } from "yaml";
-import { ARTIFACTS } from "../../artifacts/mod.ts";
-import { BUILTIN_DATASETS } from "../../builtin/mod.ts";
-import { CONFIG_FILES, loadDataset, parseDatasetSpec } from "../../config/mod.ts";
-import type { ConfigSources, DatasetSpec } from "../../model/dataset.ts";
-import { ConfigError, IntegrityError } from "../../errors.ts";
-import { readTextIfExists } from "../../io/files.ts";
-import { type Registry, versionsOf } from "../../registry/mod.ts";
+import { ARTIFACTS } from "../artifacts/mod.ts";
+import { BUILTIN_DATASETS } from "../builtin/mod.ts";
+import { CONFIG_FILES, loadDataset, parseDatasetSpec } from "../config/mod.ts";
+import type { ConfigSources, DatasetSpec } from "../model/dataset.ts";
+import { ConfigError, IntegrityError } from "../errors.ts";
+import { readTextIfExists } from "../io/files.ts";
+import { type Registry, versionsOf } from "../registry/mod.ts";
 
 /** dataset.yaml text with row_count set to `rows` (comments and other keys kept). */
 export function withRowCount(datasetYaml: string, rows: number): string {

@@ -1,0 +1,27 @@
+/**
+ * Ingest: an external CSV or Parquet file as a version. `scanInput` reads it
+ * once (format, columns, rows, provenance), `chooseSchema` picks the configs
+ * (schema_choice.ts), and `ingestProducer` plugs the file into the
+ * pipeline's `Producer` contract, which validates, profiles, evaluates and
+ * finalizes it like generated data.
+ *
+ * @module
+ */
+export {
+  baseName,
+  detectFormat,
+  type IngestColumn,
+  ingestProducer,
+  type InputFormat,
+  type Provenance,
+  scanInput,
+  type ScanResult,
+  schemaYaml,
+} from "./producer.ts";
+export {
+  chooseSchema,
+  generatedDatasetYaml,
+  parseSources,
+  type SchemaChoice,
+  withRowCount,
+} from "./schema_choice.ts";
