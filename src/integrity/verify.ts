@@ -52,8 +52,7 @@ export async function readFinalMetadata(
     return {
       problem: `${ARTIFACTS.final} is not valid JSON: ${
         // deno-lint-ignore no-control-regex
-        (err as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").slice(0, 120)
-      }`,
+        (err as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").slice(0, 120)}`,
     };
   }
   const problem = metadataProblem(meta);
@@ -71,16 +70,11 @@ function metadataProblem(meta: FinalMetadata): string | undefined {
       return `lists ${JSON.stringify(name).slice(0, 80)} without sha256/bytes`;
     }
   }
-  const fields: [keyof FinalMetadata, string][] = [
-    ["content_hash", "string"],
-    ["dataset", "string"],
-    ["version", "string"],
-    ["row_count", "number"],
-    ["version_index", "number"],
-    ["source", "string"],
-  ];
-  for (const [key, kind] of fields) {
-    if (typeof meta[key] !== kind) return `lacks ${key}`;
+  for (const key of ["content_hash", "dataset", "version", "source"] as const) {
+    if (typeof meta[key] !== "string") return `lacks ${key}`;
+  }
+  for (const key of ["row_count", "version_index"] as const) {
+    if (typeof meta[key] !== "number") return `lacks ${key}`;
   }
   if (!Array.isArray(meta.formats)) return "lacks formats";
   return undefined;
@@ -143,7 +137,9 @@ export async function verifyVersion(
     const dataHash = meta.files?.[dataFile]?.sha256;
     if (rec.data_sha256 !== undefined && rec.data_sha256 !== dataHash) {
       res.problems.push(
-        `${dataFile} SHA-256 ${dataHash ?? "(none)"} differs from the one the registry recorded (${rec.data_sha256})`,
+        `${dataFile} SHA-256 ${
+          dataHash ?? "(none)"
+        } differs from the one the registry recorded (${rec.data_sha256})`,
       );
     }
     if (rec.row_count !== undefined && rec.row_count !== meta.row_count) {

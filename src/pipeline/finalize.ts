@@ -97,7 +97,9 @@ async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     throw new IntegrityError(
-      `could not ${what} (${ioReason(err)}); nothing was finalized and the staging folder is removed`,
+      `could not ${what} (${
+        ioReason(err)
+      }); nothing was finalized and the staging folder is removed`,
       { cause: err },
     );
   }
@@ -113,8 +115,10 @@ export async function setAsideFailed(
   options: { dataset: string; version: string; validation: ValidationReport; log: Logger },
 ): Promise<never> {
   const { dataset, version } = options;
-  await step(`create ${failedDir.slice(0, failedDir.lastIndexOf("/"))}`, () =>
-    Deno.mkdir(failedDir.slice(0, failedDir.lastIndexOf("/")), { recursive: true }));
+  await step(
+    `create ${failedDir.slice(0, failedDir.lastIndexOf("/"))}`,
+    () => Deno.mkdir(failedDir.slice(0, failedDir.lastIndexOf("/")), { recursive: true }),
+  );
   await step(`move ${stagingDir} to ${failedDir}`, () => Deno.rename(stagingDir, failedDir));
   options.log.log("ERROR", "validation_failed", { dataset, version, kept: failedDir });
   throw new ValidationFailedError(

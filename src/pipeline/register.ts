@@ -120,7 +120,12 @@ export async function registerVersion(stagingDir: string, options: RegisterOptio
       return `${registryFile} was left unchanged and ${version} of ${dataset} was not finalized ` +
         `(its folder was removed)`;
     };
-    return { registry: addVersion(current, dataset, entry), result: undefined, done: [intent], undo };
+    return {
+      registry: addVersion(current, dataset, entry),
+      result: undefined,
+      done: [intent],
+      undo,
+    };
   }, { pid: options.pid, log: options.log, token });
 }
 

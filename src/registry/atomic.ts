@@ -60,4 +60,3 @@ export async function syncDir(dir: string): Promise<void> {
 export function dirOf(file: string): string {
   return file.includes("/") ? file.slice(0, file.lastIndexOf("/")) || "/" : ".";
 }
-

@@ -93,7 +93,11 @@ function entryProblem(v: unknown): string | undefined {
   const o = v as Record<string, unknown>;
   for (const [key, kind] of ENTRY_FIELDS) {
     const val = o[key];
-    const ok = kind === "array" ? Array.isArray(val) : typeof val === kind;
+    const ok = kind === "array"
+      ? Array.isArray(val)
+      : kind === "number"
+      ? typeof val === "number"
+      : typeof val === "string";
     if (!ok) return `has no valid "${key}" (${kind} expected)`;
   }
   return undefined;
@@ -125,7 +129,9 @@ export function parseRegistry(text: string, file: string): Registry {
   }
   for (const [name, d] of Object.entries(r.datasets)) {
     if (typeof d !== "object" || d === null || !Array.isArray(d.versions)) {
-      throw new IntegrityError(`${file}: datasets.${shown(name)}.versions must be a list; ${REBUILD}`);
+      throw new IntegrityError(
+        `${file}: datasets.${shown(name)}.versions must be a list; ${REBUILD}`,
+      );
     }
     const seen = new Map<string, number>();
     for (const [i, v] of d.versions.entries()) {
@@ -186,13 +192,13 @@ export function salvageEntries(text: string): Map<string, VersionEntry[]> {
   const datasets = o.datasets as Record<string, { versions?: unknown }> | null;
   if (typeof datasets === "object" && datasets !== null) {
     for (const [name, d] of Object.entries(datasets)) {
-      if (Array.isArray(d?.versions)) for (const v of d.versions) add(name, v);
+      if (Array.isArray(d?.versions)) { for (const v of d.versions) add(name, v); }
     }
   }
   const withheld = o.withheld as Record<string, unknown> | null;
   if (typeof withheld === "object" && withheld !== null) {
     for (const [name, list] of Object.entries(withheld)) {
-      if (Array.isArray(list)) for (const v of list) add(name, v);
+      if (Array.isArray(list)) { for (const v of list) add(name, v); }
     }
   }
   return out;

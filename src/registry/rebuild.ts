@@ -147,16 +147,36 @@ export async function rebuildRegistry(
         `version folder ${runsDir}/${dataset}/${version} does not exist (the registry recorded it)`,
       ]);
     }
-    entries.sort((a, b) =>
-      a.order - b.order || a.index - b.index ||
-      compareNames(a.entry.created_at, b.entry.created_at) ||
-      compareNames(a.entry.version, b.entry.version)
-    );
+    const ordered = placeInOrder(entries);
     if (entries.length > 0) {
-      out.datasets[dataset] = { versions: entries.map((e) => e.entry) };
+      out.datasets[dataset] = { versions: ordered };
       listed += entries.length;
     }
   }
   if (Object.keys(withheld).length > 0) out.withheld = withheld;
   return { registry: out, listed, rejected, added };
+}
+
+/**
+ * Finalize order: versions the registry listed keep their order; the others
+ * (recovered, or listed again after being withheld) go before the first listed
+ * version with a higher version index.
+ */
+function placeInOrder(
+  entries: { entry: VersionEntry; order: number; index: number }[],
+): VersionEntry[] {
+  const byTime = (
+    a: { entry: VersionEntry; index: number },
+    b: { entry: VersionEntry; index: number },
+  ) =>
+    a.index - b.index || compareNames(a.entry.created_at, b.entry.created_at) ||
+    compareNames(a.entry.version, b.entry.version);
+  const known = entries.filter((e) => e.order !== Infinity).sort((a, b) => a.order - b.order);
+  const others = entries.filter((e) => e.order === Infinity).sort(byTime);
+  const out = [...known];
+  for (const e of others) {
+    const at = out.findIndex((k) => k.index > e.index);
+    out.splice(at < 0 ? out.length : at, 0, e);
+  }
+  return out.map((e) => e.entry);
 }

@@ -38,7 +38,10 @@ Deno.test("SIGKILL at every rename, fsync and unlink of a run: the next command 
     return;
   }
   const counts = { tried: 0, held: 0, recovered: 0, finalized: 0, free: 0, finished: 0 };
-  const windows: [string, number][] = [[RENAMES, 6], ["fsync,fdatasync", 4], ["unlink,unlinkat", 4]];
+  const windows: [string, number][] = [[RENAMES, 6], ["fsync,fdatasync", 4], [
+    "unlink,unlinkat",
+    4,
+  ]];
   for (const [trace, window] of windows) {
     const probe = await workdir();
     const n = await countCalls(RUN("k"), { cwd: probe, trace });

@@ -42,7 +42,10 @@ export async function registryOf(cwd: string): Promise<RegistryDoc> {
 export interface RegistryDoc {
   format: number;
   datasets: Record<string, { versions: { version: string; content_hash: string }[] }>;
-  withheld?: Record<string, { version: string; content_hash: string; withheld_because: string[] }[]>;
+  withheld?: Record<
+    string,
+    { version: string; content_hash: string; withheld_because: string[] }[]
+  >;
 }
 
 /** Names of the version folders of {@link DS} (no dot or underscore folders). */
@@ -84,8 +87,9 @@ export async function assertConsistent(
   const list = await runCli(["list", "--json"], { cwd });
   assert.equal(list.code, 0, `${label}: list failed: ${list.stderr}`);
   assert.ok(!/internal error/.test(list.stderr), `${label}: ${list.stderr}`);
-  const listed: string[] = (JSON.parse(list.stdout) as { dataset: string; versions: { version: string }[] }[])
-    .find((d) => d.dataset === DS)!.versions.map((v) => v.version).sort();
+  const listed: string[] =
+    (JSON.parse(list.stdout) as { dataset: string; versions: { version: string }[] }[])
+      .find((d) => d.dataset === DS)!.versions.map((v) => v.version).sort();
   const folders = await versionFolders(cwd);
   assert.deepEqual(listed, folders, `${label}: listed versions differ from the version folders`);
   const verify = await runCli(["verify", DS, "--all", "--json"], { cwd });

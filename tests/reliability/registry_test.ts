@@ -56,16 +56,32 @@ const CORRUPT: [string, string | Uint8Array, RegExp][] = [
   ["whitespace only", " \n\t\n", /is empty/],
   ["NUL bytes", new Uint8Array(4096), /not valid JSON/],
   ["invalid UTF-8", Uint8Array.from([0x7b, 0xff, 0xfe, 0x7d]), /not valid JSON/],
-  ["truncated", '{"format": 1, "datasets": {"finance_transactions": {"versions": [', /not valid JSON/],
+  [
+    "truncated",
+    '{"format": 1, "datasets": {"finance_transactions": {"versions": [',
+    /not valid JSON/,
+  ],
   ["a list", "[]", /not an sdp registry/],
   ["null", "null", /not an sdp registry/],
   ["a string", '"datasets"', /not an sdp registry/],
   ["unknown format", '{"format": 99, "datasets": {}}', /not an sdp registry/],
   ["no datasets", '{"format": 1}', /not an sdp registry/],
   ["datasets a list", '{"format": 1, "datasets": []}', /not an sdp registry/],
-  ["dataset null", '{"format": 1, "datasets": {"finance_transactions": null}}', /versions must be a list/],
-  ["versions an object", '{"format": 1, "datasets": {"x": {"versions": {}}}}', /versions must be a list/],
-  ["withheld a list", '{"format": 1, "datasets": {}, "withheld": []}', /withheld must be an object/],
+  [
+    "dataset null",
+    '{"format": 1, "datasets": {"finance_transactions": null}}',
+    /versions must be a list/,
+  ],
+  [
+    "versions an object",
+    '{"format": 1, "datasets": {"x": {"versions": {}}}}',
+    /versions must be a list/,
+  ],
+  [
+    "withheld a list",
+    '{"format": 1, "datasets": {}, "withheld": []}',
+    /withheld must be an object/,
+  ],
 ];
 
 Deno.test("a corrupt registry in 15 shapes: commands name the file; rebuild repairs it from the folders alone", async (t) => {
@@ -108,13 +124,41 @@ Deno.test("a corrupt registry in 15 shapes: commands name the file; rebuild repa
 });
 
 Deno.test("null, malformed and duplicated entries are integrity errors naming the entry; rebuild settles them", async () => {
-  const cases: [string, (doc: { datasets: Record<string, { versions: unknown[] }> }) => void, RegExp][] = [
+  const cases: [
+    string,
+    (doc: { datasets: Record<string, { versions: unknown[] }> }) => void,
+    RegExp,
+  ][] = [
     ["null entry", (d) => d.datasets[DS].versions.push(null), /versions\[2\] is null/],
-    ["number entry", (d) => d.datasets[DS].versions.push(7), /versions\[2\] is not a version entry/],
-    ["no content_hash", (d) => delete (d.datasets[DS].versions[0] as Record<string, unknown>).content_hash, /versions\[0\] has no valid "content_hash"/],
-    ["row_count a string", (d) => ((d.datasets[DS].versions[1] as Record<string, unknown>).row_count = "2000"), /versions\[1\] has no valid "row_count"/],
-    ["duplicated entry", (d) => d.datasets[DS].versions.push(d.datasets[DS].versions[0]), /lists version "v1" twice \(entries 0 and 2\)/],
-    ["duplicate with another hash", (d) => d.datasets[DS].versions.push({ ...(d.datasets[DS].versions[1] as object), content_hash: "0".repeat(64) }), /lists version "v2" twice/],
+    [
+      "number entry",
+      (d) => d.datasets[DS].versions.push(7),
+      /versions\[2\] is not a version entry/,
+    ],
+    [
+      "no content_hash",
+      (d) => delete (d.datasets[DS].versions[0] as Record<string, unknown>).content_hash,
+      /versions\[0\] has no valid "content_hash"/,
+    ],
+    [
+      "row_count a string",
+      (d) => ((d.datasets[DS].versions[1] as Record<string, unknown>).row_count = "2000"),
+      /versions\[1\] has no valid "row_count"/,
+    ],
+    [
+      "duplicated entry",
+      (d) => d.datasets[DS].versions.push(d.datasets[DS].versions[0]),
+      /lists version "v1" twice \(entries 0 and 2\)/,
+    ],
+    [
+      "duplicate with another hash",
+      (d) =>
+        d.datasets[DS].versions.push({
+          ...(d.datasets[DS].versions[1] as object),
+          content_hash: "0".repeat(64),
+        }),
+      /lists version "v2" twice/,
+    ],
   ];
   for (const [label, edit, message] of cases) {
     const cwd = await workdir();
@@ -148,7 +192,10 @@ async function swapDataRecomputingRecords(cwd: string): Promise<void> {
   await Deno.writeTextFile(`${dir}/${ARTIFACTS.final}`, finalText);
   const run = JSON.parse(await Deno.readTextFile(`${dir}/${ARTIFACTS.runMetadata}`));
   run.final_metadata_sha256 = await sha256Hex(finalText);
-  await Deno.writeTextFile(`${dir}/${ARTIFACTS.runMetadata}`, canonicalJson(await sealRunMetadata(run)));
+  await Deno.writeTextFile(
+    `${dir}/${ARTIFACTS.runMetadata}`,
+    canonicalJson(await sealRunMetadata(run)),
+  );
 }
 
 Deno.test("tamper evidence: a swapped data file with every in-folder hash recomputed fails verify, and rebuild never adopts its hash", async () => {
@@ -162,7 +209,10 @@ Deno.test("tamper evidence: a swapped data file with every in-folder hash recomp
   assert.equal(v.code, 1, v.out);
   const res = JSON.parse(v.out)[0];
   assert.deepEqual([res.changed, res.missing, res.extra], [[], [], []]);
-  assert.match(res.problems.join("\n"), new RegExp(`differs from the one the registry recorded at finalization \\(${recorded}\\)`));
+  assert.match(
+    res.problems.join("\n"),
+    new RegExp(`differs from the one the registry recorded at finalization \\(${recorded}\\)`),
+  );
   // Rebuild reports it, withholds it with the recorded hash, and keeps doing so.
   for (let i = 0; i < 2; i++) {
     const rb = await sdp(cwd, ["registry", "rebuild", "--json"]);
@@ -201,7 +251,10 @@ Deno.test("tamper evidence: the registry's own record edited, a folder removed, 
   await Deno.remove(`${cwd}/runs/${DS}/v1`, { recursive: true });
   r = await sdp(cwd, ["registry", "rebuild", "--json"]);
   assert.equal(r.code, 1);
-  assert.match(JSON.parse(r.out).rejected[0].reasons[0], /does not exist \(the registry recorded it\)/);
+  assert.match(
+    JSON.parse(r.out).rejected[0].reasons[0],
+    /does not exist \(the registry recorded it\)/,
+  );
   assert.equal((await registryOf(cwd)).withheld![DS][0].version, "v1");
   // An entry deleted from the registry while others remain: verify says it is not listed.
   cwd = await workdir();
@@ -217,14 +270,39 @@ Deno.test("anything unlisted inside a version is a change: files, hidden files, 
   const cwd = await workdir();
   const dir = `${cwd}/runs/${DS}/v1`;
   const attacks: [string, () => Promise<void>, () => Promise<void>, string][] = [
-    ["file", () => Deno.writeTextFile(`${dir}/notes.txt`, "x"), () => Deno.remove(`${dir}/notes.txt`), "extra: notes.txt"],
-    ["hidden file", () => Deno.writeTextFile(`${dir}/.DS_Store`, ""), () => Deno.remove(`${dir}/.DS_Store`), "extra: .DS_Store"],
-    ["empty folder", () => Deno.mkdir(`${dir}/sub`), () => Deno.remove(`${dir}/sub`), "extra: sub/"],
-    ["folder with a copy of the data", async () => {
-      await Deno.mkdir(`${dir}/old`);
-      await Deno.copyFile(`${dir}/data.parquet`, `${dir}/old/data.parquet`);
-    }, () => Deno.remove(`${dir}/old`, { recursive: true }), "extra: old/"],
-    ["symlink", () => Deno.symlink("data.parquet", `${dir}/link.parquet`), () => Deno.remove(`${dir}/link.parquet`), "extra: link.parquet"],
+    [
+      "file",
+      () => Deno.writeTextFile(`${dir}/notes.txt`, "x"),
+      () => Deno.remove(`${dir}/notes.txt`),
+      "extra: notes.txt",
+    ],
+    [
+      "hidden file",
+      () => Deno.writeTextFile(`${dir}/.DS_Store`, ""),
+      () => Deno.remove(`${dir}/.DS_Store`),
+      "extra: .DS_Store",
+    ],
+    [
+      "empty folder",
+      () => Deno.mkdir(`${dir}/sub`),
+      () => Deno.remove(`${dir}/sub`),
+      "extra: sub/",
+    ],
+    [
+      "folder with a copy of the data",
+      async () => {
+        await Deno.mkdir(`${dir}/old`);
+        await Deno.copyFile(`${dir}/data.parquet`, `${dir}/old/data.parquet`);
+      },
+      () => Deno.remove(`${dir}/old`, { recursive: true }),
+      "extra: old/",
+    ],
+    [
+      "symlink",
+      () => Deno.symlink("data.parquet", `${dir}/link.parquet`),
+      () => Deno.remove(`${dir}/link.parquet`),
+      "extra: link.parquet",
+    ],
     ["listed file replaced by a link", async () => {
       await Deno.rename(`${dir}/profile.json`, `${cwd}/profile.json`);
       await Deno.symlink(`${cwd}/profile.json`, `${dir}/profile.json`);
@@ -267,7 +345,10 @@ Deno.test("temp files left next to the registry (same pid, other pids, intents' 
 });
 
 /** Take v2 out of the registry and leave the intent a killed finalization would leave. */
-async function interrupted(cwd: string, edit: (intent: Record<string, unknown>) => void = () => {}) {
+async function interrupted(
+  cwd: string,
+  edit: (intent: Record<string, unknown>) => void = () => {},
+) {
   const doc = await registryOf(cwd);
   const entry = doc.datasets[DS].versions.pop()!;
   await Deno.writeTextFile(REG(cwd), JSON.stringify(doc));
@@ -292,7 +373,10 @@ Deno.test("an interrupted finalization is settled by the next command, loudly", 
     await interrupted(cwd);
     const r = await sdp(cwd, cmd);
     assert.equal(r.code, 0, r.err + r.out);
-    assert.match(r.err, /"finance_transactions" "v2" .* was finalized by process 42, .*it verifies and is now listed/);
+    assert.match(
+      r.err,
+      /"finance_transactions" "v2" .* was finalized by process 42, .*it verifies and is now listed/,
+    );
     assert.deepEqual(await listed(cwd), ["v1", "v2"]);
     assert.deepEqual(await registrySideFiles(cwd), []);
   }
@@ -357,7 +441,10 @@ Deno.test("an interrupted finalization is settled by the next command, loudly", 
   }
   {
     const cwd = await workdir();
-    await interrupted(cwd, (i) => ((i.entry as Record<string, unknown>).content_hash = "0".repeat(64)));
+    await interrupted(
+      cwd,
+      (i) => ((i.entry as Record<string, unknown>).content_hash = "0".repeat(64)),
+    );
     const r = await sdp(cwd, ["list"]);
     assert.match(r.err, /does NOT verify/);
     assert.deepEqual(await listed(cwd), ["v1"]);

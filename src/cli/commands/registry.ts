@@ -54,7 +54,13 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       // Every version folder was just examined: no intent is left to settle.
       done: await listIntents(d.registryFile),
     };
-  }, { pid: io.pid, log, tolerateCorrupt: true, notify: (l) => io.err(`${l}\n`), token: io.token() });
+  }, {
+    pid: io.pid,
+    log,
+    tolerateCorrupt: true,
+    notify: (l) => io.err(`${l}\n`),
+    token: io.token(),
+  });
   if (p.values.json) io.out(JSON.stringify(outcome, null, 2) + "\n");
   else {
     if (outcome.corrupt) {

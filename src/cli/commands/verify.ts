@@ -28,14 +28,7 @@ import { readRegistry, type Registry, versionsOf, withheldOf } from "../../regis
 import { checkVersionId, DETERMINISM_CONTRACT } from "../../version/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
-import {
-  checkName,
-  checkVersion,
-  DIR_FLAGS,
-  dirs,
-  makeLogger,
-  runEnvironment,
-} from "../shared.ts";
+import { checkName, checkVersion, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
 
 /** A line safe for a terminal: control characters replaced (never shortened: hashes matter). */
 function shown(s: string): string {
