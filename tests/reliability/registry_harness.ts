@@ -100,11 +100,11 @@ export async function assertConsistent(
   return { listed, recovered };
 }
 
-/** Whether strace can run here (with seccomp-bpf filtering). */
+/** Whether strace can run here. */
 export async function straceUsable(): Promise<string | undefined> {
   try {
     const out = await new Deno.Command("strace", {
-      args: ["-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", "trace=rename", "true"],
+      args: ["-f", "-qq", "-o", "/dev/null", "-e", "trace=rename", "true"],
     }).output();
     return out.code === 0 ? undefined : `strace failed: ${new TextDecoder().decode(out.stderr)}`;
   } catch (err) {
@@ -121,9 +121,13 @@ export const RENAMES = "rename,renameat,renameat2";
  */
 export async function runUnderStrace(
   args: string[],
-  options: { cwd: string; trace: string; inject?: string; log?: string },
+  options: { cwd: string; trace: string; inject?: string; log?: string; paths?: string[] },
 ): Promise<{ code: number; stderr: string }> {
-  const strace = ["-f", "-qq", "--seccomp-bpf", "-o", options.log ?? "/dev/null"];
+  // No --seccomp-bpf: with it, strace 6 ignores -P when injecting.
+  const strace = ["-f", "-qq", "-o", options.log ?? "/dev/null"];
+  // Only calls on these paths (relative to cwd, and absolute) are traced and injected.
+  const real = await Deno.realPath(options.cwd);
+  for (const p of options.paths ?? []) strace.push("-P", p, "-P", `${real}/${p}`);
   strace.push("-e", `trace=${options.trace}`);
   if (options.inject) strace.push("-e", `inject=${options.inject}`);
   const out = await new Deno.Command("strace", {
