@@ -83,7 +83,7 @@ Deno.test("registry folder on a full tmpfs: finalized completely or refused clea
   let tried = 0;
   let held = 0;
   const outcomes: string[] = [];
-  for (const pages of [0, 1, 2, 3, 4, 6]) {
+  for (const pages of [0, 1, 2, 3]) {
     await t.step(`${pages} free page(s)`, async () => {
       tried++;
       const cwd = await workdir();
@@ -122,7 +122,7 @@ Deno.test("runs folder on a full tmpfs: nothing half-finalized, registry unchang
   // Around the size of a whole version too, so that the last writes (final_metadata.json,
   // run_metadata.json, the registry) are the ones that fail.
   const total = await folderKib(`${await workdir()}/runs/${DS}/v2`);
-  for (const kib of [0, 8, 64, 320, total - 8, total - 4, total, total + 4]) {
+  for (const kib of [0, 64, total - 8, total - 4, total]) {
     await t.step(`${kib} KiB free`, async () => {
       tried++;
       const cwd = await workdir();

@@ -139,7 +139,7 @@ Deno.test("SIGKILL at seeded random moments: nothing is lost or half-visible", a
   let tried = 0;
   let held = 0;
   let finished = 0;
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 8; i++) {
     tried++;
     const child = spawnCli(["run", DS, "--run-id", `r${i}`, "--rows", "2000"], { cwd });
     await new Promise((r) => setTimeout(r, 300 + rng.nextInt(1700)));
