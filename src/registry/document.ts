@@ -160,7 +160,11 @@ export function parseRegistry(text: string, file: string): Registry {
         throw new IntegrityError(`${file}: withheld.${shown(name)} must be a list; ${REBUILD}`);
       }
       for (const [i, v] of list.entries()) {
-        const problem = entryProblem(v);
+        const because = (v as WithheldEntry | null)?.withheld_because;
+        const problem = entryProblem(v) ??
+          (Array.isArray(because) && because.every((b) => typeof b === "string")
+            ? undefined
+            : 'has no valid "withheld_because" (a list of reasons expected)');
         if (problem) {
           throw new IntegrityError(`${file}: withheld.${shown(name)}[${i}] ${problem}; ${REBUILD}`);
         }

@@ -82,9 +82,16 @@ const CORRUPT: [string, string | Uint8Array, RegExp][] = [
     '{"format": 1, "datasets": {}, "withheld": []}',
     /withheld must be an object/,
   ],
+  [
+    "withheld entry without reasons",
+    '{"format": 1, "datasets": {}, "withheld": {"x": [{"version": "v9", "row_count": 1, ' +
+    '"data_sha256": "d", "content_hash": "c", "path": "x/v9", "created_at": "", ' +
+    '"formats": [], "source": "generated"}]}}',
+    /withheld\."x"\[0\] has no valid "withheld_because"/,
+  ],
 ];
 
-Deno.test("a corrupt registry in 15 shapes: commands name the file; rebuild repairs it from the folders alone", async (t) => {
+Deno.test("a corrupt registry in 16 shapes: commands name the file; rebuild repairs it from the folders alone", async (t) => {
   const base = await workdir();
   const original = await registryOf(base);
   let held = 0;
@@ -104,8 +111,10 @@ Deno.test("a corrupt registry in 15 shapes: commands name the file; rebuild repa
         assert.ok(r.err.length < 600, "the message stays short");
       }
       const rb = await sdp(cwd, ["registry", "rebuild", "--json"]);
-      assert.equal(rb.code, 0, rb.out + rb.err);
       const outcome = JSON.parse(rb.out);
+      // Entries salvaged from the corrupt file whose folders are gone are reported (exit 1).
+      assert.equal(rb.code, outcome.rejected.length > 0 ? 1 : 0, rb.out + rb.err);
+      for (const r of outcome.rejected) assert.match(r.reasons.join(), /does not exist/);
       assert.equal(outcome.listed, 2);
       assert.ok(outcome.corrupt, "the problem is reported");
       assert.match(outcome.kept_aside, /datasets\.json\.corrupt-/);
