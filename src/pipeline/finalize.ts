@@ -13,10 +13,11 @@ import {
   finalMetadata,
   sealRunMetadata,
 } from "../artifacts/mod.ts";
-import { ValidationFailedError } from "../errors.ts";
+import { IntegrityError, ValidationFailedError } from "../errors.ts";
 import { hashFile } from "../hash/mod.ts";
 import { makeReadOnly } from "../io/files.ts";
 import type { Logger } from "../log/mod.ts";
+import { ioReason } from "../registry/mod.ts";
 import { describeFailures, type ValidationReport } from "../validate/mod.ts";
 import type { Producer } from "./producer.ts";
 
@@ -49,7 +50,8 @@ export async function finalizeStaging(
   input: FinalizeInput,
   facts: RunFacts,
 ): Promise<FinalMetadata> {
-  const write = (name: string, text: string) => Deno.writeTextFile(`${stagingDir}/${name}`, text);
+  const write = (name: string, text: string) =>
+    step(`write ${stagingDir}/${name}`, () => Deno.writeTextFile(`${stagingDir}/${name}`, text));
   const files: Record<string, FileDigest> = {};
   const present = [];
   for await (const e of Deno.readDir(stagingDir)) present.push(e.name);
@@ -81,9 +83,26 @@ export async function finalizeStaging(
   });
   await write(ARTIFACTS.runMetadata, canonicalJson(run));
   for (const name of [...present, ARTIFACTS.final, ARTIFACTS.runMetadata]) {
-    await makeReadOnly(`${stagingDir}/${name}`);
+    await step(`make ${stagingDir}/${name} read-only`, () => makeReadOnly(`${stagingDir}/${name}`));
   }
   return meta;
+}
+
+/**
+ * Run one file operation of finalization; on failure (a full disk) say which
+ * file and what is left: the run removes its staging folder, nothing is finalized.
+ */
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw new IntegrityError(
+      `could not ${what} (${
+        ioReason(err)
+      }); nothing was finalized and the staging folder is removed`,
+      { cause: err },
+    );
+  }
 }
 
 /**
@@ -96,8 +115,11 @@ export async function setAsideFailed(
   options: { dataset: string; version: string; validation: ValidationReport; log: Logger },
 ): Promise<never> {
   const { dataset, version } = options;
-  await Deno.mkdir(failedDir.slice(0, failedDir.lastIndexOf("/")), { recursive: true });
-  await Deno.rename(stagingDir, failedDir);
+  await step(
+    `create ${failedDir.slice(0, failedDir.lastIndexOf("/"))}`,
+    () => Deno.mkdir(failedDir.slice(0, failedDir.lastIndexOf("/")), { recursive: true }),
+  );
+  await step(`move ${stagingDir} to ${failedDir}`, () => Deno.rename(stagingDir, failedDir));
   options.log.log("ERROR", "validation_failed", { dataset, version, kept: failedDir });
   throw new ValidationFailedError(
     `${dataset} ${version} failed validation; nothing was finalized. Reports kept in ${failedDir}:\n  ` +

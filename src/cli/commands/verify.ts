@@ -1,6 +1,11 @@
 /**
- * `sdp verify <dataset> [version]`: check a finalized version's files
- * against final_metadata.json; --reproduce regenerates and compares bytes.
+ * `sdp verify <dataset> [version]`: check a finalized version against every
+ * independent record of it: its files against final_metadata.json, the seal
+ * and final_metadata.json hash in run_metadata.json, and the content hash,
+ * data hash and row count the registry recorded at finalization (a swapped
+ * file with recomputed manifests still differs from the registry). A version
+ * the registry withheld, or does not list while listing others of the
+ * dataset, fails. --reproduce regenerates and compares bytes.
  *
  * @module
  */
@@ -19,19 +24,54 @@ import { listDirs, readTextIfExists } from "../../io/files.ts";
 import { parallelGenerationProducer } from "../../parallel/mod.ts";
 import { runDataset } from "../../pipeline/mod.ts";
 import { parseProfile } from "../../profile/mod.ts";
-import { readRegistry, versionsOf } from "../../registry/mod.ts";
+import { readRegistry, type Registry, versionsOf, withheldOf } from "../../registry/mod.ts";
 import { checkVersionId, DETERMINISM_CONTRACT } from "../../version/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
 import { checkName, checkVersion, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
 
+/** A line safe for a terminal: control characters replaced (never shortened: hashes matter). */
+function shown(s: string): string {
+  // deno-lint-ignore no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f\u0080-\u009f]/g, "?");
+}
+
 /** The versions of a dataset to act on: from the registry, else from the runs folder. */
-async function knownVersions(p: Parsed, dataset: string): Promise<string[]> {
+async function knownVersions(p: Parsed, reg: Registry, dataset: string): Promise<string[]> {
   const d = dirs(p);
-  const reg = await readRegistry(d.registryFile);
   const listed = versionsOf(reg, dataset).map((v) => v.version);
-  if (listed.length > 0) return listed;
+  const withheld = withheldOf(reg, dataset).map((v) => v.version);
+  if (listed.length > 0) return [...listed, ...withheld.filter((v) => !listed.includes(v))];
   return (await listDirs(`${d.runsDir}/${dataset}`)).filter((n) => checkVersionId(n) === undefined);
+}
+
+/** Verify one version against its folder's records and the registry's. */
+async function verifyAgainstRegistry(
+  p: Parsed,
+  reg: Registry,
+  names: { dataset: string; version: string },
+): Promise<VerifyResult> {
+  const d = dirs(p);
+  const { dataset, version } = names;
+  const listed = versionsOf(reg, dataset).find((v) => v.version === version);
+  const withheld = withheldOf(reg, dataset).find((v) => v.version === version);
+  const recorded = listed ?? withheld;
+  const r = await verifyVersion(
+    `${d.runsDir}/${dataset}/${version}`,
+    names,
+    recorded ? { recorded } : {},
+  );
+  if (withheld && !listed) {
+    r.problems.push(
+      `withheld from ${d.registryFile} by 'sdp registry rebuild': ${
+        withheld.withheld_because.join("; ")
+      }`,
+    );
+  } else if (!recorded && versionsOf(reg, dataset).length > 0) {
+    r.problems.push(`not listed in ${d.registryFile}, which lists other versions of ${dataset}`);
+  }
+  r.ok = r.ok && r.problems.length === 0;
+  return r;
 }
 
 /** The `sdp verify` command: arguments and options, from which --help and docs/cli.md are printed. */
@@ -57,13 +97,19 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   checkName("verify", dataset);
   if (given) checkVersion("verify", given);
   const d = dirs(p);
+  const reg = await readRegistry(d.registryFile, {
+    pid: io.pid,
+    notify: (l) => io.err(`${l}\n`),
+  });
   let versions: string[];
   if (p.values.all) {
     if (given) throw new UsageError("sdp verify: give a version or --all, not both");
-    versions = await knownVersions(p, dataset);
+    versions = await knownVersions(p, reg, dataset);
   } else if (given) versions = [given];
   else {
-    const all = await knownVersions(p, dataset);
+    const all = versionsOf(reg, dataset).length > 0
+      ? versionsOf(reg, dataset).map((v) => v.version)
+      : await knownVersions(p, reg, dataset);
     if (all.length === 0) {
       throw new UsageError(`sdp verify: ${dataset} has no finalized versions`);
     }
@@ -74,11 +120,11 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   }
   if (p.values.reproduce) {
     if (versions.length !== 1) throw new UsageError("sdp verify --reproduce: give one version");
-    return await reproduce(dataset, versions[0], p, io);
+    return await reproduce(dataset, versions[0], p, io, reg);
   }
   const results: VerifyResult[] = [];
   for (const v of versions) {
-    results.push(await verifyVersion(`${d.runsDir}/${dataset}/${v}`, { dataset, version: v }));
+    results.push(await verifyAgainstRegistry(p, reg, { dataset, version: v }));
   }
   if (p.values.json) io.out(JSON.stringify(results, null, 2) + "\n");
   else {
@@ -86,20 +132,26 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       io.out(
         r.ok
           ? `ok       ${dataset} ${r.version}  ${r.content_hash}\n`
-          : `MISMATCH ${dataset} ${r.version}\n`,
+          : `MISMATCH ${dataset} ${shown(r.version)}\n`,
       );
-      for (const line of describeVerify(r)) io.out(`  ${line}\n`);
+      for (const line of describeVerify(r)) io.out(`  ${shown(line)}\n`);
     }
   }
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-async function reproduce(dataset: string, version: string, p: Parsed, io: Io): Promise<number> {
+async function reproduce(
+  dataset: string,
+  version: string,
+  p: Parsed,
+  io: Io,
+  reg: Registry,
+): Promise<number> {
   const d = dirs(p);
   const dir = `${d.runsDir}/${dataset}/${version}`;
   // Verification problems are reported, but reproduction still runs: an
   // auditor wants to know which artifact the stored configs no longer produce.
-  const v = await verifyVersion(dir, { dataset, version });
+  const v = await verifyAgainstRegistry(p, reg, { dataset, version });
   const { meta, problem } = await readFinalMetadata(dir);
   if (!meta) throw new IntegrityError(`cannot reproduce ${dataset} ${version}: ${problem}`);
   if (meta.source !== "generated") {
@@ -172,7 +224,7 @@ async function reproduce(dataset: string, version: string, p: Parsed, io: Io): P
       );
     } else {
       if (first) io.out(`DIFFERS  ${dataset} ${version}: first differing artifact ${first.name}\n`);
-      for (const line of describeVerify(v)) io.out(`  stored version: ${line}\n`);
+      for (const line of describeVerify(v)) io.out(`  stored version: ${shown(line)}\n`);
     }
     return reproduced ? 0 : 1;
   } finally {
