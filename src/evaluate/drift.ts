@@ -150,7 +150,7 @@ export function compareProfiles(
   const added = curNames.filter((n) => !(n in reference.columns));
   const removed = refNames.filter((n) => !(n in current.columns));
   const typeChanged: string[] = [];
-  const columns: Record<string, ColumnDrift> = {};
+  const columns: Record<string, ColumnDrift> = Object.create(null);
   const summary = { compared: 0, ok: 0, warn: 0, drift: 0, driftShare: 0 };
   let verdict: DriftStatus = added.length + removed.length > 0 ? "drift" : "ok";
   for (const name of curNames) {

@@ -116,7 +116,7 @@ export function assessQuality(
   const names = Object.keys(profile.columns).sort(compareNames);
   const rows = profile.rows;
   const uniqueSet = new Set(spec.columns.filter((c) => c.unique).map((c) => c.name));
-  const columns: Record<string, ColumnQuality> = {};
+  const columns: Record<string, ColumnQuality> = Object.create(null);
   let nulls = 0;
   let colViolations = 0;
   const uniq: number[] = [];

@@ -569,7 +569,7 @@ export class Profiler {
   /** Finish and return the profile. The profiler cannot be used afterwards. */
   finish(): DatasetProfile {
     this.#finished = true;
-    const columns: Record<string, ColumnProfile> = {};
+    const columns: Record<string, ColumnProfile> = Object.create(null);
     for (const c of this.#columns) {
       const acc = c.acc;
       columns[c.name] = {
@@ -663,6 +663,8 @@ export function parseProfile(text: string, source: string): DatasetProfile {
       return bad(`column "${name}" lacks its categories`);
     }
   }
+  // Null prototype: a column named `constructor` must not find Object.prototype's.
+  data.columns = Object.assign(Object.create(null), data.columns);
   const cor = data.correlations;
   if (!isObject(cor) || !Array.isArray(cor.columns) || !Array.isArray(cor.matrix)) {
     return bad("correlations missing");
