@@ -663,8 +663,6 @@ export function parseProfile(text: string, source: string): DatasetProfile {
       return bad(`column "${name}" lacks its categories`);
     }
   }
-  // Null prototype: a column named `constructor` must not find Object.prototype's.
-  data.columns = Object.assign(Object.create(null), data.columns);
   const cor = data.correlations;
   if (!isObject(cor) || !Array.isArray(cor.columns) || !Array.isArray(cor.matrix)) {
     return bad("correlations missing");

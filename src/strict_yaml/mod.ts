@@ -17,6 +17,9 @@ import {
   type YAMLMap,
 } from "yaml";
 import type { ConfigProblem, Location } from "../model/mod.ts";
+import { excerpt } from "./excerpt.ts";
+
+export { excerpt } from "./excerpt.ts";
 
 /**
  * Largest magnitude of any number in a config: generated values, their sums
@@ -50,9 +53,13 @@ export class ParseContext {
     return { file: this.file, line: p.line, col: p.col };
   }
 
-  /** Record a problem at `node` for `field`. */
+  /** Record a problem at `node` for `field` (both cut to a readable length). */
   problem(node: YNode, field: string, message: string): void {
-    this.problems.push({ loc: this.loc(node), field, message });
+    this.problems.push({
+      loc: this.loc(node),
+      field: cut(field, 200),
+      message: cut(message, 2000),
+    });
   }
 
   /** The node's items as [key, keyNode, valueNode]; records a problem unless it is a map. */
@@ -169,6 +176,10 @@ export class ParseContext {
   }
 }
 
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+}
+
 /** Join a dotted field path. */
 export function join(base: string, key: string | number): string {
   return base ? `${base}.${key}` : String(key);
@@ -186,15 +197,6 @@ export function describe(node: YNode): string {
     return `${typeof v} ${excerpt(String(v))}`;
   }
   return "an unsupported YAML node";
-}
-
-/** Longest excerpt of a user value quoted in a message (a 50 MB scalar must not reach stderr). */
-const EXCERPT_CHARS = 60;
-
-/** A short, JSON-escaped excerpt of a user value for messages. */
-export function excerpt(value: string): string {
-  if (value.length <= EXCERPT_CHARS) return JSON.stringify(value);
-  return `${JSON.stringify(value.slice(0, EXCERPT_CHARS))}... (${value.length} characters)`;
 }
 
 /** Tags of the YAML core schema; every other tag (`!!js/function`, `!custom`) is refused. */

@@ -6,6 +6,7 @@
 import type { GeneratorSpec } from "../../model/mod.ts";
 import { compileExpr, type Expr, exprColumns, parseExpr, type Val } from "../expr.ts";
 import type { KindDef } from "./kind.ts";
+import { excerpt } from "../../strict_yaml/excerpt.ts";
 import type { Rng } from "../../rng/mod.ts";
 import { withAffine } from "../env.ts";
 import { columnReader, valueAt } from "../row_fns.ts";
@@ -48,7 +49,7 @@ export const derivedDef: KindDef<"derived"> = {
       ctx.problem(
         p.node_("expr"),
         p.at("expr"),
-        `${r.message} at character ${r.offset + 1} of "${expr}"`,
+        `${r.message} at character ${r.offset + 1} of ${excerpt(expr)}`,
       );
       return undefined;
     }
