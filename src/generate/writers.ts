@@ -149,7 +149,7 @@ function rangeWhat(type: "integer" | "float" | "datetime", num: number): string 
   const range = type === "datetime"
     ? "years 0000 to 9999"
     : `${lo.toExponential()} to ${hi.toExponential()}`;
-  return `${num}, outside what a ${type} column holds (${range})`;
+  return `${num}, outside what ${type === "integer" ? "an" : "a"} ${type} column holds (${range})`;
 }
 
 /**

@@ -236,7 +236,7 @@ const CASES: Case[] = [
     name: "sequence step: 1e12 on an integer column",
     columns: ["a: {type: integer, generator: {kind: sequence, start: 0, step: 1000000000000}}"],
     rows: 100_000,
-    says: ["schema.yaml:2:", "columns.a.generator", "beyond what a integer column holds"],
+    says: ["schema.yaml:2:", "columns.a.generator", "beyond what an integer column holds"],
   },
   {
     name: "sequence start: 9e15 on an integer column",

@@ -45,7 +45,9 @@ function checkReach(d: DistSpec & NumericCommon, a: CheckInput): void {
     a.add(
       d.loc,
       a.field,
-      `${d.kind} reaches ${!(low >= least) ? low : high}, beyond what a ${a.col.type} column ` +
+      `${d.kind} reaches ${!(low >= least) ? low : high}, beyond what ${
+        a.col.type === "integer" ? "an" : "a"
+      } ${a.col.type} column ` +
         `holds (${least} to ${most}); narrow the parameters or set constraints min and max`,
     );
   }

@@ -36,8 +36,10 @@ export const sequenceDef: KindDef<"sequence"> = {
         add(
           g.loc,
           field,
-          `sequence runs from ${g.start} to ${last} over ${rowCount} rows, beyond what a ` +
-            `${col.type} column holds (${least} to ${most}); use a smaller start or step`,
+          `sequence runs from ${g.start} to ${last} over ${rowCount} rows, beyond what ` +
+            `${
+              col.type === "integer" ? "an" : "a"
+            } ${col.type} column holds (${least} to ${most}); use a smaller start or step`,
         );
         return;
       }
