@@ -13,7 +13,8 @@ function normalise(v: unknown): unknown {
   if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, normalise);
   if (v instanceof Map) return normalise(Object.fromEntries(v));
   if (typeof v === "object") {
-    const out: Record<string, unknown> = {};
+    // Null prototype so a key named `__proto__` stays a plain key.
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(v as object).sort(compareNames)) {
       const x = (v as Record<string, unknown>)[k];
       if (x !== undefined) out[k] = normalise(x);

@@ -5,9 +5,10 @@
  */
 import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
+import { patternProblem } from "./pattern.ts";
 import { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "../generate/mod.ts";
 import { columnCountProblem } from "../limits.ts";
-import { join, type ParseContext, parseYaml, type YNode } from "../strict_yaml/mod.ts";
+import { excerpt, join, type ParseContext, parseYaml, type YNode } from "../strict_yaml/mod.ts";
 import {
   type CheckSpec,
   type ColumnSpec,
@@ -16,6 +17,7 @@ import {
   type DatasetSpec,
   DEFAULT_THRESHOLDS,
   type EvolutionSpec,
+  MAX_ROW_COUNT,
   type Thresholds,
 } from "../model/mod.ts";
 
@@ -90,7 +92,7 @@ function parseDatasetMeta(root: YNode, ctx: ParseContext, options: ParseOptions)
     ctx.problem(
       f.get("name"),
       "name",
-      `is "${name}" but the folder is "${options.folderName}"; make them equal`,
+      `is ${excerpt(name)} but the folder is ${excerpt(options.folderName)}; make them equal`,
     );
   }
   const domain = ctx.string(f.get("domain"), "domain") ?? "";
@@ -102,7 +104,14 @@ function parseDatasetMeta(root: YNode, ctx: ParseContext, options: ParseOptions)
   } else {
     const v = ctx.scalar(rowNode);
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) {
-      ctx.problem(rowNode, "row_count", `must be a positive whole number, got ${String(v)}`);
+      const shown = typeof v === "string" ? excerpt(v) : String(v);
+      ctx.problem(rowNode, "row_count", `must be a positive whole number, got ${shown}`);
+    } else if (v > MAX_ROW_COUNT) {
+      ctx.problem(
+        rowNode,
+        "row_count",
+        `must be at most ${MAX_ROW_COUNT} (2^40), got ${v}; split the data over several datasets`,
+      );
     } else rowCount = v;
   }
   const keywords: string[] = [];
@@ -181,7 +190,7 @@ function parseColumn(
         ctx.problem(
           typeNode,
           join(field, "type"),
-          `unknown column type "${t}"; use one of ${COLUMN_TYPES.join(", ")}`,
+          `unknown column type ${excerpt(t)}; use one of ${COLUMN_TYPES.join(", ")}`,
         );
       }
     }
@@ -201,6 +210,7 @@ function parseColumn(
       min: col.min,
       max: col.max,
       allowed: col.allowed,
+      maxLength: col.maxLength,
       field: join(field, "generator"),
     });
     if (g) col.generator = g;
@@ -234,7 +244,7 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
           ctx.problem(
             n,
             fk,
-            `must be an ISO-8601 UTC datetime like 2024-01-31T00:00:00Z, got "${s}"`,
+            `must be an ISO-8601 UTC datetime like 2024-01-31T00:00:00Z, got ${excerpt(s)}`,
           );
         }
         return ms;
@@ -299,16 +309,9 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
   if (stringOnly("pattern")) {
     const p = ctx.string(f.get("pattern"), join(field, "pattern"));
     if (p !== undefined) {
-      try {
-        new RegExp(`^(?:${p})$`, "u");
-        col.pattern = p;
-      } catch (err) {
-        ctx.problem(
-          f.get("pattern"),
-          join(field, "pattern"),
-          `is not a valid regular expression: ${(err as Error).message}`,
-        );
-      }
+      const why = patternProblem(p);
+      if (why === undefined) col.pattern = p;
+      else ctx.problem(f.get("pattern"), join(field, "pattern"), why);
     }
   }
   if (stringOnly("max_length")) {
@@ -331,7 +334,7 @@ function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): Che
   const byName = new Map(columns.map((c) => [c.name, c]));
   const known = (n: YNode, field: string, name: string) => {
     if (!byName.has(name)) {
-      ctx.problem(n, field, `refers to unknown column "${name}"; declare it under columns:`);
+      ctx.problem(n, field, `refers to unknown column ${excerpt(name)}; declare it under columns:`);
       return false;
     }
     return true;
@@ -360,7 +363,9 @@ function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): Che
           ctx.problem(
             value,
             join(field, "compare"),
-            `must look like "low <= open" (column op column-or-number, op one of < <= > >= == !=), got "${text}"`,
+            `must look like "low <= open" (column op column-or-number, op one of < <= > >= == !=), got ${
+              excerpt(text)
+            }`,
           );
           return;
         }
@@ -376,7 +381,7 @@ function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): Che
             ctx.problem(
               value,
               join(field, "compare"),
-              `column "${c}" is ${col.type}; only == and != compare ${col.type} columns`,
+              `column ${excerpt(c)} is ${col.type}; only == and != compare ${col.type} columns`,
             );
             ok = false;
           }
@@ -445,7 +450,7 @@ function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): Che
           ctx.problem(
             g.get("column"),
             join(field, `${kind}.column`),
-            `column "${column}" is not nullable; set nullable: true on it`,
+            `column ${excerpt(column)} is not nullable; set nullable: true on it`,
           );
           ok = false;
         }
@@ -486,19 +491,21 @@ function parseEvolution(root: YNode, ctx: ParseContext, columns: ColumnSpec[]): 
       ctx.problem(
         n,
         field,
-        `needs a boolean column "${column}" in schema.yaml; add it or remove this rate`,
+        `needs a boolean column ${excerpt(column)} in schema.yaml; add it or remove this rate`,
       );
     } else if (col.type !== "boolean") {
       ctx.problem(
         n,
         field,
-        `applies to column "${column}", which is ${col.type}; label rates need a boolean column`,
+        `applies to column ${
+          excerpt(column)
+        }, which is ${col.type}; label rates need a boolean column`,
       );
     } else if (evo.labelRates.has(column)) {
       ctx.problem(
         n,
         field,
-        `rate for "${column}" is given twice (fraud_rate and label_rates); keep one`,
+        `rate for ${excerpt(column)} is given twice (fraud_rate and label_rates); keep one`,
       );
     } else evo.labelRates.set(column, { rate, loc: ctx.loc(n) });
   };
@@ -517,13 +524,15 @@ function parseEvolution(root: YNode, ctx: ParseContext, columns: ColumnSpec[]): 
         ctx.problem(
           keyNode,
           field,
-          `names unknown column "${name}"; it must be declared in schema.yaml`,
+          `names unknown column ${excerpt(name)}; it must be declared in schema.yaml`,
         );
       } else if (!col.nullable) {
         ctx.problem(
           keyNode,
           field,
-          `column "${name}" is not nullable; set nullable: true in schema.yaml or remove this entry`,
+          `column ${
+            excerpt(name)
+          } is not nullable; set nullable: true in schema.yaml or remove this entry`,
         );
       } else if (rate !== undefined) evo.missingness.set(name, { rate, loc: ctx.loc(n) });
     }

@@ -173,15 +173,16 @@ export function compareProfiles(
 ): DriftReport {
   const refNames = Object.keys(reference.columns).sort(compareNames);
   const curNames = Object.keys(current.columns).sort(compareNames);
-  const added = curNames.filter((n) => !(n in reference.columns));
-  const removed = refNames.filter((n) => !(n in current.columns));
+  // Own keys only: a column named `constructor` must not find Object.prototype's.
+  const added = curNames.filter((n) => !Object.hasOwn(reference.columns, n));
+  const removed = refNames.filter((n) => !Object.hasOwn(current.columns, n));
   const typeChanged: string[] = [];
-  const columns: Record<string, ColumnDrift> = {};
+  const columns: Record<string, ColumnDrift> = Object.create(null);
   const summary = { compared: 0, ok: 0, warn: 0, drift: 0, drift_share: 0 };
   let verdict: DriftStatus = added.length + removed.length > 0 ? "drift" : "ok";
   for (const name of curNames) {
+    if (!Object.hasOwn(reference.columns, name)) continue;
     const ref = reference.columns[name];
-    if (ref === undefined) continue;
     const cur = current.columns[name];
     if (ref.type !== cur.type) {
       typeChanged.push(name);

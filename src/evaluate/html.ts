@@ -500,9 +500,11 @@ export function renderReportHtml(input: {
   parts.push(`<h2 id="columns">Columns</h2>`);
   for (const name of Object.keys(profile.columns).sort(compareNames)) {
     const cur = profile.columns[name];
-    const ref = prior?.profile.columns[name] ?? null;
+    const ref = prior && Object.hasOwn(prior.profile.columns, name)
+      ? prior.profile.columns[name]
+      : null;
     const sameType = ref !== null && ref.type === cur.type ? ref : null;
-    const d = drift.columns[name];
+    const d = Object.hasOwn(drift.columns, name) ? drift.columns[name] : undefined;
     const status = d?.status;
     const chart = isNumericType(cur.type)
       ? numericChart(name, cur, sameType, priorLabel)

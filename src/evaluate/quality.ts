@@ -116,7 +116,7 @@ export function assessQuality(
   const names = Object.keys(profile.columns).sort(compareNames);
   const rows = profile.rows;
   const uniqueSet = new Set(spec.columns.filter((c) => c.unique).map((c) => c.name));
-  const columns: Record<string, ColumnQuality> = {};
+  const columns: Record<string, ColumnQuality> = Object.create(null);
   let nulls = 0;
   let colViolations = 0;
   const uniq: number[] = [];
@@ -124,12 +124,14 @@ export function assessQuality(
   for (const name of names) {
     const p = profile.columns[name];
     nulls += p.nulls;
-    const violations = validation.columns[name]?.violations ?? 0;
+    const violations = Object.hasOwn(validation.columns, name)
+      ? validation.columns[name].violations
+      : 0;
     colViolations += violations;
     const values = p.count - p.nulls;
     const distinctRatio = values > 0 ? Math.min(1, p.distinct.count / values) : null;
     if (uniqueSet.has(name) && distinctRatio !== null) uniq.push(distinctRatio);
-    const d = drift.columns[name];
+    const d = Object.hasOwn(drift.columns, name) ? drift.columns[name] : undefined;
     let shape: ColumnQuality["shape"] = null;
     if (d !== undefined && d.kind === "numeric" && d.ks !== null) {
       shape = { metric: "KSComplement", score: 1 - d.ks.statistic };
@@ -222,7 +224,7 @@ function rateChecks(spec: DatasetSpec, profile: DatasetProfile): RateCheck[] {
   const out: RateCheck[] = [];
   const label = [...spec.evolution.labelRates].sort((a, b) => compareNames(a[0], b[0]));
   for (const [column, { rate }] of label) {
-    const p = profile.columns[column];
+    const p = Object.hasOwn(profile.columns, column) ? profile.columns[column] : undefined;
     let realised: number | null = null;
     let n = 0;
     let note = "";
@@ -238,7 +240,7 @@ function rateChecks(spec: DatasetSpec, profile: DatasetProfile): RateCheck[] {
   }
   const miss = [...spec.evolution.missingness].sort((a, b) => compareNames(a[0], b[0]));
   for (const [column, { rate }] of miss) {
-    const p = profile.columns[column];
+    const p = Object.hasOwn(profile.columns, column) ? profile.columns[column] : undefined;
     let realised: number | null = null;
     let note = "";
     if (p === undefined) note = "column not in the data";

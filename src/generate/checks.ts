@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { excerpt } from "../strict_yaml/mod.ts";
 import {
   type ColumnSpec,
   type ConfigProblem,
@@ -42,7 +43,7 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
       add,
       need(name, what) {
         const c = byName.get(name);
-        if (!c) add(g.loc, field, `${what} refers to unknown column "${name}"`);
+        if (!c) add(g.loc, field, `${what} refers to unknown column ${excerpt(name)}`);
         return c;
       },
     });
@@ -57,7 +58,9 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
       add(
         g.loc,
         field,
-        `column is unique but "${g.kind}" can repeat values; use sequence, uuid, or a template with {seq}`,
+        `column is unique but ${
+          excerpt(g.kind)
+        } can repeat values; use sequence, uuid, or a template with {seq}`,
       );
     }
     mass(g);
@@ -82,9 +85,9 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
     c.columns.forEach((name) => {
       const col = byName.get(name);
       const field = `correlations.${i}.columns`;
-      if (!col) return add(c.loc, field, `unknown column "${name}"`);
+      if (!col) return add(c.loc, field, `unknown column ${excerpt(name)}`);
       if (inCopula.has(name)) {
-        return add(c.loc, field, `column "${name}" is in two correlation blocks`);
+        return add(c.loc, field, `column ${excerpt(name)} is in two correlation blocks`);
       }
       inCopula.add(name);
       const g = effectiveDist(col);
@@ -92,7 +95,9 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
         add(
           c.loc,
           field,
-          `column "${name}" needs a numeric distribution generator (uniform, normal, lognormal, exponential, gamma, beta, poisson) to join a copula`,
+          `column ${
+            excerpt(name)
+          } needs a numeric distribution generator (uniform, normal, lognormal, exponential, gamma, beta, poisson) to join a copula`,
         );
       }
     });
@@ -101,27 +106,35 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
   const labelCols = new Set(spec.evolution.labelRates.keys());
   for (const [name, r] of spec.evolution.labelRates) {
     const col = byName.get(name);
-    if (!col) add(r.loc, `label_rates.${name}`, `unknown column "${name}"`);
+    if (!col) add(r.loc, `label_rates.${name}`, `unknown column ${excerpt(name)}`);
     else if (col.type !== "boolean") {
-      add(r.loc, `label_rates.${name}`, `column "${name}" is ${col.type}, not boolean`);
+      add(r.loc, `label_rates.${name}`, `column ${excerpt(name)} is ${col.type}, not boolean`);
     }
   }
   for (const [name, r] of spec.evolution.missingness) {
     const col = byName.get(name);
-    if (!col) add(r.loc, `missingness.${name}`, `unknown column "${name}"`);
+    if (!col) add(r.loc, `missingness.${name}`, `unknown column ${excerpt(name)}`);
     else if (!col.nullable) {
-      add(r.loc, `missingness.${name}`, `column "${name}" is not nullable; set nullable: true`);
+      add(
+        r.loc,
+        `missingness.${name}`,
+        `column ${excerpt(name)} is not nullable; set nullable: true`,
+      );
     }
   }
   spec.evolution.drift.forEach((d, i) => {
     const field = `drift.${i}.column`;
     const col = byName.get(d.column);
-    if (!col) return add(d.loc, field, `unknown column "${d.column}"`);
+    if (!col) return add(d.loc, field, `unknown column ${excerpt(d.column)}`);
     switch (d.kind) {
       case "shift":
       case "scale":
         if (col.type !== "integer" && col.type !== "float") {
-          add(d.loc, field, `${d.kind} needs a numeric column; "${d.column}" is ${col.type}`);
+          add(
+            d.loc,
+            field,
+            `${d.kind} needs a numeric column; ${excerpt(d.column)} is ${col.type}`,
+          );
         }
         return;
       case "mix": {
@@ -131,7 +144,7 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
           return add(
             d.loc,
             field,
-            `mix needs a categorical generator or allowed_values on "${d.column}"`,
+            `mix needs a categorical generator or allowed_values on ${excerpt(d.column)}`,
           );
         }
         const target = Object.keys(d.target);
@@ -140,7 +153,7 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
             add(
               d.loc,
               `drift.${i}.mix.${v}`,
-              `"${v}" is not a value of "${d.column}" (${values.join(", ")})`,
+              `${excerpt(v)} is not a value of ${excerpt(d.column)} (${values.join(", ")})`,
             );
           }
         }
@@ -148,18 +161,20 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
       }
       case "rate":
         if (col.type !== "boolean") {
-          add(d.loc, field, `rate needs a boolean column; "${d.column}" is ${col.type}`);
+          add(d.loc, field, `rate needs a boolean column; ${excerpt(d.column)} is ${col.type}`);
         } else if (col.generator && col.generator.kind !== "boolean" && !labelCols.has(col.name)) {
           add(
             d.loc,
             field,
-            `rate applies to boolean generators or label rates; "${d.column}" uses ${col.generator.kind}`,
+            `rate applies to boolean generators or label rates; ${
+              excerpt(d.column)
+            } uses ${col.generator.kind}`,
           );
         }
         return;
       case "missingness":
         if (!spec.evolution.missingness.has(d.column) && !col.nullable) {
-          add(d.loc, field, `column "${d.column}" is not nullable`);
+          add(d.loc, field, `column ${excerpt(d.column)} is not nullable`);
         }
         return;
     }

@@ -55,7 +55,7 @@ export function parseDrift(node: YNode, ctx: ParseContext): DriftSpec[] {
         return;
       }
       case "mix": {
-        const target: Record<string, number> = {};
+        const target: Record<string, number> = Object.create(null);
         let bad = false;
         for (const [v, , n] of ctx.entries(f.get("mix"), join(field, "mix"))) {
           const w = ctx.number(n, join(field, `mix.${v}`));

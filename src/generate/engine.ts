@@ -161,7 +161,7 @@ function generateColumn(col: PlanColumn, env: ChunkEnv, rng: Rng): ColumnValues 
   }
   const t = affineFor(col, v);
   const fast = columnBranches(col, env, t);
-  if (fast !== null) return writeBranches(col, env.rows, fast, rng);
+  if (fast !== null) return writeBranches(col, env, fast, rng);
   const coded = codeBranches(col, env);
   if (coded !== null) return writeCodes(env.rows, coded, rng);
   const fn = compile(col.gen, col, env, t);

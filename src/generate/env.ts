@@ -5,6 +5,7 @@
  * @module
  */
 import type { ColumnValues } from "../model/mod.ts";
+import { MAX_DATETIME_MS, MAX_FLOAT_MAGNITUDE, MIN_DATETIME_MS } from "../model/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Val } from "./expr.ts";
 import type { GenerationPlan, PlanColumn } from "./plan.ts";
@@ -73,4 +74,19 @@ export function withAffine(fn: RowFn, t: Affine): RowFn {
     const x = fn(i, rng);
     return typeof x === "number" ? t.f * x + t.s : x;
   };
+}
+
+/**
+ * The values a numeric column can hold: safe integers, floats up to
+ * {@link MAX_FLOAT_MAGNITUDE}, datetimes of years 0000-9999.
+ */
+export function typeRange(type: "integer" | "float" | "datetime"): [number, number] {
+  switch (type) {
+    case "integer":
+      return [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+    case "float":
+      return [-MAX_FLOAT_MAGNITUDE, MAX_FLOAT_MAGNITUDE];
+    case "datetime":
+      return [MIN_DATETIME_MS, MAX_DATETIME_MS];
+  }
 }

@@ -54,6 +54,15 @@ interface Tok {
   at: number;
 }
 
+/** Longest expression accepted (characters). */
+export const MAX_EXPR_CHARS = 10_000;
+/** Deepest expression tree accepted: parsing, compiling and evaluating recurse per level. */
+export const MAX_EXPR_DEPTH = 256;
+
+// Sticky: matched at `lastIndex` without copying the rest of the source per token.
+const NUM_RE = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+const ID_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
+
 function tokenize(src: string): Tok[] | { message: string; offset: number } {
   const out: Tok[] = [];
   let i = 0;
@@ -63,13 +72,15 @@ function tokenize(src: string): Tok[] | { message: string; offset: number } {
       i++;
       continue;
     }
-    const num = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(src.slice(i));
+    NUM_RE.lastIndex = i;
+    const num = NUM_RE.exec(src);
     if (num) {
       out.push({ k: "num", v: num[0], at: i });
       i += num[0].length;
       continue;
     }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(i));
+    ID_RE.lastIndex = i;
+    const id = ID_RE.exec(src);
     if (id) {
       out.push({ k: "id", v: id[0], at: i });
       i += id[0].length;
@@ -105,9 +116,23 @@ class Fail {
 
 /** Parse an expression; never throws. */
 export function parseExpr(src: string): ParseResult {
+  if (src.length > MAX_EXPR_CHARS) {
+    return {
+      ok: false,
+      message: `expression is ${src.length} characters long; at most ${MAX_EXPR_CHARS} are allowed`,
+      offset: MAX_EXPR_CHARS,
+    };
+  }
   const toks = tokenize(src);
   if (!Array.isArray(toks)) return { ok: false, ...toks };
   let p = 0;
+  // Nesting of the recursive descent (parentheses, calls, prefix operators).
+  let nest = 0;
+  const enter = () => {
+    if (++nest > MAX_EXPR_DEPTH) {
+      throw new Fail(`expression is nested more than ${MAX_EXPR_DEPTH} levels deep`, peek().at);
+    }
+  };
   const peek = () => toks[p];
   const isOp = (v: string) => peek().k === "op" && peek().v === v;
   const isKw = (v: string) => peek().k === "id" && peek().v === v;
@@ -134,7 +159,10 @@ export function parseExpr(src: string): ParseResult {
   function notExpr(): Expr {
     if (isKw("not")) {
       p++;
-      return { t: "not", a: notExpr() };
+      enter();
+      const a = notExpr();
+      nest--;
+      return { t: "not", a };
     }
     return cmp();
   }
@@ -168,7 +196,10 @@ export function parseExpr(src: string): ParseResult {
   function unary(): Expr {
     if (isOp("-")) {
       p++;
-      return { t: "neg", a: unary() };
+      enter();
+      const a = unary();
+      nest--;
+      return { t: "neg", a };
     }
     return primary();
   }
@@ -184,8 +215,10 @@ export function parseExpr(src: string): ParseResult {
     }
     if (t.k === "op" && t.v === "(") {
       p++;
+      enter();
       const e = orExpr();
       expect(")");
+      nest--;
       return e;
     }
     if (t.k === "id") {
@@ -201,6 +234,7 @@ export function parseExpr(src: string): ParseResult {
         }
         const fn = t.v as FnName;
         p++;
+        enter();
         const args: Expr[] = [];
         if (!isOp(")")) {
           args.push(orExpr());
@@ -210,6 +244,7 @@ export function parseExpr(src: string): ParseResult {
           }
         }
         expect(")");
+        nest--;
         const [lo, hi] = FUNCTIONS[fn];
         if (args.length < lo || args.length > hi) {
           throw new Fail(
@@ -226,11 +261,45 @@ export function parseExpr(src: string): ParseResult {
   try {
     const e = orExpr();
     if (peek().k !== "end") throw new Fail(`unexpected "${peek().v}"`, peek().at);
+    // Long operator chains (a + a + ... + a) build deep trees without nesting.
+    if (exprDepth(e) > MAX_EXPR_DEPTH) {
+      throw new Fail(
+        `expression is more than ${MAX_EXPR_DEPTH} operations deep; split it over derived columns`,
+        0,
+      );
+    }
     return { ok: true, expr: e };
   } catch (e) {
     if (e instanceof Fail) return { ok: false, message: e.message, offset: e.offset };
     throw e;
   }
+}
+
+/** Depth of an expression tree, without recursion (the tree may be arbitrarily deep). */
+function exprDepth(root: Expr): number {
+  let max = 0;
+  const stack: Array<[Expr, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (d > max) max = d;
+    switch (x.t) {
+      case "num":
+      case "str":
+      case "col":
+        break;
+      case "neg":
+      case "not":
+        stack.push([x.a, d + 1]);
+        break;
+      case "bin":
+        stack.push([x.a, d + 1], [x.b, d + 1]);
+        break;
+      case "call":
+        for (const a of x.args) stack.push([a, d + 1]);
+        break;
+    }
+  }
+  return max;
 }
 
 /** Column names an expression reads, sorted and distinct. */
@@ -394,11 +463,12 @@ function compileCall(
   args: Array<(r: number) => Val>,
   env: EvalEnv,
 ): (r: number) => Val {
+  // A non-finite result (log(-1), exp(1000)) is kept: the column writer reports it
+  // with the column and row instead of writing a silent null.
   const unaryMath = (f: (x: number) => number) => (r: number): Val => {
     const x = num(args[0](r));
     if (x === null) return null;
-    const y = f(x);
-    return Number.isFinite(y) ? y : null;
+    return f(x);
   };
   switch (fn) {
     case "min":
@@ -440,8 +510,7 @@ function compileCall(
         const x = num(args[0](r));
         const y = num(args[1](r));
         if (x === null || y === null) return null;
-        const z = Math.pow(x, y);
-        return Number.isFinite(z) ? z : null;
+        return Math.pow(x, y);
       };
     case "round":
       return (r) => {

@@ -249,7 +249,10 @@ export function distCdf(d: DistSpec, x: number): number {
     case "beta":
       return betaI((x - d.min) / (d.max - d.min), d.alpha, d.beta);
     case "poisson":
-      return x < 0 ? 0 : gammaQ(Math.floor(x) + 1, d.lambda);
+      if (x < 0) return 0;
+      return d.lambda >= POISSON_APPROX_LAMBDA
+        ? poissonCdfApprox(d.lambda, Math.floor(x))
+        : gammaQ(Math.floor(x) + 1, d.lambda);
   }
 }
 
@@ -304,8 +307,36 @@ export function quantileFn(d: DistSpec): (p: number) => number {
   }
 }
 
+/**
+ * From this mean on, Poisson quantiles and CDFs use the Cornish-Fisher
+ * (quantile) and Edgeworth (CDF) expansions of the normal approximation with
+ * continuity correction: constant cost per value. The exact stepping on the
+ * incomplete gamma below costs more, and loses precision, as lambda grows
+ * (lambda = 1e15 spun for minutes). The expansions' CDF error is
+ * O(lambda^-1.5), under 2e-7 here. Smaller means keep the exact method.
+ */
+export const POISSON_APPROX_LAMBDA = 30_000;
+
+function poissonQuantileApprox(lambda: number, p: number): number {
+  const z = normalQuantile(p);
+  const g1 = 1 / Math.sqrt(lambda);
+  const z2 = z * z;
+  const w = z + ((z2 - 1) * g1) / 6 + ((z2 * z - 3 * z) * g1 * g1) / 24 -
+    ((2 * z2 * z - 5 * z) * g1 * g1) / 36;
+  return Math.max(0, Math.ceil(lambda + Math.sqrt(lambda) * w - 0.5));
+}
+
+function poissonCdfApprox(lambda: number, k: number): number {
+  const sd = Math.sqrt(lambda);
+  const y = (k + 0.5 - lambda) / sd;
+  const phi = Math.exp(-0.5 * y * y) / Math.sqrt(2 * Math.PI);
+  const c = normalCdf(y) - (phi * (y * y - 1)) / (6 * sd);
+  return c < 0 ? 0 : c > 1 ? 1 : c;
+}
+
 /** Smallest k >= 0 with P(X <= k) >= p for X ~ Poisson(lambda). */
 export function poissonQuantile(lambda: number, p: number): number {
+  if (lambda >= POISSON_APPROX_LAMBDA) return poissonQuantileApprox(lambda, p);
   if (lambda < 30) {
     // Direct summation of the pmf: exact and cheap for small means.
     let k = 0;

@@ -121,3 +121,27 @@ Deno.test("roundHalfUp equals Math.round (up to the sign of zero) on edges and r
     same(f[0]);
   }
 });
+
+Deno.test("Poisson quantiles of huge means cost O(1) and stay near the exact ones", async () => {
+  const { poissonQuantile, POISSON_APPROX_LAMBDA, distCdf } = await import("./math.ts");
+  const t0 = performance.now();
+  for (const lambda of [1e6, 1e9, 1e15, 1e99]) {
+    let last = -1;
+    for (const p of [1e-12, 0.01, 0.5, 0.99, 1 - 1e-12]) {
+      const k = poissonQuantile(lambda, p);
+      assert.ok(Number.isFinite(k) && k >= last, `${lambda} ${p} -> ${k}`);
+      last = k;
+    }
+    const c = distCdf({ kind: "poisson", lambda }, lambda);
+    assert.ok(c > 0.49 && c < 0.51, `cdf at the mean of ${lambda}: ${c}`);
+  }
+  assert.ok(performance.now() - t0 < 1000);
+  // Just above the threshold the approximation agrees with the exact incomplete-gamma CDF.
+  const lambda = POISSON_APPROX_LAMBDA;
+  for (const p of [0.001, 0.3, 0.5, 0.7, 0.999]) {
+    const k = poissonQuantile(lambda, p);
+    const below = distCdf({ kind: "poisson", lambda: lambda - 1e-9 }, k - 1);
+    const at = distCdf({ kind: "poisson", lambda: lambda - 1e-9 }, k);
+    assert.ok(below < p + 1e-6 && at > p - 1e-6, `${p}: k ${k}, cdf ${below}..${at}`);
+  }
+});

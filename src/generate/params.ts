@@ -6,10 +6,13 @@
  * @module
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
-import { describe, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
+import { describe, excerpt, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
 import type { ColumnType, Location, NumericCommon, TemplatePart } from "../model/mod.ts";
 import { parseIsoUtc } from "../data/mod.ts";
 import { parseTemplate } from "./template.ts";
+
+/** Smallest positive scale, rate or shape parameter accepted. */
+const MIN_POSITIVE_PARAM = 1e-100;
 
 /** What a generator parser knows about its column. */
 export interface ColumnInfo {
@@ -19,6 +22,8 @@ export interface ColumnInfo {
   min?: number;
   max?: number;
   allowed?: string[];
+  /** The column's `max_length` constraint (string columns). */
+  maxLength?: number;
   /** Dotted field path of the generator block, e.g. `columns.amount.generator`. */
   field: string;
 }
@@ -62,6 +67,15 @@ export class Params {
       );
       return undefined;
     }
+    // Scales and rates divide: a denormal one makes every value infinite.
+    if (n !== 0 && n < MIN_POSITIVE_PARAM) {
+      this.ctx.problem(
+        this.f.get(key),
+        this.at(key),
+        `must be at least ${MIN_POSITIVE_PARAM}${orZero ? " (or 0)" : ""}, got ${n}`,
+      );
+      return undefined;
+    }
     return n;
   }
   int(key: string, dflt: number | undefined, min?: number): number | undefined {
@@ -85,7 +99,7 @@ export class Params {
       this.ctx.problem(
         this.f.get(key),
         this.at(key),
-        `must be one of ${options.join(", ")}, got "${s}"`,
+        `must be one of ${options.join(", ")}, got ${excerpt(s)}`,
       );
       return undefined;
     }
@@ -172,7 +186,9 @@ export class Params {
       this.ctx.problem(
         this.f.get(key),
         this.at(key),
-        `must be an ISO-8601 date or UTC time like 2024-01-31 or 2024-01-31T08:00:00Z, got "${s}"`,
+        `must be an ISO-8601 date or UTC time like 2024-01-31 or 2024-01-31T08:00:00Z, got ${
+          excerpt(s)
+        }`,
       );
     }
     return ms;

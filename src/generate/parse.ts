@@ -6,7 +6,7 @@
  * @module
  */
 import { isMap, isScalar, type Node, type YAMLMap } from "yaml";
-import { describe, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
+import { describe, excerpt, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
 import { GENERATOR_KINDS, type GeneratorKind, type GeneratorSpec } from "../model/mod.ts";
 import { kindOf } from "./kinds/mod.ts";
 import { type ColumnInfo, Params } from "./params.ts";
@@ -48,7 +48,7 @@ function parseGen(
     ctx.problem(
       kindNode,
       join(field, "kind"),
-      `unknown generator kind "${kindText}"; use one of ${GENERATOR_KINDS.join(", ")}`,
+      `unknown generator kind ${excerpt(kindText)}; use one of ${GENERATOR_KINDS.join(", ")}`,
     );
     return undefined;
   }
@@ -61,7 +61,9 @@ function parseGen(
     ctx.problem(
       kindNode,
       join(field, "kind"),
-      `"${kind}" cannot fill a ${column.type} column; it fills ${def.types.join(", ")} columns`,
+      `${excerpt(kind)} cannot fill a ${column.type} column; it fills ${
+        def.types.join(", ")
+      } columns`,
     );
   }
   const p = new Params(ctx, f, field, node);
@@ -79,7 +81,7 @@ function subGenerator(
 ): GeneratorSpec | null | undefined {
   if (node === null || isScalar(node) && node.value === null) {
     if (!column.nullable) {
-      ctx.problem(node, field, `is null but column "${column.name}" is not nullable`);
+      ctx.problem(node, field, `is null but column ${excerpt(column.name)} is not nullable`);
       return undefined;
     }
     return null;

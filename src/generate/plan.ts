@@ -68,7 +68,8 @@ export interface GenerationPlan {
 
 /** Resolve a {@link DatasetSpec} into a {@link GenerationPlan} (pure). */
 export function planGeneration(spec: DatasetSpec): GenerationPlan {
-  const columns: Record<string, PlanColumn> = {};
+  // Null prototype: column names such as `constructor` or `__proto__` are plain keys.
+  const columns: Record<string, PlanColumn> = Object.create(null);
   for (const c of spec.columns) {
     const label = spec.evolution.labelRates.get(c.name);
     const gen = c.generator ?? inferGenerator(c, spec.rowCount, label?.rate);

@@ -128,6 +128,45 @@ export function parseRegex(src: string): ReNode | string {
   }
 }
 
+/**
+ * Shortest and longest string `node` can produce, and how many nodes a draw
+ * may visit at most (saturating at 2^31, so nested repeats cannot overflow).
+ */
+export function regexSize(node: ReNode): { min: number; max: number; work: number } {
+  const CAP = 2 ** 31;
+  const sat = (x: number) => Math.min(CAP, x);
+  switch (node.t) {
+    case "set":
+      return { min: 1, max: 1, work: 1 };
+    case "alt": {
+      let min = Infinity;
+      let max = 0;
+      let work = 1;
+      for (const opt of node.options) {
+        let lo = 0;
+        let hi = 0;
+        for (const n of opt) {
+          const z = regexSize(n);
+          lo = sat(lo + z.min);
+          hi = sat(hi + z.max);
+          work = sat(work + z.work);
+        }
+        min = Math.min(min, lo);
+        max = Math.max(max, hi);
+      }
+      return { min: min === Infinity ? 0 : min, max, work };
+    }
+    case "rep": {
+      const z = regexSize(node.node);
+      return {
+        min: sat(node.min * z.min),
+        max: sat(node.max * z.max),
+        work: sat(1 + node.max * z.work),
+      };
+    }
+  }
+}
+
 /** Draw one string matching `node`. */
 export function sampleRegex(node: ReNode, rng: Rng): string {
   switch (node.t) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Rng } from "../rng/mod.ts";
-import { parseRegex, sampleRegex } from "./regex.ts";
+import { parseRegex, regexSize, sampleRegex } from "./regex.ts";
 import { column, nums, problemsOf, sourcesOf, table } from "../../tests/helpers/generate.ts";
 
 Deno.test("strings drawn from supported patterns match them", () => {
@@ -55,4 +55,16 @@ Deno.test("uniform on an integer column gives every integer, end points included
   );
   const counts = [1, 2, 3, 4].map((k) => xs.filter((x) => x === k).length / xs.length);
   for (const c of counts) assert.ok(Math.abs(c - 0.25) < 0.01, `shares ${counts}`);
+});
+
+Deno.test("regexSize bounds lengths and work without building strings", () => {
+  const size = (p: string) =>
+    regexSize(parseRegex(p) as Exclude<ReturnType<typeof parseRegex>, string>);
+  assert.deepEqual(size("[A-Z]{3}-\\d{4}"), { min: 8, max: 8, work: size("[A-Z]{3}-\\d{4}").work });
+  assert.equal(size("a|bcd").min, 1);
+  assert.equal(size("a|bcd").max, 3);
+  assert.equal(size("a+").max, 4);
+  assert.equal(size("((a{1000}){1000}){1000}").max, 1e9);
+  assert.ok(size("(((a{0}){1000}){1000}){1000}").work > 1e9);
+  assert.equal(size("((((a{1000}){1000}){1000}){1000}){1000}").max, 2 ** 31);
 });

@@ -5,11 +5,19 @@
  *
  * @module
  */
-import { DIST_KINDS, type DistSpec, type GeneratorSpec, type NumericCommon } from "../model/mod.ts";
+import {
+  DEFAULT_MAX_STRING_CHARS,
+  DIST_KINDS,
+  type DistSpec,
+  type GeneratorSpec,
+  MAX_STRING_CHARS,
+  type NumericCommon,
+} from "../model/mod.ts";
+import { ConfigError } from "../errors.ts";
 import type { ColumnValues } from "../model/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import { type DistBranch, distBranch, drawBranch } from "./dist_branch.ts";
-import type { Affine, ChunkEnv, RowFn } from "./env.ts";
+import { type Affine, type ChunkEnv, type RowFn, typeRange } from "./env.ts";
 import { declaredDecimals } from "./kinds/mod.ts";
 import { roundHalfUp } from "./math.ts";
 import type { PlanColumn } from "./plan.ts";
@@ -108,14 +116,54 @@ export function columnBranches(col: PlanColumn, env: ChunkEnv, t: Affine): Branc
 export function writeColumn(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng): ColumnValues {
   switch (col.type) {
     case "string":
-      return writeStrings(env.rows, col.maxLength, fn, rng);
+      return writeStrings(col, env, fn, rng);
     case "boolean":
-      return writeBooleans(env.rows, fn, rng);
+      return writeBooleans(col, env, fn, rng);
     case "integer":
     case "float":
     case "datetime":
-      return writeNumbers(col, col.type, env.rows, fn, rng);
+      return writeNumbers(col, col.type, env, fn, rng);
   }
+}
+
+/**
+ * A generated value the column cannot hold (non-finite, beyond the type's
+ * range, too long): the config asked for it, so it is reported as a config
+ * problem at the generator, naming the column, row and value. Kept out of
+ * the row loops (they only test).
+ */
+function valueError(col: PlanColumn, row: number, what: string): ConfigError {
+  return new ConfigError([{
+    loc: col.gen.loc,
+    field: `columns.${col.name}.generator`,
+    message: `produced ${what} at row ${row}; ` +
+      (col.inferred
+        ? "set constraints min/max (or max_length) on the column"
+        : "narrow its parameters, or set constraints min/max (or max_length) on the column"),
+  }]);
+}
+
+function rangeWhat(type: "integer" | "float" | "datetime", num: number): string {
+  if (!Number.isFinite(num)) return `the non-finite value ${num}`;
+  const [lo, hi] = typeRange(type);
+  const range = type === "datetime"
+    ? "years 0000 to 9999"
+    : `${lo.toExponential()} to ${hi.toExponential()}`;
+  return `${num}, outside what ${type === "integer" ? "an" : "a"} ${type} column holds (${range})`;
+}
+
+/**
+ * Longest string a column may hold: {@link DEFAULT_MAX_STRING_CHARS}, raised
+ * by the generator's or the column's `max_length`, never above
+ * {@link MAX_STRING_CHARS}.
+ */
+export function stringLimit(col: PlanColumn): number {
+  const g = col.gen;
+  const own = (g.kind === "regex" || g.kind === "template") ? g.maxLength : undefined;
+  return Math.min(
+    MAX_STRING_CHARS,
+    Math.max(own ?? DEFAULT_MAX_STRING_CHARS, col.maxLength ?? 0),
+  );
 }
 
 /** A validity mask with row `i` null (allocated on the first null). */
@@ -125,7 +173,10 @@ function markNull(valid: Uint8Array | null, n: number, i: number): Uint8Array {
   return v;
 }
 
-function writeStrings(n: number, maxLen: number | undefined, fn: RowFn, rng: Rng): ColumnValues {
+function writeStrings(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng): ColumnValues {
+  const n = env.rows;
+  const maxLen = col.maxLength;
+  const limit = stringLimit(col);
   let valid: Uint8Array | null = null;
   const values = new Array<string>(n);
   for (let i = 0; i < n; i++) {
@@ -135,19 +186,33 @@ function writeStrings(n: number, maxLen: number | undefined, fn: RowFn, rng: Rng
       valid = markNull(valid, n, i);
       continue;
     }
+    if (typeof x === "number" && !Number.isFinite(x)) {
+      throw valueError(col, env.start + i, `the non-finite value ${x}`);
+    }
     const s = typeof x === "string" ? x : String(x);
+    if (s.length > limit) {
+      throw valueError(
+        col,
+        env.start + i,
+        `a string of ${s.length} characters, more than the limit of ${limit} ` +
+          `(max_length raises it, up to ${MAX_STRING_CHARS})`,
+      );
+    }
     values[i] = maxLen !== undefined && s.length > maxLen ? s.slice(0, maxLen) : s;
   }
   return { type: "string", values, valid };
 }
 
-function writeBooleans(n: number, fn: RowFn, rng: Rng): ColumnValues {
+function writeBooleans(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng): ColumnValues {
+  const n = env.rows;
   let valid: Uint8Array | null = null;
   const values = outputU8(n);
   for (let i = 0; i < n; i++) {
     const x = fn(i, rng);
     if (x === null) valid = markNull(valid, n, i);
-    else values[i] = x !== 0 && x !== "" && x !== "false" ? 1 : 0;
+    else if (typeof x === "number" && !Number.isFinite(x)) {
+      throw valueError(col, env.start + i, `the non-finite value ${x}`);
+    } else values[i] = x !== 0 && x !== "" && x !== "false" ? 1 : 0;
   }
   return { type: "boolean", values, valid };
 }
@@ -192,21 +257,27 @@ function rounded(num: number, p: number, lo: number, hi: number): number {
 function writeNumbers(
   col: PlanColumn,
   type: "integer" | "float" | "datetime",
-  n: number,
+  env: ChunkEnv,
   fn: RowFn,
   rng: Rng,
 ): ColumnValues {
+  const n = env.rows;
   let valid: Uint8Array | null = null;
   const values = outputF64(n);
   const { p, lo, hi } = roundingOf(col, type);
+  const [least, most] = typeRange(type);
   for (let i = 0; i < n; i++) {
     const x = fn(i, rng);
     const num = typeof x === "number" ? x : x === null ? NaN : Number(x);
     if (!Number.isFinite(num)) {
+      // A null (or a text that is no number) is a null; a computed Infinity or NaN is an error.
+      if (typeof x === "number") throw valueError(col, env.start + i, rangeWhat(type, num));
       valid = markNull(valid, n, i);
       continue;
     }
-    values[i] = rounded(num, p, lo, hi);
+    const y = rounded(num, p, lo, hi);
+    if (!(y >= least && y <= most)) throw valueError(col, env.start + i, rangeWhat(type, y));
+    values[i] = y;
   }
   return { type, values, valid };
 }
@@ -215,11 +286,18 @@ function writeNumbers(
  * {@link writeNumbers} for a column of branches: the same case choice, draws,
  * rounding and bounds per row, as one loop without closure calls.
  */
-export function writeBranches(col: PlanColumn, n: number, br: Branches, rng: Rng): ColumnValues {
+export function writeBranches(
+  col: PlanColumn,
+  env: Pick<ChunkEnv, "rows" | "start">,
+  br: Branches,
+  rng: Rng,
+): ColumnValues {
+  const n = env.rows;
   const type = col.type as "integer" | "float" | "datetime";
   let valid: Uint8Array | null = null;
   const values = outputF64(n);
   const { p, lo, hi } = roundingOf(col, type);
+  const [least, most] = typeRange(type);
   const pk = casePicker(br);
   for (let i = 0; i < n; i++) {
     const b = caseFor(pk, i);
@@ -228,11 +306,11 @@ export function writeBranches(col: PlanColumn, n: number, br: Branches, rng: Rng
       continue;
     }
     const num = drawBranch(b, rng);
-    if (!Number.isFinite(num)) {
-      valid = markNull(valid, n, i);
-      continue;
-    }
-    values[i] = rounded(num, p, lo, hi);
+    // A draw that overflowed is an error, never a silent null (nor clamped to a bound).
+    if (!Number.isFinite(num)) throw valueError(col, env.start + i, rangeWhat(type, num));
+    const y = rounded(num, p, lo, hi);
+    if (!(y >= least && y <= most)) throw valueError(col, env.start + i, rangeWhat(type, y));
+    values[i] = y;
   }
   return { type, values, valid };
 }

@@ -56,8 +56,23 @@ export type GeneratorSpec =
   }
   | { kind: "sequence"; start: number; step: number; loc: Location }
   | { kind: "uuid"; loc: Location }
-  | { kind: "template"; template: string; parts: TemplatePart[]; start: number; loc: Location }
-  | { kind: "regex"; pattern: string; ast: ReNode; loc: Location }
+  | {
+    kind: "template";
+    template: string;
+    parts: TemplatePart[];
+    start: number;
+    /** Raises the longest value allowed (DEFAULT_MAX_STRING_CHARS). */
+    maxLength?: number;
+    loc: Location;
+  }
+  | {
+    kind: "regex";
+    pattern: string;
+    ast: ReNode;
+    /** Raises the longest value allowed (DEFAULT_MAX_STRING_CHARS). */
+    maxLength?: number;
+    loc: Location;
+  }
   | { kind: "person"; part: "full" | "first" | "last"; loc: Location }
   | { kind: "company"; loc: Location }
   | { kind: "city"; loc: Location }

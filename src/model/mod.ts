@@ -15,7 +15,17 @@ export {
   type ColumnValues,
   type StringCodes,
 } from "./chunk.ts";
-export { DEFAULT_END_MS, DEFAULT_START_MS, DIST_KINDS } from "./constants.ts";
+export {
+  DEFAULT_END_MS,
+  DEFAULT_MAX_STRING_CHARS,
+  DEFAULT_START_MS,
+  DIST_KINDS,
+  MAX_DATETIME_MS,
+  MAX_FLOAT_MAGNITUDE,
+  MAX_ROW_COUNT,
+  MAX_STRING_CHARS,
+  MIN_DATETIME_MS,
+} from "./constants.ts";
 export {
   type CheckSpec,
   type ColumnSpec,

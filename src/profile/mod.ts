@@ -574,7 +574,7 @@ export class Profiler {
   /** Finish and return the profile. The profiler cannot be used afterwards. */
   finish(): DatasetProfile {
     this.#finished = true;
-    const columns: Record<string, ColumnProfile> = {};
+    const columns: Record<string, ColumnProfile> = Object.create(null);
     for (const c of this.#columns) {
       const acc = c.acc;
       columns[c.name] = {

@@ -5,8 +5,27 @@
  *
  * @module
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+  type YAMLMap,
+} from "yaml";
 import type { ConfigProblem, Location } from "../model/mod.ts";
+import { excerpt } from "./excerpt.ts";
+
+export { excerpt } from "./excerpt.ts";
+
+/**
+ * Largest magnitude of any number in a config: generated values, their sums
+ * and squares stay finite (see MAX_FLOAT_MAGNITUDE in src/model/constants.ts).
+ */
+export const MAX_CONFIG_NUMBER = 1e100;
 
 /** A YAML node (map, sequence, scalar) or nothing when the key is absent. */
 export type YNode = Node | null | undefined;
@@ -34,9 +53,13 @@ export class ParseContext {
     return { file: this.file, line: p.line, col: p.col };
   }
 
-  /** Record a problem at `node` for `field`. */
+  /** Record a problem at `node` for `field` (both cut to a readable length). */
   problem(node: YNode, field: string, message: string): void {
-    this.problems.push({ loc: this.loc(node), field, message });
+    this.problems.push({
+      loc: this.loc(node),
+      field: cut(field, 200),
+      message: cut(message, 2000),
+    });
   }
 
   /** The node's items as [key, keyNode, valueNode]; records a problem unless it is a map. */
@@ -52,6 +75,7 @@ export class ParseContext {
         this.problem(k, field, "keys must be plain strings");
         continue;
       }
+      // Names are identifiers (checked by the callers); a huge key must not be echoed whole.
       out.push([String(k.value), k, pair.value ?? null]);
     }
     return out;
@@ -68,7 +92,7 @@ export class ParseContext {
         this.problem(
           keyNode,
           join(field, key),
-          `unknown key "${key}"; allowed keys: ${allowed.join(", ")}`,
+          `unknown key ${excerpt(key)}; allowed keys: ${allowed.join(", ")}`,
         );
         continue;
       }
@@ -85,11 +109,20 @@ export class ParseContext {
     return undefined;
   }
 
-  /** A finite number scalar. */
+  /** A finite number scalar within ±{@link MAX_CONFIG_NUMBER}. */
   number(node: YNode, field: string): number | undefined {
     if (node === undefined) return undefined;
     if (isScalar(node) && typeof node.value === "number" && Number.isFinite(node.value)) {
-      return node.value;
+      const v = node.value;
+      if (Math.abs(v) > MAX_CONFIG_NUMBER) {
+        this.problem(
+          node,
+          field,
+          `must be between -${MAX_CONFIG_NUMBER} and ${MAX_CONFIG_NUMBER}, got ${v}`,
+        );
+        return undefined;
+      }
+      return v;
     }
     this.problem(node, field, `must be a number, got ${describe(node)}`);
     return undefined;
@@ -143,6 +176,10 @@ export class ParseContext {
   }
 }
 
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
+}
+
 /** Join a dotted field path. */
 export function join(base: string, key: string | number): string {
   return base ? `${base}.${key}` : String(key);
@@ -156,11 +193,16 @@ export function describe(node: YNode): string {
   if (isScalar(node)) {
     const v = node.value;
     if (v === null) return "null";
-    if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
-    return `${typeof v} ${String(v)}`;
+    if (typeof v === "string") return `the string ${excerpt(v)}`;
+    return `${typeof v} ${excerpt(String(v))}`;
   }
   return "an unsupported YAML node";
 }
+
+/** Tags of the YAML core schema; every other tag (`!!js/function`, `!custom`) is refused. */
+const CORE_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 /** Result of reading one YAML file: its root node and its context. */
 export interface ParsedYaml {
@@ -174,8 +216,33 @@ export interface ParsedYaml {
  */
 export function parseYaml(text: string, file: string, problems: ConfigProblem[]): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const ctx = new ParseContext(file, lines, problems);
+  const bad = text.indexOf("\uFFFD");
+  if (bad >= 0) {
+    // The reader decodes leniently; a replacement character means the bytes were not UTF-8.
+    const before = text.slice(0, bad);
+    const line = before.split("\n").length;
+    problems.push({
+      loc: { file, line, col: bad - before.lastIndexOf("\n") },
+      field: "",
+      message: "is not valid UTF-8 (or contains U+FFFD); save the file as UTF-8",
+    });
+    return { root: undefined, ctx };
+  }
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    // The YAML composer recurses per nesting level; absurd nesting overflows the stack.
+    problems.push({
+      loc: { file, line: 0, col: 0 },
+      field: "",
+      message: err instanceof RangeError
+        ? "is nested too deeply to read; configs need only a few levels"
+        : `cannot be read as YAML (${excerpt(String((err as Error)?.message ?? err))})`,
+    });
+    return { root: undefined, ctx };
+  }
   for (const e of doc.errors) {
     const pos = e.linePos?.[0] ?? lines.linePos(e.pos[0]);
     const what = e.code === "DUPLICATE_KEY"
@@ -188,5 +255,31 @@ export function parseYaml(text: string, file: string, problems: ConfigProblem[])
     });
   }
   if (doc.errors.length > 0) return { root: undefined, ctx };
+  let plain = true;
+  try {
+    visit(doc, {
+      Node(_, node) {
+        if (isAlias(node)) {
+          ctx.problem(node, "", "YAML aliases (*name) are not allowed; write the value out");
+          plain = false;
+        } else if (node.anchor !== undefined) {
+          ctx.problem(node, "", "YAML anchors (&name) are not allowed; write the value out");
+          plain = false;
+        } else if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
+          ctx.problem(
+            node,
+            "",
+            `YAML tag ${excerpt(node.tag)} is not allowed; configs hold plain values only`,
+          );
+          plain = false;
+        }
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    ctx.problem(doc.contents, "", "is nested too deeply to read; configs need only a few levels");
+    plain = false;
+  }
+  if (!plain) return { root: undefined, ctx };
   return { root: doc.contents as YNode, ctx };
 }

@@ -155,9 +155,10 @@ export class ChunkChecker {
     const part: ChunkValidation = {
       start: chunk.start,
       rows: chunk.rows,
-      columns: {},
-      checks: {},
-      unique: {},
+      // Null prototypes: user column names (`constructor`, `__proto__`) are plain keys.
+      columns: Object.create(null),
+      checks: Object.create(null),
+      unique: Object.create(null),
     };
     for (const c of this.#columns) {
       const col = chunk.columns.get(c.name);
@@ -280,7 +281,7 @@ export class ChunkChecker {
 
 /** The per-row constraint results a column declares (unique excluded). */
 function columnChecks(c: ColumnSpec): Record<string, CheckResult> {
-  const checks: Record<string, CheckResult> = {};
+  const checks: Record<string, CheckResult> = Object.create(null);
   if (!c.nullable) checks.not_null = result();
   if (c.min !== undefined) checks.min = result();
   if (c.max !== undefined) checks.max = result();
@@ -316,8 +317,8 @@ export class Validator {
       violations: 0,
       rows: { expected: expectedRows, actual: 0, passed: true },
       schema: { passed: true, problems: [] },
-      columns: {},
-      checks: {},
+      columns: Object.create(null),
+      checks: Object.create(null),
     };
     for (const c of columns) {
       const checks = columnChecks(c);

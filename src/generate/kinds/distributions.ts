@@ -6,7 +6,8 @@
  * @module
  */
 import type { ColumnType, DistSpec, NumericCommon } from "../../model/mod.ts";
-import { distributionMass } from "../math.ts";
+import { distQuantile, distributionMass } from "../math.ts";
+import { typeRange } from "../env.ts";
 import type { CheckInput, KindDef, SpecOf } from "./kind.ts";
 import { distSampler } from "../row_fns.ts";
 
@@ -26,6 +27,28 @@ function checkMass(d: DistSpec & NumericCommon, a: CheckInput): void {
       d.loc,
       a.field,
       `${d.kind} has no probability mass inside the column's [${lo}, ${hi}]; move the parameters or the bounds`,
+    );
+  } else checkReach(d, a);
+}
+
+/**
+ * Whether the most extreme draws (the quantiles at 2^-53 and 1 - 2^-53, the
+ * farthest a 53-bit uniform reaches) fit the column type where no bound clamps
+ * them: `std: 1e99` on an integer column or `sigma: 1e15` overflow.
+ */
+function checkReach(d: DistSpec & NumericCommon, a: CheckInput): void {
+  if (a.col.type !== "integer" && a.col.type !== "float") return;
+  const [least, most] = typeRange(a.col.type);
+  const low = a.col.min === undefined ? distQuantile(d, 2 ** -53) : a.col.min;
+  const high = a.col.max === undefined ? distQuantile(d, 1 - 2 ** -53) : a.col.max;
+  if (!(low >= least && high <= most)) {
+    a.add(
+      d.loc,
+      a.field,
+      `${d.kind} reaches ${!(low >= least) ? low : high}, beyond what ${
+        a.col.type === "integer" ? "an" : "a"
+      } ${a.col.type} column ` +
+        `holds (${least} to ${most}); narrow the parameters or set constraints min and max`,
     );
   }
 }

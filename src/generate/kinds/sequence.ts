@@ -4,7 +4,7 @@
  * @module
  */
 import type { KindDef } from "./kind.ts";
-import { withAffine } from "../env.ts";
+import { typeRange, withAffine } from "../env.ts";
 
 /** `sequence`. */
 export const sequenceDef: KindDef<"sequence"> = {
@@ -28,9 +28,24 @@ export const sequenceDef: KindDef<"sequence"> = {
   },
   unique: () => true,
   checkRange(g, { col, field, rowCount, add }) {
+    const last = g.start + g.step * Math.max(0, rowCount - 1);
+    if (col.type !== "string" && col.type !== "boolean") {
+      // Beyond what the type holds (e.g. step 1e308): the run would stop at the first such row.
+      const [least, most] = typeRange(col.type);
+      if (!(Math.min(g.start, last) >= least && Math.max(g.start, last) <= most)) {
+        add(
+          g.loc,
+          field,
+          `sequence runs from ${g.start} to ${last} over ${rowCount} rows, beyond what ` +
+            `${
+              col.type === "integer" ? "an" : "a"
+            } ${col.type} column holds (${least} to ${most}); use a smaller start or step`,
+        );
+        return;
+      }
+    }
     const lo = col.min ?? -Infinity;
     const hi = col.max ?? Infinity;
-    const last = g.start + g.step * Math.max(0, rowCount - 1);
     if (Math.min(g.start, last) < lo || Math.max(g.start, last) > hi) {
       add(
         g.loc,
