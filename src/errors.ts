@@ -171,6 +171,55 @@ export class IntegrityError extends Error {
   override name = "IntegrityError";
 }
 
+/**
+ * The machine could not store what a run wrote (full disk, quota, I/O
+ * error). Names the file when the system said which, and what was left in
+ * place. Exit code 1.
+ */
+export class StorageError extends Error {
+  override name = "StorageError";
+}
+
+/** System error codes that mean "the storage failed", not "sdp is wrong". */
+const STORAGE_CODES = new Set(["ENOSPC", "EDQUOT", "EIO", "EROFS", "EFBIG"]);
+
+/** Options of {@link storageFailure}. */
+export interface StorageFailureOptions {
+  /** What was left in place, e.g. "nothing was finalized". */
+  left: string;
+  /** The folder being written, named when the system's message names no file. */
+  dir: string;
+}
+
+/**
+ * `err` as a {@link StorageError} when it is a raw storage failure (full disk,
+ * quota, I/O error, read-only file system), else undefined. Errors sdp has
+ * already explained (its own error classes) are left as they are.
+ */
+export function storageFailure(
+  err: unknown,
+  options: StorageFailureOptions,
+): StorageError | undefined {
+  if (
+    err instanceof StorageError || err instanceof IntegrityError || err instanceof ConfigError ||
+    err instanceof InputError || err instanceof UsageError || err instanceof ValidationFailedError
+  ) return undefined;
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === "string" ? e.message : "";
+  const byCode = typeof e?.code === "string" && STORAGE_CODES.has(e.code);
+  const byText =
+    /No space left on device|Disk quota exceeded|Input\/output error|Read-only file system|File too large/
+      .test(message);
+  if (!byCode && !byText) return undefined;
+  // Deno's messages end in `: <operation> '<path>'` when the failing call had a path.
+  const path = /'([^']+)'\s*$/.exec(message)?.[1];
+  const reason = message.replace(/\s*\(os error \d+\).*$/s, "").replace(/:\s*\w+ '[^']*'\s*$/, "");
+  const what = path
+    ? `could not write ${path} (${reason})`
+    : `could not write to ${options.dir} (${reason})`;
+  return new StorageError(`${what}; ${options.left}`, { cause: err });
+}
+
 /** An input data file (CSV/Parquet) could not be read. Exit code 2. */
 export class InputError extends Error {
   override name = "InputError";

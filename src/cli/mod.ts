@@ -12,6 +12,7 @@ import {
   ConfigError,
   InputError,
   IntegrityError,
+  StorageError,
   UsageError,
   ValidationFailedError,
 } from "../errors.ts";
@@ -92,7 +93,10 @@ export function reportError(err: unknown, io: Io): number {
     line(err.message);
     return 2;
   }
-  if (err instanceof ValidationFailedError || err instanceof IntegrityError) {
+  if (
+    err instanceof ValidationFailedError || err instanceof IntegrityError ||
+    err instanceof StorageError
+  ) {
     line(err.message);
     return 1;
   }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { FinalMetadata } from "../artifacts/mod.ts";
+import { storageFailure } from "../errors.ts";
 import type { DatasetSpec } from "../model/mod.ts";
 import type { EvaluationReport } from "../evaluate/mod.ts";
 import type { Logger } from "../log/mod.ts";
@@ -153,7 +154,15 @@ export async function runDataset(
     };
   } catch (err) {
     // A failed run leaves no partial version behind (failed reports were moved aside).
-    await Deno.remove(stagingDir, { recursive: true }).catch(() => {});
-    throw err;
+    const removed = await Deno.remove(stagingDir, { recursive: true }).then(
+      () => true,
+      (e) => e instanceof Deno.errors.NotFound,
+    );
+    throw storageFailure(err, {
+      dir: stagingDir,
+      left: `nothing was finalized; ${
+        removed ? "the staging folder was removed" : `the staging folder ${stagingDir} is left`
+      } and the registry is unchanged`,
+    }) ?? err;
   }
 }
