@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { patternMatcher } from "../config/pattern.ts";
 import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
 import { type Chunk, type ColumnValues } from "../data/mod.ts";
 
@@ -135,7 +136,7 @@ export interface ChunkValidation {
 export class ChunkChecker {
   #columns: ColumnSpec[];
   #checks: CheckSpec[];
-  #patterns = new Map<string, RegExp>();
+  #patterns = new Map<string, (value: string) => boolean>();
   #allowed = new Map<string, Set<string>>();
 
   /** Check data declared by `columns` and `checks`. */
@@ -144,7 +145,7 @@ export class ChunkChecker {
     this.#checks = checks;
     for (const c of columns) {
       if (c.pattern !== undefined) {
-        this.#patterns.set(c.name, new RegExp(`^(?:${c.pattern})$`, "u"));
+        this.#patterns.set(c.name, patternMatcher(c.pattern));
       }
       if (c.allowed) this.#allowed.set(c.name, new Set(c.allowed));
     }
@@ -213,7 +214,7 @@ export class ChunkChecker {
           // Each distinct value is checked once; rows only look up their code's result.
           const { dict, codes } = col.codes;
           const bad = dict.map((v) =>
-            (allowed && !allowed.has(v) ? 1 : 0) | (pattern && !pattern.test(v) ? 2 : 0) |
+            (allowed && !allowed.has(v) ? 1 : 0) | (pattern && !pattern(v) ? 2 : 0) |
             (r.max_length && v.length > c.maxLength! ? 4 : 0)
           );
           if (bad.every((b) => b === 0)) return r;
@@ -233,7 +234,7 @@ export class ChunkChecker {
           const v = values[i];
           const row = start + i;
           if (allowed && !allowed.has(v)) hit(r.allowed_values, row);
-          if (pattern && !pattern.test(v)) hit(r.pattern, row);
+          if (pattern && !pattern(v)) hit(r.pattern, row);
           if (r.max_length && v.length > c.maxLength!) hit(r.max_length, row);
         }
         return r;

@@ -287,6 +287,30 @@ const CASES: Case[] = [
     says: ["schema.yaml:2:", "columns.a.generator", "integer column"],
   },
   // --- regular expressions (catastrophic patterns: src/config/pattern_test.ts) ---
+  // Each value is 40 characters that almost match: a backtracking matcher takes
+  // about 2^40 steps per value; the validator's linear-time matcher finishes.
+  ...[
+    ["(a*)*b", "a{40}"],
+    ["(x+x+)+y", "x{40}"],
+    ["(a|a)*b", "a{40}"],
+    ["(a|aa)+c", "a{40}"],
+  ].map(([pattern, values]): Case => ({
+    name: `catastrophic constraint pattern ${pattern} on ${values} values (validation fails fast)`,
+    columns: [
+      `s: {type: string, constraints: {pattern: "${pattern}"}, generator: {kind: regex, pattern: "${values}"}}`,
+    ],
+    rows: 300,
+    code: 1,
+    says: ["s", "pattern"],
+  })),
+  {
+    name: "catastrophic-looking constraint pattern that matches (legal)",
+    columns: [
+      's: {type: string, constraints: {pattern: "(a|a)*(b*)*"}, generator: {kind: regex, pattern: "a{40}"}}',
+    ],
+    rows: 300,
+    code: 0,
+  },
   {
     name: "constraint pattern with a backreference",
     columns: ['s: {type: string, constraints: {pattern: "(a+)\\\\1"}}'],
