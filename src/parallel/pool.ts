@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { ConfigError } from "../errors.ts";
 import { chunkCount } from "../data/mod.ts";
 import { canLoadWorker } from "../io/workers.ts";
 // The encoder (parquet-wasm) loads on this thread only when it encodes here itself.
@@ -94,9 +95,11 @@ export async function* encodeChunks(
       w.onmessage = (ev: MessageEvent<FromEncoder>) => {
         const m = ev.data;
         if (m.type === "error") {
-          failure ??= Object.assign(new Error(`chunk ${m.index}: ${m.message}`), {
-            stack: m.stack,
-          });
+          // A config error found at run time (a value the column cannot hold) stays one
+          // across the worker boundary, so the CLI still exits 2 and names the column.
+          failure ??= m.problems
+            ? new ConfigError(m.problems)
+            : Object.assign(new Error(`chunk ${m.index}: ${m.message}`), { stack: m.stack });
         } else if (m.type === "chunk") {
           ready.set(m.chunk.index, m.chunk);
           idle.push(w);

@@ -8,6 +8,8 @@
  * @module
  */
 /// <reference lib="deno.worker" />
+import { ConfigError } from "../errors.ts";
+import type { ConfigProblem } from "../model/mod.ts";
 import {
   chunkTransferables,
   type EncodedChunk,
@@ -25,7 +27,14 @@ export type ToEncoder =
 export type FromEncoder =
   | { type: "pong" }
   | { type: "chunk"; chunk: EncodedChunk }
-  | { type: "error"; index: number; message: string; stack?: string };
+  | {
+    type: "error";
+    index: number;
+    message: string;
+    stack?: string;
+    /** A config error's problems (a value no column can hold), rebuilt as one by the pool. */
+    problems?: ConfigProblem[];
+  };
 
 let job: EncodeJob | undefined;
 /** Profile columns the merging thread no longer needs values of (only grows). */
@@ -55,6 +64,7 @@ self.onmessage = async (ev: MessageEvent<ToEncoder>) => {
         index: msg.index,
         message: err.message,
         stack: err.stack,
+        problems: err instanceof ConfigError ? err.problems : undefined,
       } satisfies FromEncoder,
     );
   }

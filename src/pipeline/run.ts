@@ -21,7 +21,7 @@ import { checkProducedRows, produceData } from "./produce.ts";
 import { arrowColumns, type OutputFormat, type Producer, type Progress } from "./producer.ts";
 import { checkVersionFree, registerVersion } from "./register.ts";
 import { evaluateRun, type ReportInput, writeReports } from "./reports.ts";
-import { openStaging, runPaths, stageTimer } from "./staging.ts";
+import { openStaging, removeCreated, runPaths, stageTimer } from "./staging.ts";
 
 /** Inputs to a run that vary between runs but never reach deterministic artifacts. */
 export interface RunEnvironment {
@@ -94,7 +94,7 @@ export async function runDataset(
     () => choosePrior(dataset, { ...options, registry, log: env.log }),
   );
 
-  await openStaging(paths, {
+  const created = await openStaging(paths, {
     sweep: !options.outputDir,
     startedAt,
     token: env.token,
@@ -158,6 +158,7 @@ export async function runDataset(
       () => true,
       (e) => e instanceof Deno.errors.NotFound,
     );
+    await removeCreated(created);
     throw storageFailure(err, {
       dir: stagingDir,
       left: `nothing was finalized; ${

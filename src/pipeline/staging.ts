@@ -38,12 +38,20 @@ export function runPaths(
 
 /**
  * Create the staging folder; in the runs folder, first sweep the leftovers
- * of earlier attempts that ended without cleaning up.
+ * of earlier attempts that ended without cleaning up. Returns the folders
+ * above it that this call created (outermost first), so that a failed run
+ * can remove them again and leave nothing behind.
  */
 export async function openStaging(
   paths: RunPaths,
   options: { sweep: boolean; startedAt: Date; token: string; log: Logger },
-): Promise<void> {
+): Promise<string[]> {
+  const parent = paths.stagingDir.slice(0, paths.stagingDir.lastIndexOf("/"));
+  const above = [parent.slice(0, parent.lastIndexOf("/")), parent].filter((d) => d !== "");
+  const created: string[] = [];
+  for (const dir of above) {
+    if (!(await Deno.stat(dir).then(() => true, () => false))) created.push(dir);
+  }
   if (options.sweep) {
     await sweepLeftovers(paths.datasetDir, {
       now: options.startedAt,
@@ -52,6 +60,15 @@ export async function openStaging(
     });
   }
   await Deno.mkdir(paths.stagingDir, { recursive: true });
+  return created;
+}
+
+/** Remove the folders {@link openStaging} created, innermost first, if they are empty. */
+export async function removeCreated(created: readonly string[]): Promise<void> {
+  for (const dir of [...created].reverse()) {
+    // Not recursive: a folder that now holds anything (failed reports) stays.
+    await Deno.remove(dir).catch(() => {});
+  }
 }
 
 /** Times stages into `durations` (ms), logging their start and end. */
