@@ -86,7 +86,7 @@ export async function main(args: string[], io: Io): Promise<number> {
  * Every message is bounded ({@link boundMessage}: quoted values shortened,
  * control characters escaped, at most 4 KiB), whatever the error quotes.
  */
-export function reportError(err: unknown, io: Io): number {
+function reportError(err: unknown, io: Io): number {
   const print = (m: string) => io.err(`${boundMessage(m)}\n`);
   const line = (m: string) => print(m.startsWith("sdp ") ? m : `sdp: ${m}`);
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof InputError) {

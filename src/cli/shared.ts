@@ -94,7 +94,7 @@ export function boundLogLine(line: string): string {
 }
 
 /** Facts about the program for run_metadata.json and --version. */
-export function runtimeFacts(io: Io): Record<string, string> {
+function runtimeFacts(io: Io): Record<string, string> {
   return {
     sdp: SDP_VERSION,
     deno: io.denoVersion,

@@ -137,7 +137,7 @@ export function reportThresholds(t: Thresholds): DriftThresholds {
 const RANK: Record<DriftStatus, number> = { ok: 0, warn: 1, drift: 2 };
 
 /** The worse of two statuses. */
-export function worstStatus(a: DriftStatus, b: DriftStatus): DriftStatus {
+function worstStatus(a: DriftStatus, b: DriftStatus): DriftStatus {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
@@ -359,7 +359,7 @@ function shares(counts: readonly number[]): number[] {
 }
 
 /** Count vectors over the union of listed categories (code-unit order), then "other". */
-export function alignCategories(
+function alignCategories(
   ref: CategoricalProfile,
   cur: CategoricalProfile,
 ): { categories: string[]; refCounts: number[]; curCounts: number[] } {

@@ -37,7 +37,7 @@ export interface ProduceOptions {
 }
 
 /** Fresh validation and profile state for `spec` at `rowCount` rows. */
-export function startChecks(
+function startChecks(
   spec: DatasetSpec,
   ctx: Pick<ProduceContext, "columns" | "rowCount">,
 ): RunChecks {

@@ -30,7 +30,7 @@ export interface ReportInput {
 }
 
 /** The short form of a validation report that evaluation and report.html use. */
-export function validationSummary(validation: ValidationReport): ValidationSummary {
+function validationSummary(validation: ValidationReport): ValidationSummary {
   return {
     passed: validation.passed,
     rows: validation.rows.actual,

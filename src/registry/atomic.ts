@@ -44,7 +44,7 @@ export async function writeRegistryFile(file: string, text: string, token: strin
 }
 
 /** Make a rename durable (best effort: not every system can open a folder). */
-export async function syncDir(dir: string): Promise<void> {
+async function syncDir(dir: string): Promise<void> {
   if (Deno.build.os === "windows") return;
   try {
     const d = await Deno.open(dir, { read: true });

@@ -55,7 +55,7 @@ export interface Registry {
 
 /** An empty registry. */
 export function emptyRegistry(): Registry {
-  return { format: REGISTRY_FORMAT, datasets: {} };
+  return { format: REGISTRY_FORMAT, datasets: Object.create(null) };
 }
 
 const REBUILD = "restore it or run 'sdp registry rebuild'";
@@ -210,9 +210,9 @@ export function salvageEntries(text: string): Map<string, VersionEntry[]> {
 
 /** Canonical text of a registry (datasets sorted by name; versions keep finalize order). */
 export function registryText(r: Registry): string {
-  const datasets: Registry["datasets"] = {};
+  const datasets: Registry["datasets"] = Object.create(null);
   for (const k of Object.keys(r.datasets).sort(compareNames)) datasets[k] = r.datasets[k];
-  const withheld: Record<string, WithheldEntry[]> = {};
+  const withheld: Record<string, WithheldEntry[]> = Object.create(null);
   for (const k of Object.keys(r.withheld ?? {}).sort(compareNames)) {
     if (r.withheld![k].length > 0) withheld[k] = r.withheld![k];
   }

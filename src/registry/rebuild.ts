@@ -54,7 +54,7 @@ export async function rebuildRegistry(
   options: RebuildOptions = {},
 ): Promise<RebuildOutcome> {
   const out = emptyRegistry();
-  const withheld: Record<string, WithheldEntry[]> = {};
+  const withheld: Record<string, WithheldEntry[]> = Object.create(null);
   const rejected: RebuildOutcome["rejected"] = [];
   const added: RebuildOutcome["added"] = [];
   let listed = 0;

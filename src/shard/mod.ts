@@ -90,12 +90,12 @@ export interface PartManifest {
 }
 
 /** SHA-256 of the configs snapshot text of a spec (what configs_snapshot.json holds). */
-export function configHash(spec: DatasetSpec): Promise<string> {
+function configHash(spec: DatasetSpec): Promise<string> {
   return sha256Hex(configsSnapshot(spec.name, { ...spec.sources }));
 }
 
 /** File name stem of a part. */
-export function partStem(dataset: string, version: string, shard: Shard): string {
+function partStem(dataset: string, version: string, shard: Shard): string {
   return `${dataset}.${version}.part-${shard.index}-of-${shard.count}`;
 }
 

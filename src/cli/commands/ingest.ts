@@ -42,7 +42,7 @@ function readable(io: Io, path: string, what: string): void {
 }
 
 /** Refuse an input file outside the permission set, missing, or not a file. */
-export async function checkInputFile(io: Io, path: string, what: string): Promise<void> {
+async function checkInputFile(io: Io, path: string, what: string): Promise<void> {
   readable(io, path, what);
   let st: FileFacts;
   try {
