@@ -7,7 +7,13 @@
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import { describe, excerpt, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
-import type { ColumnType, Location, NumericCommon, TemplatePart } from "../model/mod.ts";
+import type {
+  ColumnSpec,
+  ColumnType,
+  Location,
+  NumericCommon,
+  TemplatePart,
+} from "../model/mod.ts";
 import { parseIsoUtc } from "../data/mod.ts";
 import { parseTemplate } from "./template.ts";
 
@@ -15,18 +21,12 @@ import { parseTemplate } from "./template.ts";
 const MIN_POSITIVE_PARAM = 1e-100;
 
 /** What a generator parser knows about its column. */
-export interface ColumnInfo {
-  name: string;
-  type: ColumnType;
-  nullable: boolean;
-  min?: number;
-  max?: number;
-  allowed?: string[];
-  /** The column's `max_length` constraint (string columns). */
-  maxLength?: number;
-  /** Dotted field path of the generator block, e.g. `columns.amount.generator`. */
-  field: string;
-}
+export type ColumnInfo =
+  & Pick<ColumnSpec, "name" | "type" | "nullable" | "min" | "max" | "allowed" | "maxLength">
+  & {
+    /** Dotted field path of the generator block, e.g. `columns.amount.generator`. */
+    field: string;
+  };
 
 /** Typed access to one block's parameters with positive/range checks. */
 export class Params {

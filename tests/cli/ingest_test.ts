@@ -2,11 +2,10 @@
  * End-to-end tests of `sdp ingest`: the real CLI with the release permission
  * flags, on good and bad CSV and Parquet files made here.
  */
-import { testIo } from "../fixtures/io.ts";
+import { runInProcess } from "../fixtures/io.ts";
 import assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
-import { main } from "../../src/cli/mod.ts";
 import { listTree, runCli, sha256File, tempDir } from "../cli_harness.ts";
 
 const enc = new TextEncoder();
@@ -29,19 +28,8 @@ async function dirWith(files: Record<string, string | Uint8Array>): Promise<stri
  * The CLI in this process (fast; for error cases that need no permission
  * checks), with every path under `cwd` given explicitly.
  */
-async function runHere(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([
-    ...args.map((a) => (/\.(csv|parquet|yaml)$/.test(a) ? `${cwd}/${a}` : a)),
-    "--runs-dir",
-    `${cwd}/runs`,
-    "--registry",
-    `${cwd}/registry/datasets.json`,
-    "--datasets-dir",
-    `${cwd}/datasets`,
-  ], testIo((t) => void (stdout += t), (t) => void (stderr += t)));
-  return { code, stdout, stderr };
+function runHere(args: string[], cwd: string) {
+  return runInProcess(args, cwd, { files: /\.(csv|parquet|yaml)$/ });
 }
 
 async function readJson(path: string) {

@@ -14,30 +14,15 @@ import {
   type FinalMetadata,
   sealRunMetadata,
 } from "../../src/artifacts/mod.ts";
-import { main } from "../../src/cli/mod.ts";
 import { sha256Hex } from "../../src/hash/mod.ts";
-import { testIo } from "../fixtures/io.ts";
+import { runInProcess } from "../fixtures/io.ts";
 import { runCli } from "../cli_harness.ts";
 import { DS, registryOf, registrySideFiles, workdir } from "./registry_harness.ts";
 
 /** Run the CLI in-process on the folders of `cwd`. */
 async function sdp(cwd: string, args: string[]) {
-  let out = "";
-  let err = "";
-  const io = {
-    ...testIo((t) => void (out += t), (t) => void (err += t)),
-    env: (n: string) => (n === "SDP_LOGGING_ENABLED" ? "false" : undefined),
-  };
-  const code = await main([
-    ...args,
-    "--runs-dir",
-    `${cwd}/runs`,
-    "--registry",
-    `${cwd}/registry/datasets.json`,
-    "--datasets-dir",
-    `${cwd}/datasets`,
-  ], io);
-  return { code, out, err };
+  const r = await runInProcess(args, cwd, { env: { SDP_LOGGING_ENABLED: "false" } });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 const REG = (cwd: string) => `${cwd}/registry/datasets.json`;

@@ -11,24 +11,12 @@ import { MAX_COLUMNS } from "../../src/limits.ts";
 import { csvToChunks } from "../../src/csv/convert.ts";
 import { parseCsv } from "../../src/csv/read.ts";
 import { scanInput } from "../../src/ingest/producer.ts";
-import { main } from "../../src/cli/mod.ts";
-import { testIo } from "../fixtures/io.ts";
+import { runInProcess } from "../fixtures/io.ts";
 import { listTree, runCli, tempDir } from "../cli_harness.ts";
 
 /** The CLI in this process, paths under `cwd`. */
-async function runHere(args: string[], cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main([
-    ...args.map((a) => (/\.(csv|parquet)$/.test(a) ? `${cwd}/${a}` : a)),
-    "--runs-dir",
-    `${cwd}/runs`,
-    "--registry",
-    `${cwd}/registry/datasets.json`,
-    "--datasets-dir",
-    `${cwd}/datasets`,
-  ], testIo((t) => void (stdout += t), (t) => void (stderr += t)));
-  return { code, stdout, stderr };
+function runHere(args: string[], cwd: string) {
+  return runInProcess(args, cwd, { files: /\.(csv|parquet)$/ });
 }
 
 function wideCsv(columns: number, rows: number): string {
