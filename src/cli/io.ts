@@ -5,6 +5,7 @@
  * build their own. This is the only CLI module that calls `Deno.*`; the
  * stages the commands call do their own file I/O.
  */
+import { statfsSync } from "node:fs";
 import { escapeControls, UsageError } from "../errors.ts";
 import { createSandbox, type Sandbox } from "../io/sandbox.ts";
 import type { Progress } from "../pipeline/mod.ts";
@@ -29,6 +30,8 @@ export interface Io {
   exit(code: number): never;
   /** Whether sdp's permission set covers `query` (never prompts). */
   granted(query: PermissionQuery): boolean;
+  /** Bytes free for sdp on the file system holding `path`; undefined when the system cannot say. */
+  freeBytes(path: string): number | undefined;
   mkdir(path: string): Promise<void>;
   /** Write a new file; fails when it exists. */
   writeNewTextFile(path: string, text: string): Promise<void>;
@@ -81,6 +84,14 @@ export function processIo(): Io {
     args: Deno.args,
     exit: (code) => Deno.exit(code),
     granted: (query) => Deno.permissions.querySync(query).state === "granted",
+    freeBytes: (path) => {
+      try {
+        const s = statfsSync(path);
+        return s.bavail * s.bsize;
+      } catch {
+        return undefined; // no statfs here (or not permitted): the run is not refused for it
+      }
+    },
     mkdir: (path) => Deno.mkdir(path, { recursive: true }),
     writeNewTextFile: (path, text) => Deno.writeTextFile(path, text, { createNew: true }),
     readTextFile: (path) => Deno.readTextFile(path),

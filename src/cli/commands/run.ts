@@ -11,7 +11,14 @@ import { UsageError } from "../../errors.ts";
 import { formatSummary } from "../../evaluate/mod.ts";
 import { readTextIfExists } from "../../io/files.ts";
 import { parallelGenerationProducer } from "../../parallel/mod.ts";
-import { type OutputFormat, runDataset } from "../../pipeline/mod.ts";
+import {
+  estimateOutput,
+  formatBytes,
+  MAX_COMPRESSION,
+  type OutputEstimate,
+  type OutputFormat,
+  runDataset,
+} from "../../pipeline/mod.ts";
 import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, positiveInt, str } from "../args.ts";
 import { checkAccess, type Io } from "../io.ts";
@@ -59,6 +66,10 @@ export const spec: CommandSpec = {
       help:
         "Run without a prior when the prior version is missing or corrupt (recorded in the report)",
     },
+    "no-space-check": {
+      type: "boolean",
+      help: "Start even when the estimated output does not fit in the free space of --runs-dir",
+    },
     readback: {
       type: "boolean",
       help:
@@ -97,6 +108,9 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   });
   const workers = workerCount(p, io, "run", { chunks: chunkCount(rows ?? spec.rowCount) });
   const log = makeLogger(io, { dataset: name, version });
+  const estimate = estimateOutput(spec, { rows: rows ?? spec.rowCount, format });
+  await checkSpace(io, estimate, { runsDir: d.runsDir, skip: p.values["no-space-check"] === true });
+  log.log("INFO", "estimate", { rows: estimate.rows, bytes: estimate.bytes });
   const result = await runDataset(spec, {
     version,
     rows,
@@ -114,4 +128,39 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       formatSummary(result.evaluation),
   );
   return 0;
+}
+
+/** Notes at or above this estimate are printed (smaller runs stay quiet). */
+const NOTE_BYTES = 1024 ** 3;
+
+/**
+ * Say how much a large run will write, and refuse one that cannot fit in the
+ * free space of the runs folder's file system (docs/limits.md).
+ */
+async function checkSpace(
+  io: Io,
+  estimate: OutputEstimate,
+  options: { runsDir: string; skip: boolean },
+): Promise<void> {
+  let dir = options.runsDir;
+  // The runs folder may not exist yet: ask about the nearest folder that does.
+  while (!(await io.stat(dir).then(() => true, () => false)) && dir.includes("/")) {
+    dir = dir.slice(0, dir.lastIndexOf("/"));
+  }
+  const free = io.freeBytes(dir === "" ? "/" : dir) ?? io.freeBytes(".");
+  const what = `${estimate.rows} rows: estimated ${formatBytes(estimate.bytes)} uncompressed`;
+  if (free !== undefined && estimate.minBytes > free && !options.skip) {
+    throw new UsageError(
+      `sdp run: ${what}, at least ${
+        formatBytes(estimate.minBytes)
+      } even at ${MAX_COMPRESSION}x compression; ` +
+        `the file system of ${options.runsDir} has ${formatBytes(free)} free. ` +
+        "Free space, lower --rows, or pass --no-space-check",
+    );
+  }
+  if (estimate.bytes >= NOTE_BYTES) {
+    io.err(
+      `sdp run: note: ${what}${free !== undefined ? `; ${formatBytes(free)} free` : ""}\n`,
+    );
+  }
 }
