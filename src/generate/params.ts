@@ -7,13 +7,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import { describe, excerpt, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
-import type {
-  ColumnSpec,
-  ColumnType,
-  Location,
-  NumericCommon,
-  TemplatePart,
-} from "../model/mod.ts";
+import type { ColumnSpec, Location, NumericCommon, TemplatePart } from "../model/mod.ts";
 import { parseIsoUtc } from "../data/mod.ts";
 import { parseTemplate } from "./template.ts";
 
