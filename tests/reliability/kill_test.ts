@@ -136,13 +136,19 @@ Deno.test("SIGKILL inside each step of finalization: the next command settles it
 Deno.test("SIGKILL at seeded random moments: nothing is lost or half-visible", async () => {
   const rng = new Rng(Uint32Array.from([22, 2026, 12, 6]));
   const cwd = await workdir();
+  const args = (id: string) => ["run", DS, "--run-id", id, "--rows", "200000"];
+  // Kill moments are spread over one whole run's duration, measured here, so that
+  // they land in start-up, generation, checks and finalization on any machine.
+  const t0 = performance.now();
+  assert.equal((await spawnCli(args("base"), { cwd }).status).success, true);
+  const runMs = performance.now() - t0;
   let tried = 0;
   let held = 0;
   let finished = 0;
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 12; i++) {
     tried++;
-    const child = spawnCli(["run", DS, "--run-id", `r${i}`, "--rows", "2000"], { cwd });
-    await new Promise((r) => setTimeout(r, 300 + rng.nextInt(1700)));
+    const child = spawnCli(args(`r${i}`), { cwd });
+    await new Promise((r) => setTimeout(r, Math.floor(runMs * (0.05 + 0.95 * rng.nextFloat()))));
     try {
       child.kill("SIGKILL");
     } catch { /* already exited */ }
@@ -151,5 +157,10 @@ Deno.test("SIGKILL at seeded random moments: nothing is lost or half-visible", a
     assert.deepEqual(listed, await versionFolders(cwd));
     held++;
   }
-  console.log(`random kills: ${tried} tried, ${held} held (${finished} runs finished first)`);
+  console.log(
+    `random kills: ${tried} tried, ${held} held (${tried - finished} killed mid-run, ` +
+      `${finished} finished first; one run takes ${Math.round(runMs)} ms)`,
+  );
+  // A kill schedule that never lands would prove nothing.
+  assert.ok(tried - finished >= 3, `only ${tried - finished} of ${tried} kills landed mid-run`);
 });
