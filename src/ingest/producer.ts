@@ -74,16 +74,10 @@ export async function detectFormat(path: string): Promise<InputFormat> {
   const lower = path.toLowerCase();
   if (lower.endsWith(".parquet") || lower.endsWith(".pq")) return "parquet";
   if (lower.endsWith(".csv")) return "csv";
-  const f = await Deno.open(path, { read: true });
+  const f = await openFileSource(path);
   try {
-    const head = new Uint8Array(4);
-    let got = 0;
-    while (got < 4) {
-      const n = await f.read(head.subarray(got));
-      if (n === null) break;
-      got += n;
-    }
-    return got === 4 && new TextDecoder().decode(head) === "PAR1" ? "parquet" : "csv";
+    const head = await f.read(0, 4);
+    return head.length === 4 && new TextDecoder().decode(head) === "PAR1" ? "parquet" : "csv";
   } finally {
     f.close();
   }

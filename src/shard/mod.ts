@@ -19,12 +19,11 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { canonicalJson, configsSnapshot } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../model/mod.ts";
 import { CHUNK_ROWS, chunkCount } from "../data/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
-import { hashFile, sha256Hex } from "../hash/mod.ts";
+import { createSha256, hashFile, sha256Hex } from "../hash/mod.ts";
 import { openFileSource } from "../io/byte_source.ts";
 import { createWriter, listFiles, writeTextAtomic } from "../io/files.ts";
 import { encodeChunks, encodeJob, writeStitched } from "../parallel/mod.ts";
@@ -136,7 +135,7 @@ export async function writeShardPart(
   const tmp = `${o.partsDir}/.${partFile}.${o.token}.tmp`;
   await Deno.mkdir(o.partsDir, { recursive: true });
   const f = await Deno.open(tmp, { write: true, createNew: true });
-  const hash = createHash("sha256");
+  const hash = createSha256();
   const files: PartChunk[] = [];
   let offset = 0;
   let rows = 0;
@@ -179,7 +178,7 @@ export async function writeShardPart(
     chunks: range,
     rows,
     columns: columns.map((c) => c.name),
-    part: { file: partFile, bytes: offset, sha256: hash.digest("hex") },
+    part: { file: partFile, bytes: offset, sha256: hash.hex() },
     chunk_files: files,
   };
   const manifestPath = `${o.partsDir}/${stem}.json`;
