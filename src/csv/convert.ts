@@ -19,6 +19,7 @@ import {
 import { InputError } from "../errors.ts";
 import { type CsvEvent, QUOTED_EMPTY } from "./read.ts";
 import {
+  DEFAULT_NULLS,
   type InferredColumn,
   inferredColumns,
   observeRows,
@@ -40,6 +41,16 @@ export interface ConvertOptions {
   file: string;
   /** Rows per chunk; default {@link CHUNK_ROWS} (part of the format contract). */
   chunkRows?: number;
+  /**
+   * Null tokens for non-string columns (see infer.ts); default
+   * `DEFAULT_NULL_TOKENS` of infer.ts. The unquoted empty field is always null.
+   */
+  nullValues?: readonly string[];
+}
+
+/** The null-token set of `options`. */
+function nullSet(options: ConvertOptions): ReadonlySet<string> {
+  return options.nullValues === undefined ? DEFAULT_NULLS : new Set(options.nullValues);
 }
 
 /** A field that does not parse as its column's type (or is empty when not nullable). */
@@ -73,7 +84,7 @@ export async function inferCsvColumns(
 ): Promise<InferredColumn[]> {
   let state: ReturnType<typeof startInference> | undefined;
   for await (const ev of events) {
-    if (ev.kind === "header") state = startInference(ev.names);
+    if (ev.kind === "header") state = startInference(ev.names, nullSet(options));
     else if (state) observeRows(state, ev.rows);
   }
   if (state === undefined) {
@@ -121,6 +132,8 @@ export interface ChunkBuilder {
   /** Rows the column arrays hold now: they grow up to chunkRows as rows arrive. */
   capacity: number;
   index: number;
+  /** Null tokens for non-string columns. */
+  nulls: ReadonlySet<string>;
 }
 
 /**
@@ -174,6 +187,7 @@ function startChunks(
     rows: 0,
     capacity: 0,
     index: 0,
+    nulls: nullSet(options),
   };
   resetColumns(b);
   return b;
@@ -195,21 +209,26 @@ function addRows(
       const spec = b.specs[c];
       const text = row[c];
       const col = b.cols[c];
-      if (text === "" || (text === QUOTED_EMPTY && spec.type !== "string")) {
+      if (
+        text === "" ||
+        (spec.type !== "string" && (text === QUOTED_EMPTY || b.nulls.has(text)))
+      ) {
         if (spec.nullable === false) {
           throw new ValueError(
             { file: b.file, line: lines[r], col: c + 1 },
             spec.name,
             text,
             spec.type,
-            "empty, but the column is not nullable",
+            text === "" || text === QUOTED_EMPTY
+              ? "empty, but the column is not nullable"
+              : "a null token, but the column is not nullable",
           );
         }
         b.hasNull[c] = true;
         (col.valid as Uint8Array)[at] = 0;
         continue;
       }
-      const parsed = parseValue(text, spec.type);
+      const parsed = parseValue(text, spec.type, b.nulls);
       if (!parsed.ok) {
         throw new ValueError(
           { file: b.file, line: lines[r], col: c + 1 },

@@ -105,10 +105,16 @@ Deno.test("values that do not parse give file, line, column number and name", as
   const cases: [string, ColumnSpec[], { line: number; col: number }, RegExp][] = [
     [
       // The record after a two-line record is on line 5, not row 4.
-      'a,b\n1,2\n"multi\nline",3\n4,NA\n',
+      'a,b\n1,2\n"multi\nline",3\n4,NAN\n',
       [{ name: "a", type: "string" }, { name: "b", type: "integer" }],
       { line: 5, col: 2 },
-      /column "b" \(integer\): "NA": expected an integer/,
+      /column "b" \(integer\): "NAN": expected an integer/,
+    ],
+    [
+      "a,b\n1,2\nNA,3\n",
+      [{ name: "a", type: "integer", nullable: false }, { name: "b", type: "integer" }],
+      { line: 3, col: 1 },
+      /column "a" \(integer\): "NA": a null token, but the column is not nullable/,
     ],
     [
       "a,b\n1,2\n,3\n",

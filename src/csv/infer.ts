@@ -6,20 +6,23 @@
  * involved, so the same file gives the same types and values everywhere.
  *
  * Nulls
- * - The null token is the unquoted empty field (nothing between commas). It
- *   is null for every type. A quoted empty field (`""`) is the empty string
- *   in a string column (PostgreSQL's CSV convention, and how sdp writes
- *   data.csv) and null in any other column.
- * - `NA`, `NULL`, `null`, `NaN`, `-` are NOT nulls: they are ordinary text.
- *   `NA` is a country code (Namibia) and a valid value in many domains;
- *   guessing would silently destroy data. A column holding them is a string
- *   column unless a schema declares another type, in which case they fail to
- *   parse with a located error.
+ * - The unquoted empty field (nothing between commas) is null for every
+ *   type. A quoted empty field (`""`) is the empty string in a string column
+ *   (PostgreSQL's CSV convention, and how sdp writes data.csv) and null in
+ *   any other column.
+ * - The null tokens of common tools ({@link DEFAULT_NULL_TOKENS}: `NA`,
+ *   `N/A`, `NULL`, `null`, `NaN`, `nan`, `None`, `#N/A`; `sdp ingest
+ *   --null-values` replaces the list) are null in every column that is not a
+ *   string column, and inference skips them, so a numeric column with one
+ *   `NA` stays numeric. A string column keeps them as text: `NA` is a country
+ *   code (Namibia). The reader keeps no quoting information except for the
+ *   empty field, so a quoted `"NA"` counts as the token too.
  * - No trimming: ` 12` is not an integer.
  *
  * Types, tried in this order over all non-null values of a column; the first
  * that accepts every value wins:
- * 1. boolean:  `true` or `false`, lowercase only.
+ * 1. boolean:  `true`/`false` in any case, `t`/`f`/`T`/`F`, `yes`/`no` in
+ *              any case. `1`/`0` are integers.
  * 2. integer:  `^-?\d+$` whose value is within ±(2^53 − 1) (exact in float64).
  *              `-0` is 0. Leading zeros are accepted (`007` is 7).
  * 3. float:    `^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$` with a finite value (so
@@ -28,11 +31,16 @@
  *              integer-looking value beyond ±(2^53 − 1) is not accepted as a
  *              float either: such values are identifiers whose digits a float
  *              would silently change, so the column becomes string.
- * 4. datetime: `YYYY-MM-DDTHH:MM:SS(.s{1,3})?Z` or date-only `YYYY-MM-DD`
- *              (midnight UTC), a real calendar date (leap years checked),
- *              hours 00-23, no leap second. Always UTC: offsets other than `Z`
- *              and more than millisecond precision are not accepted.
- *              Stored as epoch milliseconds.
+ * 4. datetime: date-only `YYYY-MM-DD` (midnight UTC), or a date `YYYY-MM-DD`
+ *              or `YYYY/MM/DD`, then `T` or one space, then `HH:MM:SS`, an
+ *              optional fraction of 1 to 9 digits, and an optional offset
+ *              `Z`, `±HH`, `±HHMM` or `±HH:MM` (hours 00-23, minutes 00-59).
+ *              A real calendar date (leap years checked), hours 00-23, no
+ *              leap second. The value is converted to UTC by subtracting the
+ *              offset; a timestamp without an offset (naive) is read as UTC.
+ *              Stored as epoch milliseconds: digits beyond milliseconds are
+ *              dropped (truncation, i.e. floor toward the past:
+ *              `00:00:00.9999Z` is 999 ms).
  * 5. string:   anything else.
  * A column with no non-null value at all is string.
  *
@@ -58,23 +66,59 @@ export interface InferredColumn {
 
 const INTEGER_RE = /^-?\d+$/;
 const FLOAT_RE = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const DATETIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z)?$/;
+const DATETIME_RE =
+  /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const TRUE_WORDS = new Set(["true", "t", "yes"]);
+const FALSE_WORDS = new Set(["false", "f", "no"]);
+
+/** Boolean value of `text` (see the module rules), or undefined. */
+export function parseBoolean(text: string): boolean | undefined {
+  if (text.length > 5) return undefined;
+  const lower = text.toLowerCase();
+  if (TRUE_WORDS.has(lower)) return true;
+  if (FALSE_WORDS.has(lower)) return false;
+  return undefined;
+}
+
+/**
+ * Null tokens used when none are given (`sdp ingest --null-values`
+ * replaces them): those written by R, pandas, PostgreSQL, Excel and others.
+ */
+export const DEFAULT_NULL_TOKENS: readonly string[] = [
+  "NA",
+  "N/A",
+  "NULL",
+  "null",
+  "NaN",
+  "nan",
+  "None",
+  "#N/A",
+];
+
+/** The default null tokens as a set. */
+export const DEFAULT_NULLS: ReadonlySet<string> = new Set(DEFAULT_NULL_TOKENS);
 
 /**
  * Parse `text` as a value of `type`. The unquoted empty field is null for
  * every type; the quoted empty field is the empty string in a string column
- * and null in any other.
+ * and null in any other; a token of `nulls` is null in any column but a
+ * string column.
  */
-export function parseValue(text: string, type: ColumnType): ParseResult {
+export function parseValue(
+  text: string,
+  type: ColumnType,
+  nulls: ReadonlySet<string> = DEFAULT_NULLS,
+): ParseResult {
   if (text === QUOTED_EMPTY) return { ok: true, value: type === "string" ? "" : null };
   if (text === "") return { ok: true, value: null };
+  if (type === "string") return { ok: true, value: text };
+  if (nulls.has(text)) return { ok: true, value: null };
   switch (type) {
-    case "string":
-      return { ok: true, value: text };
-    case "boolean":
-      if (text === "true") return { ok: true, value: true };
-      if (text === "false") return { ok: true, value: false };
-      return { ok: false, reason: "expected true or false (lowercase)" };
+    case "boolean": {
+      const v = parseBoolean(text);
+      if (v !== undefined) return { ok: true, value: v };
+      return { ok: false, reason: "expected true/false (any case), t/f or yes/no (any case)" };
+    }
     case "integer": {
       const v = parseInteger(text);
       if (v !== undefined) return { ok: true, value: v };
@@ -102,9 +146,9 @@ export function parseValue(text: string, type: ColumnType): ParseResult {
       if (v !== undefined) return { ok: true, value: v };
       return {
         ok: false,
-        reason: DATETIME_RE.test(text)
+        reason: DATETIME_RE.test(text) && !/^\d{4}\/\d{2}\/\d{2}$/.test(text)
           ? "not a real date or time of day"
-          : "expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.sss]Z (UTC)",
+          : "expected YYYY-MM-DD or YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH|+HH:MM|+HHMM]",
       };
     }
   }
@@ -131,19 +175,32 @@ function parseFloatText(text: string): number | undefined {
 export function parseDatetime(text: string): number | undefined {
   const m = DATETIME_RE.exec(text);
   if (m === null) return undefined;
+  // Date-only values keep today's form: YYYY-MM-DD only.
+  if (m[5] === undefined && m[2] !== "-") return undefined;
   const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  const month = Number(m[3]);
+  const day = Number(m[4]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   let ms = daysFromCivil(year, month, day) * 86_400_000;
-  if (m[4] !== undefined) {
-    const h = Number(m[4]);
-    const min = Number(m[5]);
-    const s = Number(m[6]);
+  if (m[5] !== undefined) {
+    const h = Number(m[5]);
+    const min = Number(m[6]);
+    const s = Number(m[7]);
     if (h > 23 || min > 59 || s > 59) return undefined;
-    // ".5" is 500 ms: pad the fraction to three digits.
-    const frac = m[7] === undefined ? 0 : Number(m[7].padEnd(3, "0"));
+    // ".5" is 500 ms: pad the fraction to three digits; digits beyond
+    // milliseconds are dropped (floor, since the fraction is non-negative).
+    const frac = m[8] === undefined ? 0 : Number(m[8].slice(0, 3).padEnd(3, "0"));
     ms += ((h * 60 + min) * 60 + s) * 1000 + frac;
+    const off = m[9];
+    if (off !== undefined && off !== "Z") {
+      const oh = Number(off.slice(1, 3));
+      const digits = off.slice(3).replace(":", "");
+      const om = digits === "" ? 0 : Number(digits);
+      if (oh > 23 || om > 59) return undefined;
+      const offsetMs = (oh * 60 + om) * 60_000;
+      // Local time = UTC + offset, so UTC = local - offset.
+      ms += off[0] === "+" ? -offsetMs : offsetMs;
+    }
   }
   return ms;
 }
@@ -184,15 +241,24 @@ export interface InferenceState {
   candidates: number[];
   sawValue: boolean[];
   sawNull: boolean[];
+  /** Per column: whether a null token was seen (null unless the column ends string). */
+  sawToken: boolean[];
+  /** Null tokens (see the module rules). */
+  nulls: ReadonlySet<string>;
 }
 
 /** Start inferring types for columns `names` (in file order). */
-export function startInference(names: readonly string[]): InferenceState {
+export function startInference(
+  names: readonly string[],
+  nulls: ReadonlySet<string> = DEFAULT_NULLS,
+): InferenceState {
   return {
     names: [...names],
     candidates: names.map(() => ALL),
     sawValue: names.map(() => false),
     sawNull: names.map(() => false),
+    sawToken: names.map(() => false),
+    nulls,
   };
 }
 
@@ -207,6 +273,10 @@ export function observeRows(state: InferenceState, rows: readonly (readonly stri
         state.sawNull[c] = true;
         continue;
       }
+      if (state.nulls.has(text)) {
+        state.sawToken[c] = true;
+        continue;
+      }
       state.sawValue[c] = true;
       const cand = state.candidates[c];
       if (cand !== 0) state.candidates[c] = cand & typesOf(text, cand);
@@ -216,19 +286,21 @@ export function observeRows(state: InferenceState, rows: readonly (readonly stri
 
 /** The inferred columns (file order) from the rows observed so far. */
 export function inferredColumns(state: InferenceState): InferredColumn[] {
-  return state.names.map((name, c) => ({
-    name,
-    type: state.sawValue[c] ? typeOf(state.candidates[c]) : "string",
-    nullable: state.sawNull[c],
-  }));
+  return state.names.map((name, c) => {
+    const type = state.sawValue[c] ? typeOf(state.candidates[c]) : "string";
+    // In a string column the tokens are text; in any other they are nulls.
+    const nullable = state.sawNull[c] || (type !== "string" && state.sawToken[c]);
+    return { name, type, nullable };
+  });
 }
 
 /** Infer the type of each column from all its values (convenience). */
 export function inferTypes(
   names: readonly string[],
   rows: readonly (readonly string[])[],
+  nulls: ReadonlySet<string> = DEFAULT_NULLS,
 ): InferredColumn[] {
-  const state = startInference(names);
+  const state = startInference(names, nulls);
   observeRows(state, rows);
   return inferredColumns(state);
 }
@@ -244,7 +316,7 @@ function typeOf(cand: number): ColumnType {
 // Only the types still possible are tested, so a settled column costs little.
 function typesOf(text: string, cand: number): number {
   let ok = 0;
-  if (cand & BOOL && (text === "true" || text === "false")) ok |= BOOL;
+  if (cand & BOOL && parseBoolean(text) !== undefined) ok |= BOOL;
   if (cand & (INT | FLOAT)) {
     const c0 = text.charCodeAt(0);
     // Cheap first-character filter before the regular expressions.

@@ -6,7 +6,15 @@ Deno.test("inference picks the first type that accepts every value", () => {
   const cases: [string, string[], ColumnType, boolean][] = [
     // label, values, type, nullable
     ["booleans", ["true", "false", "true"], "boolean", false],
-    ["booleans are lowercase only", ["true", "False"], "string", false],
+    ["booleans in any case", ["true", "False", "TRUE", "fAlSe"], "boolean", false],
+    ["t/f (PostgreSQL)", ["t", "f"], "boolean", false],
+    ["T/F", ["T", "F", "t"], "boolean", false],
+    ["yes/no in any case", ["yes", "No", "YES", "no"], "boolean", false],
+    ["booleans with null tokens", ["True", "NA", ""], "boolean", true],
+    ["yes please is text", ["yes", "yes please"], "string", false],
+    ["y/n are not booleans", ["y", "n"], "string", false],
+    ["tru is text", ["tru"], "string", false],
+    ["1/0 next to booleans is text", ["true", "1"], "string", false],
     ["1/0 are integers, not booleans", ["1", "0"], "integer", false],
     ["integers with nulls", ["1", "", "-42", "007"], "integer", true],
     ["integers at the exact limit", ["9007199254740991", "-9007199254740991"], "integer", false],
@@ -14,7 +22,8 @@ Deno.test("inference picks the first type that accepts every value", () => {
     ["beyond 2^53 is an identifier, not a number", ["12345678901234567890"], "string", false],
     ["... even next to floats", ["1.5", "9007199254740993"], "string", false],
     ["float overflow", ["1e999"], "string", false],
-    ["no NaN/Infinity/+/thousands", ["NaN"], "string", false],
+    ["Infinity is text", ["1.5", "Infinity"], "string", false],
+    ["1e5 stays float", ["1e5"], "float", false],
     ["plus sign", ["+1"], "string", false],
     ["comma decimal", ["1,5"], "string", false],
     ["whitespace is not trimmed", [" 12"], "string", false],
@@ -26,9 +35,45 @@ Deno.test("inference picks the first type that accepts every value", () => {
       false,
     ],
     ["not a leap year", ["2023-02-29"], "string", false],
-    ["offsets are not UTC", ["2024-01-01T00:00:00+01:00"], "string", false],
-    ["microseconds are refused", ["2024-01-01T00:00:00.123456Z"], "string", false],
-    ["NA is text, not null", ["1", "NA"], "string", false],
+    ["offsets are converted", ["2024-01-01T00:00:00+01:00"], "datetime", false],
+    ["nanoseconds", ["2024-01-01T00:00:00.123456789Z"], "datetime", false],
+    [
+      "DuckDB TIMESTAMPTZ",
+      ["2024-12-05 19:27:44+00", "2024-12-05 19:27:44.5+00"],
+      "datetime",
+      false,
+    ],
+    ["slash dates with time", ["2015/01/01 01:00:00"], "datetime", false],
+    ["slash date-only stays text", ["2015/01/01"], "string", false],
+    ["mixed separators are text", ["2015-01/01 01:00:00"], "string", false],
+    ["month 13 is text", ["2024-13-01"], "string", false],
+    ["month 13 with time is text", ["2024-13-01 00:00:00"], "string", false],
+    ["offset hour 24 is text", ["2024-01-01 00:00:00+24"], "string", false],
+    ["two spaces is text", ["2024-01-01  00:00:00"], "string", false],
+    ["ten fraction digits is text", ["2024-01-01T00:00:00.1234567890Z"], "string", false],
+    ["lowercase t separator is text", ["2024-01-01t00:00:00Z"], "string", false],
+    ["datetimes with null tokens", ["2024-01-01 00:00:00", "NULL", "#N/A"], "datetime", true],
+    ["one NA keeps integers", ["1", "NA"], "integer", true],
+    [
+      "every null token in a float column",
+      [
+        "1.5",
+        "NA",
+        "N/A",
+        "NULL",
+        "null",
+        "NaN",
+        "nan",
+        "None",
+        "#N/A",
+      ],
+      "float",
+      true,
+    ],
+    ["NA in a string column is text", ["x", "NA"], "string", false],
+    ["only tokens -> string of text", ["NA", "NULL"], "string", false],
+    ["tokens are case-sensitive", ["1", "Null"], "string", false],
+    ["na is not a token", ["1", "na"], "string", false],
     ["all empty -> string", ["", ""], "string", true],
     ["no rows -> string", [], "string", false],
   ];
@@ -53,6 +98,38 @@ Deno.test("parseValue parses or explains", () => {
     ["x y", "string", "x y"],
     ["true", "boolean", true],
     ["false", "boolean", false],
+    ["TRUE", "boolean", true],
+    ["False", "boolean", false],
+    ["t", "boolean", true],
+    ["F", "boolean", false],
+    ["Yes", "boolean", true],
+    ["NO", "boolean", false],
+    ["NA", "boolean", null],
+    ["NA", "integer", null],
+    ["N/A", "float", null],
+    ["NULL", "datetime", null],
+    ["None", "integer", null],
+    ["#N/A", "integer", null],
+    ["nan", "float", null],
+    ["NaN", "float", null],
+    ["null", "boolean", null],
+    ["NA", "string", "NA"],
+    ["NULL", "string", "NULL"],
+    ["1e5", "float", 100000],
+    ["2024-12-05 19:27:44+00", "datetime", Date.UTC(2024, 11, 5, 19, 27, 44)],
+    ["2024-12-05 19:27:44+00:00", "datetime", Date.UTC(2024, 11, 5, 19, 27, 44)],
+    ["2024-12-05T19:27:44+0000", "datetime", Date.UTC(2024, 11, 5, 19, 27, 44)],
+    ["2024-12-05T19:27:44-05:30", "datetime", Date.UTC(2024, 11, 6, 0, 57, 44)],
+    ["2024-12-05T19:27:44+0530", "datetime", Date.UTC(2024, 11, 5, 13, 57, 44)],
+    ["2024-12-05T01:00:00+02", "datetime", Date.UTC(2024, 11, 4, 23, 0, 0)],
+    ["2015/01/01 01:00:00", "datetime", Date.UTC(2015, 0, 1, 1, 0, 0)],
+    ["2015/01/01T01:00:00Z", "datetime", Date.UTC(2015, 0, 1, 1, 0, 0)],
+    ["2024-01-01 00:00:00", "datetime", Date.UTC(2024, 0, 1)],
+    // Beyond milliseconds: truncated (floor), never rounded up.
+    ["2024-01-01T00:00:00.9999Z", "datetime", Date.UTC(2024, 0, 1, 0, 0, 0, 999)],
+    ["2024-01-01 00:00:00.123456789", "datetime", Date.UTC(2024, 0, 1, 0, 0, 0, 123)],
+    ["1969-12-31T23:59:59.9999999Z", "datetime", -1],
+    ["2024-01-01T00:00:00.000001+00", "datetime", Date.UTC(2024, 0, 1)],
     ["-0", "integer", 0],
     ["007", "integer", 7],
     ["1e3", "float", 1000],
@@ -69,7 +146,9 @@ Deno.test("parseValue parses or explains", () => {
   }
   assert.ok(Object.is((parseValue("-0", "integer") as { value: number }).value, 0));
   const bad: [string, ColumnType, RegExp][] = [
-    ["True", "boolean", /true or false/],
+    ["yes please", "boolean", /true\/false/],
+    ["1", "boolean", /true\/false/],
+    ["Null", "integer", /expected an integer/],
     ["1.0", "integer", /expected an integer/],
     ["9007199254740992", "integer", /out of the exact range/],
     ["9007199254740992", "float", /lose precision/],
@@ -77,8 +156,11 @@ Deno.test("parseValue parses or explains", () => {
     ["abc", "float", /decimal number/],
     ["2024-13-01", "datetime", /not a real date/],
     ["2024-01-01T24:00:00Z", "datetime", /not a real date or time/],
-    ["2024-01-01 00:00:00", "datetime", /expected YYYY-MM-DD/],
-    ["NA", "integer", /expected an integer/],
+    ["2024-01-01  00:00:00", "datetime", /expected YYYY-MM-DD/],
+    ["2015/01/01", "datetime", /expected YYYY-MM-DD/],
+    ["2024-01-01T00:00:00+24:00", "datetime", /not a real date or time/],
+    ["2024-01-01T00:00:00+01:60", "datetime", /not a real date or time/],
+    ["2024-02-30 00:00:00+00", "datetime", /not a real date/],
   ];
   for (const [text, type, re] of bad) {
     const r = parseValue(text, type);
@@ -98,4 +180,17 @@ Deno.test("parseDatetime matches Date.UTC on every day of several years", () => 
       }
     }
   }
+});
+
+Deno.test("custom null tokens replace the defaults", () => {
+  const nulls = new Set(["-", "missing"]);
+  assert.deepEqual(inferTypes(["c"], [["1"], ["-"], ["missing"]], nulls), [
+    { name: "c", type: "integer", nullable: true },
+  ]);
+  assert.deepEqual(inferTypes(["c"], [["1"], ["NA"]], nulls), [
+    { name: "c", type: "string", nullable: false },
+  ]);
+  assert.deepEqual(parseValue("-", "float", nulls), { ok: true, value: null });
+  assert.equal(parseValue("NA", "float", nulls).ok, false);
+  assert.deepEqual(parseValue("NA", "float", new Set()).ok, false);
 });

@@ -59,6 +59,8 @@ export interface ScanResult {
   /** Declared columns, or the inferred ones (sorted by name). */
   columns: IngestColumn[];
   provenance: Provenance;
+  /** CSV null tokens for non-string columns (default: those of src/csv/infer.ts). */
+  nullValues?: readonly string[];
 }
 
 /** Column names sdp accepts (same rule as schema.yaml). */
@@ -141,8 +143,9 @@ function checkNames(names: readonly string[], file: string, line: number): void 
 export async function scanInput(
   path: string,
   declared: IngestColumn[] | undefined,
-  options: { schemaName?: string; format?: InputFormat } = {},
+  options: { schemaName?: string; format?: InputFormat; nullValues?: readonly string[] } = {},
 ): Promise<ScanResult> {
+  const nullValues = options.nullValues;
   const file = baseName(path);
   const format = options.format ?? await detectFormat(path);
   const schemaName = options.schemaName ?? "the schema";
@@ -152,7 +155,9 @@ export async function scanInput(
     const events = countRows(parseCsv(stream, { file }), seen);
     let columns: IngestColumn[];
     if (declared) {
-      for await (const _ of csvToChunks(events, declared, { file })) { /* parse only */ }
+      for await (const _ of csvToChunks(events, declared, { file, nullValues })) {
+        /* parse only */
+      }
       columns = declared;
     } else {
       const inferred = await inferCsvColumns(
@@ -162,7 +167,7 @@ export async function scanInput(
             yield ev;
           }
         })(),
-        { file },
+        { file, nullValues },
       );
       columns = inferred.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
     }
@@ -173,7 +178,13 @@ export async function scanInput(
         col: 1,
       });
     }
-    return { format, rows: seen.rows, columns: sortColumns(columns), provenance: digest() };
+    return {
+      format,
+      rows: seen.rows,
+      columns: sortColumns(columns),
+      provenance: digest(),
+      ...(nullValues === undefined ? {} : { nullValues }),
+    };
   }
 
   const provenance = { file_name: file, ...(await hashFile(path)) };
@@ -245,7 +256,10 @@ export function ingestProducer(path: string, scan: ScanResult): Producer {
       if (scan.format === "csv") {
         const h = await hashedStream(path);
         digest = h.digest;
-        chunks = csvToChunks(parseCsv(h.stream, { file }), scan.columns, { file });
+        chunks = csvToChunks(parseCsv(h.stream, { file }), scan.columns, {
+          file,
+          nullValues: scan.nullValues,
+        });
       } else {
         const { openParquetInput, parquetToChunks } = await parquetInput();
         const src = await openFileSource(path);

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
 import { listTree, runCli, sha256File, tempDir } from "../cli_harness.ts";
+import { DuckDBInstance } from "@duckdb/node-api";
 
 const enc = new TextEncoder();
 
@@ -387,4 +388,84 @@ Deno.test("ingest: schema precedence, type mismatch against a declared schema, u
   assert.equal(fewer.code, 2);
   assert.match(fewer.stderr, /lacks declared column\(s\): w/);
   assert.ok(!(await listTree(cwd)).some((p) => p.includes("v3") || p.includes(".staging")));
+});
+
+Deno.test("ingest CSV written by DuckDB: TIMESTAMPTZ, BOOLEAN and INTEGER with NULLs keep their types", async () => {
+  const cwd = await dirWith({});
+  await Deno.mkdir(`${cwd}/in`);
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  await conn.run("SET TimeZone = 'UTC'");
+  // DuckDB writes `2024-12-05 19:27:44+00`, sub-millisecond fractions, true/false and
+  // empty fields for NULL (or the NULLSTR given, R's `NA` here).
+  const select =
+    `SELECT i AS id, TIMESTAMPTZ '2024-12-05 19:27:44+00' + i * INTERVAL 90 MINUTE + ` +
+    `i * INTERVAL 1500 MICROSECOND AS ts, i % 3 = 0 AS flag, ` +
+    `CASE WHEN i % 4 = 0 THEN NULL ELSE i * 10 END AS n FROM range(6) t(i)`;
+  await conn.run(`COPY (${select}) TO '${cwd}/in/duck.csv' (HEADER)`);
+  await conn.run(`COPY (${select}) TO '${cwd}/in/duck_na.csv' (HEADER, NULLSTR 'NA')`);
+  conn.closeSync();
+  const text = await Deno.readTextFile(`${cwd}/in/duck.csv`);
+  assert.match(text, /^0,2024-12-05 19:27:44\+00,true,$/m);
+  assert.match(text, /^1,2024-12-05 20:57:44\.0015\+00,false,10$/m);
+  assert.match(await Deno.readTextFile(`${cwd}/in/duck_na.csv`), /^4,[^,]+,false,NA$/m);
+
+  const schemaOf = async (version: string) => {
+    const snap = await readJson(`${cwd}/runs/duck/${version}/configs_snapshot.json`);
+    const schema = snap.files["schema.yaml"] as string;
+    return [...schema.matchAll(/"(\w+)":\n\s+type: (\w+)\n\s+nullable: (\w+)/g)].map((m) =>
+      `${m[1]}:${m[2]}:${m[3]}`
+    );
+  };
+  const expected = [
+    "flag:boolean:false",
+    "id:integer:false",
+    "n:integer:true",
+    "ts:datetime:false",
+  ];
+  // v1 infers the schema; v2 (NA for NULL) is parsed with v1's schema.
+  for (const [file, version] of [["in/duck.csv", "v1"], ["in/duck_na.csv", "v2"]]) {
+    const r = await runCli(["ingest", file, "--dataset", "duck", "--run-id", version], { cwd });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    if (version === "v2") assert.match(r.stdout, /schema: schema of the latest version v1/);
+    assert.match(r.stdout, /timestamps without an offset were read as UTC/);
+    if (version === "v1") assert.deepEqual(await schemaOf(version), expected);
+    const profile = await readJson(`${cwd}/runs/duck/${version}/profile.json`);
+    const cols = profile.columns;
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, (v as { type: string }).type])),
+      { flag: "boolean", id: "integer", n: "integer", ts: "datetime" },
+      file,
+    );
+    assert.equal(cols.n.nulls, 2, file);
+    assert.equal(cols.ts.nulls, 0, file);
+    assert.deepEqual(cols.flag.categorical.top, [
+      { count: 4, value: "false" },
+      { count: 2, value: "true" },
+    ]);
+    // Converted to UTC epoch ms; digits beyond milliseconds are truncated (.0015 -> .001).
+    const base = Date.UTC(2024, 11, 5, 19, 27, 44);
+    assert.deepEqual(
+      cols.ts.numeric.support.values,
+      [0, 1, 2, 3, 4, 5].map((i) => base + i * 5_400_000 + Math.floor(i * 1.5)),
+      file,
+    );
+    assert.deepEqual(cols.n.numeric.support.values, [10, 20, 30, 50], file);
+  }
+
+  // --null-values replaces the list: without NA among the tokens, n is text.
+  const r3 = await runCli([
+    "ingest",
+    "in/duck_na.csv",
+    "--dataset",
+    "duck2",
+    "--run-id",
+    "v1",
+    "--null-values",
+    "NULL,-",
+  ], { cwd });
+  assert.equal(r3.code, 0, r3.stderr + r3.stdout);
+  const p3 = await readJson(`${cwd}/runs/duck2/v1/profile.json`);
+  assert.equal(p3.columns.n.type, "string");
+  assert.equal(p3.columns.ts.type, "datetime");
 });

@@ -3,9 +3,12 @@
  * finalized version (validated, profiled, drift vs the prior version). The
  * configs it uses are chosen in src/ingest/schema_choice.ts.
  *
- * CSV null token: the unquoted empty field (`,,`), for every type. A quoted
+ * CSV nulls: the unquoted empty field (`,,`), for every type. A quoted
  * empty field (`""`) is the empty string in a string column and null in any
- * other. Nothing else (`NA`, `NULL`, `null`, `NaN`) is null.
+ * other. The tokens `NA`, `N/A`, `NULL`, `null`, `NaN`, `nan`, `None`, `#N/A`
+ * (or those given with `--null-values`) are null in every column that is not
+ * a string column; a string column keeps them as text. CSV timestamps without
+ * an offset are read as UTC (see src/csv/infer.ts for every rule).
  *
  * @module
  */
@@ -74,6 +77,12 @@ export const spec: CommandSpec = {
       valueName: "FILE",
     },
     format: { type: "string", help: "Output: parquet (default), csv or both", valueName: "FMT" },
+    "null-values": {
+      type: "string",
+      help:
+        "CSV tokens read as null in non-string columns, comma-separated (default: NA,N/A,NULL,null,NaN,nan,None,#N/A; the empty field is always null)",
+      valueName: "A,B,...",
+    },
     "allow-missing-prior": {
       type: "boolean",
       help: "Evaluate without a prior when the prior version is missing or corrupt",
@@ -146,8 +155,13 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     }));
   }
 
+  const nullFlag = str(p, "null-values");
+  const nullValues = nullFlag === undefined
+    ? undefined
+    : nullFlag.split(",").filter((t) => t !== "");
   const scan = await scanInput(path, declared, {
     schemaName: choice.label || "the schema",
+    ...(nullValues === undefined ? {} : { nullValues }),
   });
   const schemaText = choice.schemaYaml ??
     schemaYaml(
@@ -188,6 +202,9 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
         `schema: ${printable(label, 300)}\n` +
         `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` +
+        (scan.format === "csv" && scan.columns.some((c) => c.type === "datetime")
+          ? "note: CSV timestamps without an offset were read as UTC\n"
+          : "") +
         formatSummary(result.evaluation),
     );
     return 0;
