@@ -54,7 +54,7 @@ export interface FinalMetadata {
   /** SHA-256 over `name  sha256\n` lines of `files`, sorted by name. */
   content_hash: string;
   /** For ingested versions: where the data came from. */
-  provenance?: { file_name: string; bytes: number; sha256: string };
+  provenance?: { file_name: string; bytes: number; sha256: string; separator?: string };
 }
 
 /** Content hash over a set of file digests (order-independent). */

@@ -11,11 +11,15 @@ export {
   type ByteChunks,
   type CsvEvent,
   type CsvOptions,
+  detectSeparator,
   firstInvalidUtf8,
   openCsvFile,
   parseCsv,
   QUOTED_EMPTY,
   RaggedRowError,
+  SEPARATOR_CANDIDATES,
+  separatorName,
+  separatorProblem,
 } from "./read.ts";
 export {
   type ColumnSpec as CsvColumnSpec,

@@ -2,9 +2,12 @@
  * Streaming, strict RFC 4180 CSV reader.
  *
  * Rules:
- * - Separator `,`, quote `"`; a quoted field may hold commas, line breaks and
- *   doubled quotes (`""` -> `"`). A quote inside an unquoted field, or any
- *   character after a closing quote other than `,` or a line end, is an error.
+ * - Separator `,` (or {@link CsvOptions.separator}, e.g. one found by
+ *   {@link detectSeparator}), quote `"`; a quoted field may hold separators,
+ *   line breaks and doubled quotes (`""` -> `"`), as Excel, LibreOffice,
+ *   DuckDB and PostgreSQL write them. A quote inside an unquoted field, or any
+ *   character after a closing quote other than the separator or a line end,
+ *   is an error.
  * - Records end with LF or CRLF (mixing is allowed). A CR not followed by LF
  *   outside quotes is an error (old Mac line endings would otherwise be read
  *   as one huge line). Inside quotes, CR and LF are data.
@@ -58,6 +61,85 @@ export interface CsvOptions {
   batchRows?: number;
   /** Longest record accepted, in characters. Default 16 MiB. */
   maxRecordChars?: number;
+  /**
+   * Field separator: one UTF-16 code unit other than `"`, CR and LF (see
+   * {@link separatorProblem}). Default `,`.
+   */
+  separator?: string;
+}
+
+/** Separators {@link detectSeparator} chooses among, in order of preference on ties. */
+export const SEPARATOR_CANDIDATES: readonly string[] = [",", ";", "\t", "|"];
+
+/** Records {@link detectSeparator} looks at: the header and up to 50 records. */
+export const DETECT_RECORDS = 51;
+
+/** Why `sep` cannot be a separator, or undefined when it can. */
+export function separatorProblem(sep: string): string | undefined {
+  if (sep.length !== 1) return "it must be a single character";
+  if (sep === '"') return "the quote character cannot be the separator";
+  if (sep === "\n" || sep === "\r") return "a line break cannot be the separator";
+  return undefined;
+}
+
+/** A separator for messages: `tab`, or the character in double quotes. */
+export function separatorName(sep: string): string {
+  return sep === "\t" ? "tab" : JSON.stringify(sep);
+}
+
+/**
+ * Detect the field separator from the first bytes of a CSV file: among `,`
+ * `;` tab `|`, the candidates that split the header and up to 50 more
+ * records ({@link DETECT_RECORDS}) into the same number of fields, more than
+ * one, on every sampled record (separators and line breaks inside double
+ * quotes do not count). Of those, the one giving the most fields wins, ties
+ * in the order `,` `;` tab `|`; when no candidate is consistent, `,`.
+ *
+ * `complete` says whether `head` is the whole file; if not, its last record
+ * may be cut and is ignored (unless it is the only one). The candidates and
+ * the quote are ASCII, which never occurs inside a multi-byte UTF-8
+ * sequence, so bytes are scanned without decoding (a BOM is no separator).
+ */
+export function detectSeparator(head: Uint8Array, complete: boolean): string {
+  let best = ",";
+  let bestFields = 0;
+  for (const sep of SEPARATOR_CANDIDATES) {
+    const counts = fieldCounts(head, sep.charCodeAt(0), complete);
+    if (counts.length === 0) continue;
+    const n = counts[0];
+    if (n > 1 && counts.every((c) => c === n) && n > bestFields) {
+      best = sep;
+      bestFields = n;
+    }
+  }
+  return best;
+}
+
+/** Fields per record for separator byte `sep`, over at most {@link DETECT_RECORDS} records. */
+function fieldCounts(head: Uint8Array, sep: number, complete: boolean): number[] {
+  const counts: number[] = [];
+  let fields = 1;
+  let quoted = false;
+  let empty = true; // nothing since the last record ended
+  for (let i = 0; i < head.length && counts.length < DETECT_RECORDS; i++) {
+    const b = head[i];
+    if (b === QUOTE) {
+      quoted = !quoted;
+      empty = false;
+    } else if (quoted) continue;
+    else if (b === sep) {
+      fields++;
+      empty = false;
+    } else if (b === LF) {
+      counts.push(fields);
+      fields = 1;
+      empty = true;
+    } else if (b !== CR) empty = false;
+  }
+  if (counts.length < DETECT_RECORDS && !empty && (complete || counts.length === 0)) {
+    counts.push(fields);
+  }
+  return counts;
 }
 
 /** A record whose field count differs from the header's. */
@@ -92,7 +174,14 @@ export async function* parseCsv(
   const file = options.file;
   const batchRows = options.batchRows ?? 4096;
   const decoder = new StrictUtf8(file);
-  const parser = new RecordParser(file, options.maxRecordChars ?? 16 * 1024 * 1024);
+  const separator = options.separator ?? ",";
+  const sepProblem = separatorProblem(separator);
+  if (sepProblem) throw new RangeError(`separator ${JSON.stringify(separator)}: ${sepProblem}`);
+  const parser = new RecordParser(
+    file,
+    options.maxRecordChars ?? 16 * 1024 * 1024,
+    separator.charCodeAt(0),
+  );
   let header: string[] | undefined;
   let rows: string[][] = [];
   let lines: number[] = [];
@@ -301,7 +390,6 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 
 // ---------------------------------------------------------------- records
 
-const COMMA = 0x2c;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -326,6 +414,8 @@ const AFTER_CR = 4; // after a CR that must be followed by LF
 class RecordParser {
   #file: string;
   #maxChars: number;
+  /** The separator's code unit. */
+  #sep: number;
   #state = START;
   #fields: string[] = [];
   #partial = "";
@@ -342,9 +432,10 @@ class RecordParser {
   #outFields: string[][] = [];
   #outLines: number[] = [];
 
-  constructor(file: string, maxChars: number) {
+  constructor(file: string, maxChars: number, sep: number) {
     this.#file = file;
     this.#maxChars = maxChars;
+    this.#sep = sep;
   }
 
   /** Completed records since the last call. */
@@ -357,6 +448,7 @@ class RecordParser {
 
   feed(text: string): void {
     const n = text.length;
+    const SEP = this.#sep;
     this.#lfAt = -1 - this.#colBase;
     let segStart = 0;
     let i = 0;
@@ -374,7 +466,7 @@ class RecordParser {
             this.#quoteLine = this.#line;
             this.#quoteCol = i - this.#lfAt;
             segStart = i + 1;
-          } else if (c === COMMA) {
+          } else if (c === SEP) {
             this.#push("");
           } else if (c === LF) {
             this.#push("");
@@ -395,7 +487,7 @@ class RecordParser {
           let c = 0;
           for (; j < n; j++) {
             c = text.charCodeAt(j);
-            if (c === COMMA || c === LF || c === CR || c === QUOTE) break;
+            if (c === SEP || c === LF || c === CR || c === QUOTE) break;
           }
           if (j === n) {
             i = n;
@@ -410,7 +502,7 @@ class RecordParser {
           const value = this.#partial + text.slice(segStart, j);
           this.#partial = "";
           this.#push(value);
-          if (c === COMMA) {
+          if (c === SEP) {
             this.#state = START;
           } else if (c === LF) {
             this.#endRecord();
@@ -444,10 +536,10 @@ class RecordParser {
             this.#partial += '"';
             this.#state = QUOTED;
             segStart = i + 1;
-          } else if (c === COMMA || c === LF || c === CR) {
+          } else if (c === SEP || c === LF || c === CR) {
             this.#push(this.#partial === "" ? QUOTED_EMPTY : this.#partial);
             this.#partial = "";
-            if (c === COMMA) this.#state = START;
+            if (c === SEP) this.#state = START;
             else if (c === CR) this.#state = AFTER_CR;
             else {
               this.#endRecord();
@@ -456,7 +548,11 @@ class RecordParser {
             }
           } else {
             throw this.#error(
-              "unexpected character after a closing quote (expected a comma or a line end)",
+              `unexpected character after a closing quote (expected ${
+                SEP === 0x2c
+                  ? "a comma"
+                  : `the separator ${separatorName(String.fromCharCode(SEP))}`
+              } or a line end)`,
               i,
             );
           }
@@ -494,7 +590,7 @@ class RecordParser {
     switch (this.#state) {
       case START:
         if (this.#inRecord) {
-          this.#push(""); // the record ended with a comma
+          this.#push(""); // the record ended with a separator
           this.#endRecord();
         }
         break;

@@ -3,10 +3,12 @@ import { InputError } from "../errors.ts";
 import {
   type ByteChunks,
   type CsvEvent,
+  detectSeparator,
   firstInvalidUtf8,
   parseCsv,
   QUOTED_EMPTY,
   RaggedRowError,
+  separatorProblem,
 } from "./read.ts";
 
 const enc = new TextEncoder();
@@ -318,4 +320,102 @@ Deno.test("firstInvalidUtf8 agrees with the fatal TextDecoder", () => {
     }
     assert.equal(firstInvalidUtf8(b) === -1, valid, `bytes ${Array.from(b)}`);
   }
+});
+
+Deno.test("detectSeparator: each candidate, quotes, single columns, ragged lines fall back to ,", () => {
+  const cases: { label: string; text: string | Uint8Array; complete?: boolean; sep: string }[] = [
+    { label: "comma", text: "a,b,c\n1,2,3\n", sep: "," },
+    { label: "semicolon", text: "a;b;c\n1;2;3\n", sep: ";" },
+    { label: "tab", text: "a\tb\n1\t2\n", sep: "\t" },
+    { label: "pipe", text: "a|b\n1|2\n", sep: "|" },
+    { label: "CRLF and BOM", text: bytes([0xef, 0xbb, 0xbf], "a;b\r\n1;2\r\n"), sep: ";" },
+    { label: "no final line break", text: "a|b|c\n1|2|3", sep: "|" },
+    {
+      label: "Excel ; with decimal commas",
+      text: 'name;price\n"Smith, J";1,5\nAnn;2,25\n',
+      sep: ";",
+    },
+    {
+      label: "quoted separators and line breaks do not count",
+      text: 'a;b\n"x;y;z";"1,2\n3,4"\n"say ""a;b""";2\n',
+      sep: ";",
+    },
+    { label: "quoted tabs and pipes", text: 'a,b\n"x\ty|z",1\n', sep: "," },
+    { label: "most fields wins", text: "a,b;c;d\n1,2;3;4\n", sep: ";" },
+    { label: "tie of equal counts: comma", text: "a,b;c\n1,2;3\n", sep: "," },
+    { label: "single column: comma", text: "a\n1\n2\n", sep: "," },
+    { label: "single column with ; in data: comma", text: "a\n1;2\n3;4\n", sep: "," },
+    { label: "ragged lines: comma", text: "a;b\n1;2;3\n4\n", sep: "," },
+    { label: "ragged comma file stays comma", text: "a,b\n1\n", sep: "," },
+    { label: "empty line: comma", text: "a;b\n\n1;2\n", sep: "," },
+    { label: "empty file", text: "", sep: "," },
+    { label: "header only", text: "a|b|c", sep: "|" },
+    {
+      label: "cut head: last partial record ignored",
+      text: "a;b\n1;2\n3",
+      complete: false,
+      sep: ";",
+    },
+    { label: "cut header alone counts", text: "a;b;c;d", complete: false, sep: ";" },
+    {
+      label: "only the first 51 records are sampled",
+      text: "a;b\n" + "1;2\n".repeat(50) + "1;2;3\n",
+      sep: ";",
+    },
+    {
+      label: "a ragged record among the first 51",
+      text: "a;b\n" + "1;2\n".repeat(49) + "1;2;3\n",
+      sep: ",",
+    },
+  ];
+  for (const c of cases) {
+    const b = typeof c.text === "string" ? enc.encode(c.text) : c.text;
+    assert.equal(detectSeparator(b, c.complete ?? true), c.sep, c.label);
+  }
+});
+
+Deno.test("parseCsv with each separator: quotes, BOM, CRLF, errors name the separator", async () => {
+  for (const sep of [",", ";", "\t", "|", "^"]) {
+    // The other candidates are plain data, unquoted.
+    const others = [",", ";", "\t", "|", "^"].filter((c) => c !== sep).join("");
+    const text = "\uFEFF" + ["id", "name", "note"].join(sep) + "\r\n" +
+      ["1", `"a${sep}b"`, `"say ""hi""\r\nthere"`].join(sep) + "\r\n" +
+      ["2", "", '""'].join(sep) + "\n" +
+      ["3", `x${others}y`, "end"].join(sep);
+    for (const chunk of [1, 7, 65536]) {
+      const out: string[][] = [];
+      let header: string[] = [];
+      const events = parseCsv(chunksOf(enc.encode(text), chunk), { file: "f", separator: sep });
+      for await (const ev of events) {
+        if (ev.kind === "header") header = ev.names;
+        else out.push(...ev.rows);
+      }
+      const label = `${JSON.stringify(sep)} chunk ${chunk}`;
+      assert.deepEqual(header, ["id", "name", "note"], label);
+      assert.deepEqual(out, [
+        ["1", `a${sep}b`, 'say "hi"\r\nthere'],
+        ["2", "", QUOTED_EMPTY],
+        ["3", `x${others}y`, "end"],
+      ], label);
+    }
+  }
+  const err = async (text: string, separator: string) => {
+    try {
+      for await (const _ of parseCsv(chunksOf(enc.encode(text), 3), { file: "f", separator })) {
+        /* read */
+      }
+    } catch (e) {
+      if (e instanceof InputError) return e.message;
+      throw e;
+    }
+    return "no error";
+  };
+  assert.match(await err('a;b\n"x"y;2\n', ";"), /expected the separator ";" or a line end/);
+  assert.match(await err('a\tb\n"x"y\t2\n', "\t"), /expected the separator tab or a line end/);
+  assert.match(await err('a,b\n"x"y,2\n', ","), /expected a comma or a line end/);
+  assert.match(await err("a;b\n1;2;3\n", ";"), /record has 3 fields, the header has 2/);
+  assert.equal(separatorProblem("ab"), "it must be a single character");
+  assert.ok(separatorProblem('"'));
+  assert.ok(separatorProblem("\n"));
+  assert.equal(separatorProblem("^"), undefined);
 });

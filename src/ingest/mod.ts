@@ -9,6 +9,8 @@
  */
 export {
   baseName,
+  chooseSeparator,
+  DETECT_HEAD_BYTES,
   detectFormat,
   type IngestColumn,
   ingestProducer,
@@ -17,6 +19,7 @@ export {
   scanInput,
   type ScanResult,
   schemaYaml,
+  type SeparatorChoice,
 } from "./producer.ts";
 export {
   chooseSchema,

@@ -30,7 +30,7 @@ import { openFileSource } from "../io/byte_source.ts";
 import type { Producer } from "../pipeline/producer.ts";
 import { writeDataFiles } from "../pipeline/write_files.ts";
 import { csvToChunks, inferCsvColumns } from "../csv/convert.ts";
-import { type CsvEvent, parseCsv } from "../csv/read.ts";
+import { type CsvEvent, detectSeparator, parseCsv } from "../csv/read.ts";
 // Loaded when a Parquet file is ingested: it pulls in apache-arrow and parquet-wasm (start-up).
 import type { NullCounts } from "./parquet_input.ts";
 const parquetInput = () => import("./parquet_input.ts");
@@ -50,6 +50,20 @@ export interface Provenance {
   file_name: string;
   bytes: number;
   sha256: string;
+  /**
+   * CSV field separator, recorded only when it is not `,` (so versions
+   * ingested from comma-separated files keep their bytes).
+   */
+  separator?: string;
+}
+
+/** Bytes read from the start of a CSV file to detect its separator. */
+export const DETECT_HEAD_BYTES = 1024 * 1024;
+
+/** A CSV file's separator, and whether it was detected or given. */
+export interface SeparatorChoice {
+  separator: string;
+  how: "detected" | "given";
 }
 
 /** What {@link scanInput} found. */
@@ -61,6 +75,8 @@ export interface ScanResult {
   provenance: Provenance;
   /** CSV null tokens for non-string columns (default: those of src/csv/infer.ts). */
   nullValues?: readonly string[];
+  /** CSV only: the field separator used for both passes. */
+  separator?: SeparatorChoice;
 }
 
 /** Column names sdp accepts (same rule as schema.yaml). */
@@ -80,6 +96,29 @@ export async function detectFormat(path: string): Promise<InputFormat> {
   try {
     const head = await f.read(0, 4);
     return head.length === 4 && new TextDecoder().decode(head) === "PAR1" ? "parquet" : "csv";
+  } finally {
+    f.close();
+  }
+}
+
+/**
+ * The separator of a CSV file: `given` (already checked with
+ * separatorProblem), else detected from its first {@link DETECT_HEAD_BYTES}
+ * bytes (src/csv/read.ts `detectSeparator`).
+ */
+export async function chooseSeparator(
+  path: string,
+  given: string | undefined,
+): Promise<SeparatorChoice> {
+  if (given !== undefined) return { separator: given, how: "given" };
+  const f = await openFileSource(path);
+  try {
+    const head = await f.read(0, DETECT_HEAD_BYTES + 1);
+    const complete = head.length <= DETECT_HEAD_BYTES;
+    return {
+      separator: detectSeparator(head.subarray(0, DETECT_HEAD_BYTES), complete),
+      how: "detected",
+    };
   } finally {
     f.close();
   }
@@ -143,16 +182,26 @@ function checkNames(names: readonly string[], file: string, line: number): void 
 export async function scanInput(
   path: string,
   declared: IngestColumn[] | undefined,
-  options: { schemaName?: string; format?: InputFormat; nullValues?: readonly string[] } = {},
+  options: {
+    schemaName?: string;
+    format?: InputFormat;
+    nullValues?: readonly string[];
+    /** CSV field separator (checked with separatorProblem); detected when absent. */
+    separator?: string;
+  } = {},
 ): Promise<ScanResult> {
   const nullValues = options.nullValues;
   const file = baseName(path);
   const format = options.format ?? await detectFormat(path);
   const schemaName = options.schemaName ?? "the schema";
   if (format === "csv") {
+    const separator = await chooseSeparator(path, options.separator);
     const { stream, digest } = await hashedStream(path);
     const seen: { rows: number; header?: string[]; line?: number } = { rows: 0 };
-    const events = countRows(parseCsv(stream, { file }), seen);
+    const events = countRows(
+      parseCsv(stream, { file, separator: separator.separator }),
+      seen,
+    );
     let columns: IngestColumn[];
     if (declared) {
       for await (const _ of csvToChunks(events, declared, { file, nullValues })) {
@@ -182,8 +231,9 @@ export async function scanInput(
       format,
       rows: seen.rows,
       columns: sortColumns(columns),
-      provenance: digest(),
+      provenance: withSeparator(digest(), separator.separator),
       ...(nullValues === undefined ? {} : { nullValues }),
+      separator,
     };
   }
 
@@ -233,6 +283,10 @@ export async function scanInput(
   }
 }
 
+function withSeparator(p: Provenance, separator: string): Provenance {
+  return separator === "," ? p : { ...p, separator };
+}
+
 function sortColumns(cols: IngestColumn[]): IngestColumn[] {
   return [...cols].sort((a, b) => compareNames(a.name, b.name));
 }
@@ -256,7 +310,8 @@ export function ingestProducer(path: string, scan: ScanResult): Producer {
       if (scan.format === "csv") {
         const h = await hashedStream(path);
         digest = h.digest;
-        chunks = csvToChunks(parseCsv(h.stream, { file }), scan.columns, {
+        const separator = scan.separator?.separator ?? ",";
+        chunks = csvToChunks(parseCsv(h.stream, { file, separator }), scan.columns, {
           file,
           nullValues: scan.nullValues,
         });

@@ -57,6 +57,8 @@ export interface ProducerProvenance {
   file_name: string;
   bytes: number;
   sha256: string;
+  /** CSV field separator, only when it is not `,`. */
+  separator?: string;
 }
 
 /**

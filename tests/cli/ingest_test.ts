@@ -469,3 +469,98 @@ Deno.test("ingest CSV written by DuckDB: TIMESTAMPTZ, BOOLEAN and INTEGER with N
   assert.equal(p3.columns.n.type, "string");
   assert.equal(p3.columns.ts.type, "datetime");
 });
+
+Deno.test("ingest CSV written by DuckDB with ; tab | separators (detected) and : (--delimiter)", async () => {
+  const cwd = await dirWith({});
+  await Deno.mkdir(`${cwd}/in`);
+  const db = await DuckDBInstance.create(":memory:");
+  const conn = await db.connect();
+  await conn.run("SET TimeZone = 'UTC'");
+  // Text holding every separator, quotes and a line break, so DuckDB quotes it.
+  const select = `SELECT i AS id, CASE WHEN i = 1 THEN 'say "hi"; a|b, c' || chr(9) || 'd' ` +
+    `WHEN i = 2 THEN 'two' || chr(10) || 'lines:x' ELSE 'n' || i END AS name, ` +
+    `i * 1.5 AS amount, i % 2 = 0 AS ok FROM range(4) t(i)`;
+  const files: [string, string, string][] = [
+    ["semi.csv", "';'", ";"],
+    ["tab.csv", "'\\t'", "\t"],
+    ["pipe.csv", "'|'", "|"],
+    ["colon.csv", "':'", ":"],
+  ];
+  for (const [file, delim] of files) {
+    await conn.run(`COPY (${select}) TO '${cwd}/in/${file}' (HEADER, DELIMITER ${delim})`);
+  }
+  conn.closeSync();
+  assert.match(await Deno.readTextFile(`${cwd}/in/semi.csv`), /^id;name;amount;ok\n/);
+  assert.match(await Deno.readTextFile(`${cwd}/in/tab.csv`), /^id\tname\tamount\tok\n/);
+  assert.match(await Deno.readTextFile(`${cwd}/in/pipe.csv`), /^id\|name\|amount\|ok\n/);
+
+  const expectedCsv = "amount,id,name,ok\n" +
+    "0,0,n0,true\n" +
+    '1.5,1,"say ""hi""; a|b, c\td",false\n' +
+    '3,2,"two\nlines:x",true\n' +
+    "4.5,3,n3,false\n";
+  const ingest = async (file: string, dataset: string, extra: string[] = []) => {
+    const r = await runCli(
+      [
+        "ingest",
+        `in/${file}`,
+        "--dataset",
+        dataset,
+        "--run-id",
+        "v1",
+        "--format",
+        "both",
+        ...extra,
+      ],
+      { cwd },
+    );
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const dir = `${cwd}/runs/${dataset}/v1`;
+    const profile = await readJson(`${dir}/profile.json`);
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(profile.columns).map(([k, v]) => [k, (v as { type: string }).type]),
+      ),
+      { amount: "float", id: "integer", name: "string", ok: "boolean" },
+      file,
+    );
+    return { stdout: r.stdout, csv: await Deno.readTextFile(`${dir}/data.csv`), dir };
+  };
+  for (const [file, , sep] of files.slice(0, 3)) {
+    const dataset = file.replace(".csv", "");
+    const r = await ingest(file, dataset);
+    const shown = sep === "\t" ? "tab" : `"${sep}"`;
+    assert.match(
+      r.stdout,
+      new RegExp(`^separator: ${shown.replace("|", "\\|")} \\(detected\\)$`, "m"),
+    );
+    assert.equal(r.csv, expectedCsv, file);
+    const meta = await readJson(`${r.dir}/final_metadata.json`);
+    assert.equal(meta.provenance.separator, sep, file);
+  }
+  // `:` is no candidate: detection falls back to `,`, which cannot read the file ...
+  const bad = await runCli(["ingest", "in/colon.csv", "--dataset", "colon", "--run-id", "v1"], {
+    cwd,
+  });
+  assert.equal(bad.code, 2, bad.stderr + bad.stdout);
+  assert.match(bad.stderr, /colon\.csv:3:3: a quote \(\"\) inside an unquoted field/);
+  // ... and --delimiter overrides the detection.
+  const r = await ingest("colon.csv", "colon", ["--delimiter", ":"]);
+  assert.match(r.stdout, /^separator: ":" \(--delimiter\)$/m);
+  assert.equal(r.csv, expectedCsv);
+  // A comma file records no separator (its provenance is as before) and says it was detected.
+  await Deno.writeTextFile(`${cwd}/in/comma.csv`, "a,b\n1,2\n");
+  const plain = await runCli(["ingest", "in/comma.csv", "--dataset", "comma2", "--run-id", "v1"], {
+    cwd,
+  });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /^separator: "," \(detected\)$/m);
+  const meta = await readJson(`${cwd}/runs/comma2/v1/final_metadata.json`);
+  assert.deepEqual(Object.keys(meta.provenance).sort(), ["bytes", "file_name", "sha256"]);
+  // Bad --delimiter values are usage errors.
+  const usage = await runCli(["ingest", "in/semi.csv", "--dataset", "x", "--delimiter", "ab"], {
+    cwd,
+  });
+  assert.equal(usage.code, 2, usage.stderr);
+  assert.match(usage.stderr, /--delimiter "ab": it must be a single character/);
+});

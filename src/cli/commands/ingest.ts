@@ -10,9 +10,14 @@
  * a string column; a string column keeps them as text. CSV timestamps without
  * an offset are read as UTC (see src/csv/infer.ts for every rule).
  *
+ * CSV separator: detected among `,` `;` tab `|` from the header and up to
+ * 50 records (src/csv/read.ts `detectSeparator`), or `--delimiter`; printed
+ * as `separator: ";" (detected)` and kept in the provenance when not `,`.
+ *
  * @module
  */
 import { checkDatasetName } from "../../config/mod.ts";
+import { separatorName, separatorProblem } from "../../csv/mod.ts";
 import { InputError, IntegrityError, UsageError } from "../../errors.ts";
 import { formatSummary } from "../../evaluate/mod.ts";
 import { exists } from "../../io/files.ts";
@@ -25,6 +30,7 @@ import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment } from "../share
 import {
   baseName,
   chooseSchema,
+  detectFormat,
   generatedDatasetYaml,
   type IngestColumn,
   ingestProducer,
@@ -83,6 +89,12 @@ export const spec: CommandSpec = {
         "CSV tokens read as null in non-string columns, comma-separated (default: NA,N/A,NULL,null,NaN,nan,None,#N/A; the empty field is always null)",
       valueName: "A,B,...",
     },
+    delimiter: {
+      type: "string",
+      help:
+        "CSV field separator: , ; tab | or any single character (default: detected among , ; tab | from the first lines, else ,)",
+      valueName: "C",
+    },
     "allow-missing-prior": {
       type: "boolean",
       help: "Evaluate without a prior when the prior version is missing or corrupt",
@@ -110,6 +122,19 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   const format = str(p, "format", "parquet") as OutputFormat;
   if (!["parquet", "csv", "both"].includes(format)) {
     throw new UsageError(`sdp ingest: --format must be parquet, csv or both, got "${format}"`);
+  }
+  const delimiterFlag = str(p, "delimiter");
+  let separator: string | undefined;
+  if (delimiterFlag !== undefined) {
+    separator = delimiterFlag === "tab" ? "\t" : delimiterFlag;
+    const problem = separatorProblem(separator);
+    if (problem) {
+      throw new UsageError(
+        `sdp ingest: --delimiter ${
+          JSON.stringify(printable(delimiterFlag))
+        }: ${problem} (, ; tab | or any single character)`,
+      );
+    }
   }
   const d = dirs(p);
   checkAccess(io, d.datasetsDir, "read", "--datasets-dir");
@@ -159,9 +184,13 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   const nullValues = nullFlag === undefined
     ? undefined
     : nullFlag.split(",").filter((t) => t !== "");
+  if (separator !== undefined && await detectFormat(path) !== "csv") {
+    throw new UsageError(`sdp ingest: --delimiter applies to CSV input; ${shownFile} is Parquet`);
+  }
   const scan = await scanInput(path, declared, {
     schemaName: choice.label || "the schema",
     ...(nullValues === undefined ? {} : { nullValues }),
+    ...(separator === undefined ? {} : { separator }),
   });
   const schemaText = choice.schemaYaml ??
     schemaYaml(
@@ -199,6 +228,11 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     }, runEnvironment(io, log));
     io.out(
       `Ingested ${shownFile} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
+        (scan.separator
+          ? `separator: ${printable(separatorName(scan.separator.separator))} (${
+            scan.separator.how === "given" ? "--delimiter" : "detected"
+          })\n`
+          : "") +
         `schema: ${printable(label, 300)}\n` +
         `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` +
