@@ -1,44 +1,14 @@
 import assert from "node:assert/strict";
+import { MIXED_COLUMNS, mixedChunk } from "../../tests/helpers/parquet/chunks.ts";
 import type { Chunk } from "../data/mod.ts";
-import type { ArrowColumn } from "../arrow/table.ts";
 import { chunkToCsv, csvHeader } from "../csv/write.ts";
 import { memorySource } from "../io/byte_source.ts";
 import { encodeParquet, readParquetChunks, readParquetFooter } from "./codec.ts";
 
-const COLUMNS: ArrowColumn[] = [
-  { name: "a_int", type: "integer", nullable: false },
-  { name: "b_float", type: "float", nullable: true },
-  { name: "c_str", type: "string", nullable: true },
-  { name: "d_bool", type: "boolean", nullable: false },
-  { name: "e_time", type: "datetime", nullable: false },
-];
+const COLUMNS = MIXED_COLUMNS;
 
 function makeChunk(index: number, start: number, rows: number): Chunk {
-  const i = Array.from({ length: rows }, (_, k) => start + k);
-  return {
-    index,
-    start,
-    rows,
-    columns: new Map([
-      ["a_int", { type: "integer", values: Float64Array.from(i, (x) => x * 1000003), valid: null }],
-      ["b_float", {
-        type: "float",
-        values: Float64Array.from(i, (x) => (x % 3 === 0 ? 0 : x / 7)),
-        valid: Uint8Array.from(i, (x) => (x % 3 === 0 ? 0 : 1)),
-      }],
-      ["c_str", {
-        type: "string",
-        values: i.map((x) => (x % 5 === 0 ? "" : `v,"${x}"é`)),
-        valid: Uint8Array.from(i, (x) => (x % 10 === 0 ? 0 : 1)),
-      }],
-      ["d_bool", { type: "boolean", values: Uint8Array.from(i, (x) => x & 1), valid: null }],
-      ["e_time", {
-        type: "datetime",
-        values: Float64Array.from(i, (x) => 1_700_000_000_000 + x * 1001),
-        valid: null,
-      }],
-    ]),
-  } as Chunk;
+  return mixedChunk(index, start, rows, { text: (x) => (x % 5 === 0 ? "" : `v,"${x}"é`) });
 }
 
 async function* chunks(sizes: number[]): AsyncGenerator<Chunk> {
