@@ -16,6 +16,7 @@ export {
   ingestProducer,
   type InputFormat,
   type Provenance,
+  readInputChunks,
   scanInput,
   type ScanResult,
   schemaYaml,

@@ -292,55 +292,66 @@ function sortColumns(cols: IngestColumn[]): IngestColumn[] {
 }
 
 /**
+ * The input's rows as chunks of CHUNK_ROWS rows with `scan.columns` (in name
+ * order), read again from the file. Throws an {@link InputError} at the end
+ * when the file's bytes are no longer those scanned (`scan.provenance`), so a
+ * caller that consumed every chunk knows they are the scanned file's rows.
+ * Used by ingest (to write the version) and by readers of real data (fit,
+ * compare).
+ */
+export async function* readInputChunks(path: string, scan: ScanResult): AsyncGenerator<Chunk> {
+  const file = baseName(path);
+  let digest: (() => Provenance) | undefined;
+  let closeSource = () => {};
+  let chunks: AsyncIterable<Chunk>;
+  if (scan.format === "csv") {
+    const h = await hashedStream(path);
+    digest = h.digest;
+    const separator = scan.separator?.separator ?? ",";
+    chunks = csvToChunks(parseCsv(h.stream, { file, separator }), scan.columns, {
+      file,
+      nullValues: scan.nullValues,
+    });
+  } else {
+    const { openParquetInput, parquetToChunks } = await parquetInput();
+    const src = await openFileSource(path);
+    const pf = await openParquetInput(src, file).catch((e) => {
+      src.close();
+      throw e;
+    });
+    closeSource = () => {
+      pf.free();
+      src.close();
+    };
+    chunks = parquetToChunks(pf, scan.columns, { file });
+  }
+  try {
+    yield* chunks;
+  } finally {
+    closeSource();
+  }
+  const now = digest ? digest() : { file_name: file, ...(await hashFile(path)) };
+  if (now.sha256 !== scan.provenance.sha256 || now.bytes !== scan.provenance.bytes) {
+    throw new InputError(
+      `${file} changed while it was being read (SHA-256 ${scan.provenance.sha256} ` +
+        `when checked, ${now.sha256} when converted); nothing was finalized. Use a file ` +
+        `that is not being written to`,
+    );
+  }
+}
+
+/**
  * Second pass as a pipeline producer: convert the input to chunks with
  * `columns` and write the staged data files; fails when the file's bytes
  * are no longer those scanned (`scan.provenance`).
  */
 export function ingestProducer(path: string, scan: ScanResult): Producer {
-  const file = baseName(path);
   return {
     stage: "ingest",
     source: "ingested",
     provenance: scan.provenance,
     async produce(p) {
-      let rows = 0;
-      let digest: (() => Provenance) | undefined;
-      let closeSource = () => {};
-      let chunks: AsyncIterable<Chunk>;
-      if (scan.format === "csv") {
-        const h = await hashedStream(path);
-        digest = h.digest;
-        const separator = scan.separator?.separator ?? ",";
-        chunks = csvToChunks(parseCsv(h.stream, { file, separator }), scan.columns, {
-          file,
-          nullValues: scan.nullValues,
-        });
-      } else {
-        const { openParquetInput, parquetToChunks } = await parquetInput();
-        const src = await openFileSource(path);
-        const pf = await openParquetInput(src, file).catch((e) => {
-          src.close();
-          throw e;
-        });
-        closeSource = () => {
-          pf.free();
-          src.close();
-        };
-        chunks = parquetToChunks(pf, scan.columns, { file });
-      }
-      try {
-        rows = await writeDataFiles(chunks, p, "ingest");
-      } finally {
-        closeSource();
-      }
-      const now = digest ? digest() : { file_name: file, ...(await hashFile(path)) };
-      if (now.sha256 !== scan.provenance.sha256 || now.bytes !== scan.provenance.bytes) {
-        throw new InputError(
-          `${file} changed while it was being ingested (SHA-256 ${scan.provenance.sha256} ` +
-            `when checked, ${now.sha256} when converted); nothing was finalized. Ingest a file ` +
-            `that is not being written to`,
-        );
-      }
+      const rows = await writeDataFiles(readInputChunks(path, scan), p, "ingest");
       return { rows };
     },
   };
