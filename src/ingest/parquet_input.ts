@@ -9,8 +9,8 @@
  *   NaN and ±Infinity are rejected; store missing values as nulls)
  * - Bool                                             -> boolean
  * - Timestamp (any unit, any zone), Date32, Date64   -> datetime, UTC epoch
- *   milliseconds; a value with sub-millisecond precision is rejected rather
- *   than silently truncated
+ *   milliseconds; digits beyond milliseconds are dropped (floor toward the
+ *   past), the rule for CSV text too
  * - anything else (decimal, binary, lists, structs, ...) is an
  *   {@link InputError} naming the column.
  *
@@ -371,17 +371,10 @@ function datetimes(vec: arrow.Vector, t: TargetColumn, w: Where, valid: Uint8Arr
         let ms: bigint;
         if (unitNs >= 1_000_000n) ms = x * (unitNs / 1_000_000n);
         else {
+          // Digits beyond milliseconds are dropped, floor toward the past, as for CSV text.
           const per = 1_000_000n / unitNs;
-          if (x % per !== 0n) {
-            throw valueError(
-              w,
-              t.name,
-              i,
-              `${x} (${String(type)})`,
-              "has sub-millisecond precision; sdp datetimes are whole milliseconds, round them first",
-            );
-          }
           ms = x / per;
+          if (x % per < 0n) ms -= 1n;
         }
         if (ms > MAX || ms < -MAX) {
           throw valueError(w, t.name, i, `${x} (${String(type)})`, "is out of range");
