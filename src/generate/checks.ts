@@ -109,6 +109,18 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
     if (!col) add(r.loc, `label_rates.${name}`, `unknown column ${excerpt(name)}`);
     else if (col.type !== "boolean") {
       add(r.loc, `label_rates.${name}`, `column ${excerpt(name)} is ${col.type}, not boolean`);
+    } else if (col.generator !== undefined) {
+      // The rate drives only an inferred generator; a declared one would ignore it and the
+      // quality check would then fail on the rate the config states.
+      add(
+        r.loc,
+        `label_rates.${name}`,
+        `column ${
+          excerpt(name)
+        } declares its own generator (${col.generator.loc.file}:${col.generator.loc.line}:${col.generator.loc.col}), ` +
+          `which the rate would not change; remove the generator to let the rate set the share of true ` +
+          `values, or remove the rate and set it in the generator (e.g. {kind: boolean, rate: 0.02})`,
+      );
     }
   }
   for (const [name, r] of spec.evolution.missingness) {
