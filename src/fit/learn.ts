@@ -384,11 +384,11 @@ function decideNumber(
         fit: {
           ...base,
           unique: true,
-          gen: { kind: "sequence", start: Number.isInteger(step) ? s.min : 1, step: st },
+          gen: { kind: "sequence", start: s.min, step: st },
           role: "identifier",
           why: Number.isInteger(step)
             ? `identifier: distinct values ${s.min} + ${st} x row -> sequence`
-            : "identifier (distinct whole numbers named like an id) -> sequence from 1",
+            : `identifier (distinct whole numbers named like an id) -> sequence from ${s.min}`,
         },
       };
     }
