@@ -11,10 +11,8 @@ import {
   type ConfigProblem,
   type DatasetSpec,
   DIST_KINDS,
-  type DistSpec,
   type GeneratorSpec,
   type Location,
-  type NumericCommon,
 } from "../model/mod.ts";
 import { type CheckInput, isUniqueGenerator, kindOf } from "./kinds/mod.ts";
 import { dependencyOrder } from "./order.ts";
