@@ -359,7 +359,8 @@ const MAX_DICT = 256;
  * as {@link writeStrings} would store them; null for every other shape.
  */
 export function codeBranches(col: PlanColumn, env: ChunkEnv): CodeBranches | null {
-  if (col.type !== "string") return null;
+  // Copula columns read their uniforms through the categorical row function.
+  if (col.type !== "string" || env.copula.has(col.name)) return null;
   const dict: string[] = [];
   const index = new Map<string, number>();
   const maxLen = col.maxLength;

@@ -11,6 +11,7 @@ import type { Io } from "../io.ts";
 import type { Command } from "../shared.ts";
 import * as assemble from "./assemble.ts";
 import * as diff from "./diff.ts";
+import * as fit from "./fit.ts";
 import * as ingest from "./ingest.ts";
 import * as init from "./init.ts";
 import * as list from "./list.ts";
@@ -33,6 +34,7 @@ const MODULES: CommandModule[] = [
   registry,
   assemble,
   ingest,
+  fit,
   publish,
 ];
 
