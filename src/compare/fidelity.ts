@@ -9,16 +9,21 @@
  *   Pearson, rows with a null in either column dropped) for two continuous
  *   columns; ContingencySimilarity (1 - total variation distance of the
  *   joint shares, nulls kept as a category) for any other pair, a continuous
- *   column being binned first like SDMetrics does: each side on its own 10
- *   equal-width bins over its non-null range (numpy.histogram_bin_edges,
- *   then numpy.digitize, so the maximum and nulls share the top index).
+ *   column being binned first as SDMetrics' ContingencySimilarity bins it
+ *   (`discretize_column`): 10 equal-width bins over the real column's
+ *   non-null range (numpy.histogram_bin_edges), outer edges opened to ±∞,
+ *   applied to both sides; null is a bucket of its own.
  * - Score: the mean of the two property scores, each the mean of its metric
  *   scores; a pair whose correlation is undefined (a constant side) is left
  *   out, as SDMetrics leaves out NaN.
  *
- * One deliberate difference: a column with no non-null synthetic value
- * scores 0 (SDMetrics returns NaN and drops it, which would reward a
- * synthesizer for writing nulls).
+ * Two deliberate differences from SDMetrics' QualityReport: its Column Pair
+ * Trends property bins each side on that side's own edges (so one synthetic
+ * outlier moves every bin, and a shared value can land in different bins:
+ * a table compared with a superset of itself scored 0.09 on some pairs);
+ * sdp uses the real edges for both, as the standalone metric does. And a
+ * column with no non-null synthetic value scores 0 (SDMetrics returns NaN
+ * and drops it, which would reward a synthesizer for writing nulls).
  *
  * @module
  */
@@ -171,18 +176,33 @@ export function digitize(v: number, edges: Float64Array): number {
   return lo;
 }
 
-/** A column as discrete codes for contingency: binned when continuous, null = its own code. */
-function discreteCodes(c: TableColumn): { codes: Int32Array; levels: number } {
+/**
+ * Contingency codes of a column: a continuous column binned on `edges` (the
+ * real column's, outer edges open), null its own bucket; a discrete column's
+ * codes with null as the code after the last category.
+ */
+function discreteCodes(c: TableColumn, edges: Float64Array | null): Int32Array {
   if (isNumeric(c)) {
-    const edges = histogramEdges(c.values, CONTINGENCY_BINS);
     const codes = new Int32Array(c.values.length);
-    if (edges === null) return { codes: codes.fill(CONTINGENCY_BINS + 1), levels: 0 };
+    if (edges === null) return codes.fill(CONTINGENCY_BINS + 1);
     for (let i = 0; i < codes.length; i++) codes[i] = digitize(c.values[i], edges);
-    return { codes, levels: CONTINGENCY_BINS + 2 };
+    return codes;
   }
   const k = c.dict.values.length;
   // Null becomes code k so it is a category of its own (groupby dropna=False).
-  return { codes: c.codes.map((x) => (x < 0 ? k : x)), levels: k + 1 };
+  return c.codes.map((x) => (x < 0 ? k : x));
+}
+
+/**
+ * sdmetrics.utils.discretize_column's edges: numpy.histogram_bin_edges of the
+ * real non-null values with the outer edges opened to -∞ and +∞.
+ */
+export function contingencyEdges(real: Float64Array): Float64Array | null {
+  const edges = histogramEdges(real, CONTINGENCY_BINS);
+  if (edges === null) return null;
+  edges[0] = -Infinity;
+  edges[CONTINGENCY_BINS] = Infinity;
+  return edges;
 }
 
 /**
@@ -263,8 +283,9 @@ export function fidelity(real: Table, synthetic: Table): Fidelity {
       score: tvComplement(rc.codes, (sc as typeof rc).codes, rc.dict.values.length),
     };
   });
-  const realCodes = real.columns.map(discreteCodes);
-  const synCodes = synthetic.columns.map(discreteCodes);
+  const edges = real.columns.map((c) => (isNumeric(c) ? contingencyEdges(c.values) : null));
+  const realCodes = real.columns.map((c, i) => discreteCodes(c, edges[i]));
+  const synCodes = synthetic.columns.map((c, i) => discreteCodes(c, edges[i]));
   const pairs: PairScore[] = [];
   for (let a = 0; a < real.columns.length; a++) {
     for (let b = a + 1; b < real.columns.length; b++) {
@@ -294,8 +315,8 @@ export function fidelity(real: Table, synthetic: Table): Fidelity {
           column_2: rb.name,
           metric: "ContingencySimilarity",
           score: contingencySimilarity(
-            [realCodes[a].codes, realCodes[b].codes],
-            [synCodes[a].codes, synCodes[b].codes],
+            [realCodes[a], realCodes[b]],
+            [synCodes[a], synCodes[b]],
           ),
           real_correlation: null,
           synthetic_correlation: null,

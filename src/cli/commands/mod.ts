@@ -10,6 +10,7 @@ import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
 import type { Command } from "../shared.ts";
 import * as assemble from "./assemble.ts";
+import * as compare from "./compare.ts";
 import * as diff from "./diff.ts";
 import * as ingest from "./ingest.ts";
 import * as init from "./init.ts";
@@ -33,6 +34,7 @@ const MODULES: CommandModule[] = [
   registry,
   assemble,
   ingest,
+  compare,
   publish,
 ];
 
