@@ -12,7 +12,7 @@
  *   "other" feature, null as a category of its own;
  * - objective: Σ_i logloss_i + ‖w‖² / (2C) with C = 1 and the intercept not
  *   penalised (scikit-learn's `LogisticRegression()` defaults), minimised by
- *   L-BFGS (10 corrections, Armijo backtracking) until max |∇| ≤ 1e-8 per
+ *   L-BFGS (10 corrections, Armijo backtracking) until max |∇| ≤ 1e-10 per
  *   row or {@link MAX_ITERATIONS} iterations;
  * - a binary target gives ROC AUC (positive class: the second label in code
  *   unit order); a target with 3 to {@link MAX_CLASSES} classes gives the
@@ -209,7 +209,7 @@ export function fitLogistic(x: Design, y: Uint8Array): LogisticModel {
     }
     return f;
   };
-  const r = lbfgs(evaluate, new Float64Array(dim), { maxIterations: MAX_ITERATIONS, gtol: 1e-8 });
+  const r = lbfgs(evaluate, new Float64Array(dim), { maxIterations: MAX_ITERATIONS, gtol: 1e-10 });
   return {
     weights: r.x.slice(0, p),
     intercept: r.x[p],
