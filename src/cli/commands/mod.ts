@@ -10,6 +10,7 @@ import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
 import type { Command } from "../shared.ts";
 import * as assemble from "./assemble.ts";
+import * as compare from "./compare.ts";
 import * as diff from "./diff.ts";
 import * as fit from "./fit.ts";
 import * as ingest from "./ingest.ts";
@@ -35,6 +36,7 @@ const MODULES: CommandModule[] = [
   assemble,
   ingest,
   fit,
+  compare,
   publish,
 ];
 
