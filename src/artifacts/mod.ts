@@ -53,6 +53,12 @@ export interface FinalMetadata {
   files: Record<string, FileDigest>;
   /** SHA-256 over `name  sha256\n` lines of `files`, sorted by name. */
   content_hash: string;
+  /**
+   * Multi-table versions: row count per table. Each table's folder
+   * `tables/<table>/` is a sealed single-table version whose
+   * final_metadata.json is listed in `files`.
+   */
+  tables?: Record<string, { row_count: number }>;
   /** For ingested versions: where the data came from. */
   provenance?: { file_name: string; bytes: number; sha256: string; separator?: string };
 }

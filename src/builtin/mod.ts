@@ -18,6 +18,9 @@ import marketEvolution from "../../datasets/market_time_series/evolution.yaml" w
 import saasDataset from "../../datasets/saas_events/dataset.yaml" with { type: "text" };
 import saasSchema from "../../datasets/saas_events/schema.yaml" with { type: "text" };
 import saasEvolution from "../../datasets/saas_events/evolution.yaml" with { type: "text" };
+import retailDataset from "../../datasets/retail_orders/dataset.yaml" with { type: "text" };
+import retailSchema from "../../datasets/retail_orders/schema.yaml" with { type: "text" };
+import retailEvolution from "../../datasets/retail_orders/evolution.yaml" with { type: "text" };
 
 /** Config texts of every built-in dataset, by name (sorted). */
 export const BUILTIN_DATASETS: ReadonlyMap<string, ConfigSources> = new Map([
@@ -30,6 +33,11 @@ export const BUILTIN_DATASETS: ReadonlyMap<string, ConfigSources> = new Map([
     "dataset.yaml": marketDataset,
     "schema.yaml": marketSchema,
     "evolution.yaml": marketEvolution,
+  }],
+  ["retail_orders", {
+    "dataset.yaml": retailDataset,
+    "schema.yaml": retailSchema,
+    "evolution.yaml": retailEvolution,
   }],
   ["saas_events", {
     "dataset.yaml": saasDataset,

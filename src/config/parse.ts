@@ -6,6 +6,7 @@
 import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
 import { patternProblem } from "./pattern.ts";
+import { isMultiTable, parseMultiTableSpec } from "./tables.ts";
 import { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "../generate/mod.ts";
 import { columnCountProblem } from "../limits.ts";
 import { excerpt, join, type ParseContext, parseYaml, type YNode } from "../strict_yaml/mod.ts";
@@ -31,7 +32,7 @@ export interface ParseOptions {
   origin: string;
 }
 
-const DATASET_KEYS = ["name", "domain", "description", "row_count", "keywords"] as const;
+const DATASET_KEYS = ["name", "domain", "description", "row_count", "keywords", "tables"] as const;
 const SCHEMA_KEYS = ["columns", "checks", "correlations"] as const;
 const COLUMN_KEYS = ["type", "nullable", "unique", "description", "constraints", "generator"];
 const CONSTRAINT_KEYS = ["min", "max", "allowed_values", "pattern", "max_length"];
@@ -57,6 +58,14 @@ export function parseDatasetSpec(sources: ConfigSources, options: ParseOptions):
   const s = parseYaml(sources["schema.yaml"], `${options.displayDir}schema.yaml`, problems);
   const e = parseYaml(sources["evolution.yaml"], `${options.displayDir}evolution.yaml`, problems);
 
+  if (isMultiTable(s.root, s.ctx)) {
+    return parseMultiTableSpec({ sources, options, d, s, e, problems }, {
+      meta: (root, ctx) => parseDatasetMeta(root, ctx, options, true),
+      schema: (root, ctx, extra) => parseSchema(root, ctx, extra),
+      evolution: (root, ctx, columns, extra) => parseEvolution(root, ctx, columns, extra),
+      sort: sortProblems,
+    });
+  }
   const meta = d.root === undefined ? undefined : parseDatasetMeta(d.root, d.ctx, options);
   const schema = s.root === undefined ? undefined : parseSchema(s.root, s.ctx);
   const evolution = e.root === undefined || schema === undefined
@@ -65,8 +74,9 @@ export function parseDatasetSpec(sources: ConfigSources, options: ParseOptions):
   if (problems.length > 0 || !meta || !schema || !evolution) {
     throw new ConfigError(sortProblems(problems));
   }
+  const { tablesNode: _tables, ...fields } = meta;
   const spec: DatasetSpec = {
-    ...meta,
+    ...fields,
     columns: schema.columns,
     checks: schema.checks,
     correlations: schema.correlations,
@@ -85,8 +95,20 @@ function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   );
 }
 
-function parseDatasetMeta(root: YNode, ctx: ParseContext, options: ParseOptions) {
+function parseDatasetMeta(
+  root: YNode,
+  ctx: ParseContext,
+  options: ParseOptions,
+  multiTable = false,
+) {
   const f = ctx.fields(root, "", DATASET_KEYS);
+  if (!multiTable && f.has("tables")) {
+    ctx.problem(
+      f.get("tables"),
+      "tables",
+      "row counts per table need schema.yaml `tables:`; use row_count for a single table",
+    );
+  }
   const name = required(ctx, root, f, "name", (n) => ctx.string(n, "name"));
   if (name !== undefined && name !== options.folderName) {
     ctx.problem(
@@ -99,7 +121,16 @@ function parseDatasetMeta(root: YNode, ctx: ParseContext, options: ParseOptions)
   const description = ctx.string(f.get("description"), "description") ?? "";
   const rowNode = f.get("row_count");
   let rowCount: number | undefined;
-  if (rowNode === undefined) {
+  if (multiTable) {
+    if (rowNode !== undefined) {
+      ctx.problem(
+        rowNode,
+        "row_count",
+        "a multi-table dataset gives row counts per root table under tables:; remove row_count",
+      );
+    }
+    rowCount = 0;
+  } else if (rowNode === undefined) {
     ctx.problem(root, "row_count", "is required: a positive whole number of rows, e.g. 10000");
   } else {
     const v = ctx.scalar(rowNode);
@@ -120,7 +151,14 @@ function parseDatasetMeta(root: YNode, ctx: ParseContext, options: ParseOptions)
     const k = ctx.string(n, join("keywords", i));
     if (k !== undefined) keywords.push(k);
   });
-  return { name: name ?? "", domain, description, rowCount: rowCount ?? 0, keywords };
+  return {
+    name: name ?? "",
+    domain,
+    description,
+    rowCount: rowCount ?? 0,
+    keywords,
+    tablesNode: f.get("tables"),
+  };
 }
 
 function required<T>(
@@ -137,8 +175,8 @@ function required<T>(
   return read(f.get(key));
 }
 
-function parseSchema(root: YNode, ctx: ParseContext) {
-  const f = ctx.fields(root, "", SCHEMA_KEYS);
+function parseSchema(root: YNode, ctx: ParseContext, extraKeys: readonly string[] = []) {
+  const f = ctx.fields(root, "", [...SCHEMA_KEYS, ...extraKeys]);
   const columns: ColumnSpec[] = [];
   const colsNode = f.get("columns");
   if (colsNode === undefined) {
@@ -160,7 +198,7 @@ function parseSchema(root: YNode, ctx: ParseContext) {
   const checks = parseChecks(f.get("checks"), ctx, columns);
   const correlations = parseCorrelations(f.get("correlations"), ctx);
   void names;
-  return { columns, checks, correlations };
+  return { columns, checks, correlations, fields: f };
 }
 
 function parseColumn(
@@ -472,7 +510,12 @@ function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): Che
   return out;
 }
 
-function parseEvolution(root: YNode, ctx: ParseContext, columns: ColumnSpec[]): EvolutionSpec {
+function parseEvolution(
+  root: YNode,
+  ctx: ParseContext,
+  columns: ColumnSpec[],
+  extraKeys: readonly string[] = [],
+): EvolutionSpec {
   const byName = new Map(columns.map((c) => [c.name, c]));
   const evo: EvolutionSpec = {
     labelRates: new Map(),
@@ -482,7 +525,7 @@ function parseEvolution(root: YNode, ctx: ParseContext, columns: ColumnSpec[]): 
   };
   // An empty evolution.yaml (null document) means "no evolution".
   if (root === null || ctx.scalar(root) === null) return evo;
-  const f = ctx.fields(root, "", EVOLUTION_KEYS);
+  const f = ctx.fields(root, "", [...EVOLUTION_KEYS, ...extraKeys]);
   const addLabel = (column: string, n: YNode, field: string) => {
     const rate = ctx.rate(n, field);
     if (rate === undefined) return;

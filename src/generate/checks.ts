@@ -25,7 +25,8 @@ import { dependencyOrder } from "./order.ts";
  */
 export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const byName = new Map(spec.columns.map((c) => [c.name, c]));
+  // Parent columns a child table reads (`<parent>.<column>`) resolve like its own.
+  const byName = new Map([...spec.external ?? [], ...spec.columns].map((c) => [c.name, c]));
   const add = (loc: Location, field: string, message: string) =>
     problems.push({ loc, field, message });
 

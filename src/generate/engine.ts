@@ -16,6 +16,7 @@ import { affineFor, clamp01, driftSum } from "./env.ts";
 import { kindOf } from "./kinds/mod.ts";
 import { normalCdf } from "./math.ts";
 import type { GenerationPlan, PlanColumn } from "./plan.ts";
+import { relationColumns } from "./relations.ts";
 import { outputU8, pickRows, resetScratch, scratchF64 } from "./pools.ts";
 import { codeBranches, columnBranches, writeBranches, writeCodes, writeColumn } from "./writers.ts";
 
@@ -59,6 +60,10 @@ export async function generateChunk(
     const rate = clamp01(col.missing + driftSum(col, "missingness") * ctx.versionIndex);
     if (rate > 0) missing.push([name, rate]);
   }
+  // Parent chunks this child chunk needs are generated here, before the synchronous part below.
+  const injected = plan.relations
+    ? await relationColumns(plan.relations, ctx, { start, rows, chunk: chunkIndex }, generateChunk)
+    : undefined;
   const [bases, copulaStates, colStates, missStates] = await Promise.all([
     entityBases(plan, ctx.seedHex),
     Promise.all(
@@ -70,6 +75,7 @@ export async function generateChunk(
     Promise.all(missing.map(([name]) => streamState(ctx.seedHex, `${name}#missing`, chunkIndex))),
   ]);
   resetScratch();
+  injected?.forEach((values, name) => env.cols.set(name, values));
   plan.order.forEach((name, k) => env.bases.set(name, bases[k]));
   copulaStates.forEach((st, b) => copulaUniforms(env, b, new Rng(st)));
   plan.order.forEach((name, k) => {

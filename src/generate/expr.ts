@@ -61,7 +61,8 @@ export const MAX_EXPR_DEPTH = 256;
 
 // Sticky: matched at `lastIndex` without copying the rest of the source per token.
 const NUM_RE = /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
-const ID_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
+// `table.column` reads a parent column (multi-table datasets).
+const ID_RE = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?/y;
 
 function tokenize(src: string): Tok[] | { message: string; offset: number } {
   const out: Tok[] = [];

@@ -17,6 +17,7 @@ import {
 } from "../model/mod.ts";
 import { choleskyPsd } from "./math.ts";
 import { dependencyOrder } from "./order.ts";
+import type { RelationPlan } from "./relations.ts";
 import { parseTemplate } from "./template.ts";
 import { parseRegex } from "./regex.ts";
 import { COUNTRIES, CURRENCIES, CURRENCY_WEIGHTS } from "./words.ts";
@@ -64,6 +65,8 @@ export interface GenerationPlan {
   /** Output order (sorted names). */
   names: string[];
   copulas: PlanCopula[];
+  /** Foreign keys and parent columns of a child table (multi-table datasets; see relations.ts). */
+  relations?: RelationPlan;
 }
 
 /** Resolve a {@link DatasetSpec} into a {@link GenerationPlan} (pure). */

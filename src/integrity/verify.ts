@@ -134,7 +134,8 @@ export async function verifyVersion(
       );
     }
     const dataFile = meta.files?.[ARTIFACTS.parquet] ? ARTIFACTS.parquet : ARTIFACTS.csv;
-    const dataHash = meta.files?.[dataFile]?.sha256;
+    // A multi-table version records its content hash as its data hash (see register.ts).
+    const dataHash = meta.tables ? meta.content_hash : meta.files?.[dataFile]?.sha256;
     if (rec.data_sha256 !== undefined && rec.data_sha256 !== dataHash) {
       res.problems.push(
         `${dataFile} SHA-256 ${
@@ -155,7 +156,10 @@ export async function verifyVersion(
   }
   const expected = new Set([...Object.keys(meta.files), ARTIFACTS.final, ARTIFACTS.runMetadata]);
   for (const name of present) if (!expected.has(name)) res.extra.push(name);
+  if (meta.tables) await verifyTables(dir, { meta, res });
   for (const [name, want] of Object.entries(meta.files).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // Files of a table folder (multi-table versions) are checked by verifyTables.
+    if (name.includes("/")) continue;
     if (!present.includes(name)) {
       res.missing.push(name);
       continue;
@@ -194,6 +198,50 @@ export async function verifyVersion(
   res.ok = res.changed.length === 0 && res.missing.length === 0 && res.extra.length === 0 &&
     res.problems.length === 0;
   return res;
+}
+
+/**
+ * The `tables/` folder of a multi-table version: exactly one sealed
+ * single-table version folder per table of final_metadata.json, each
+ * verified whole, its final_metadata.json the one listed.
+ */
+async function verifyTables(
+  dir: string,
+  a: { meta: FinalMetadata; res: VerifyResult },
+): Promise<void> {
+  const { meta, res } = a;
+  res.extra = res.extra.filter((e) => e !== "tables/");
+  const names = Object.keys(meta.tables ?? {}).sort();
+  const present: string[] = [];
+  try {
+    for await (const e of Deno.readDir(`${dir}/tables`)) {
+      if (e.isDirectory && names.includes(e.name)) present.push(e.name);
+      else res.extra.push(`tables/${e.name}`);
+    }
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
+  }
+  for (const t of names) {
+    const sub = `tables/${t}`;
+    if (!present.includes(t)) {
+      res.missing.push(`${sub}/`);
+      continue;
+    }
+    const r = await verifyVersion(`${dir}/${sub}`, {
+      dataset: `${meta.dataset}.${t}`,
+      version: meta.version,
+    });
+    res.changed.push(...r.changed.map((f) => `${sub}/${f}`));
+    res.missing.push(...r.missing.map((f) => `${sub}/${f}`));
+    res.extra.push(...r.extra.map((f) => `${sub}/${f}`));
+    res.problems.push(...r.problems.map((p) => `${sub}: ${p}`));
+    const listed = meta.files[`${sub}/${ARTIFACTS.final}`];
+    const got = await hashFile(`${dir}/${sub}/${ARTIFACTS.final}`).catch(() => undefined);
+    if (!listed) res.problems.push(`final_metadata.json does not list ${sub}/${ARTIFACTS.final}`);
+    else if (got && (got.sha256 !== listed.sha256 || got.bytes !== listed.bytes)) {
+      res.changed.push(`${sub}/${ARTIFACTS.final}`);
+    }
+  }
 }
 
 /** One line per problem, naming each file. */

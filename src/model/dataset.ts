@@ -7,6 +7,7 @@
 import type { ColumnType } from "./chunk.ts";
 import type { CorrelationSpec, DriftSpec, GeneratorSpec } from "./generator.ts";
 import type { Location } from "./location.ts";
+import type { TableSpec } from "./relational.ts";
 
 /** One column of schema.yaml. */
 export interface ColumnSpec {
@@ -126,4 +127,14 @@ export interface DatasetSpec {
   sources: ConfigSources;
   /** Where the configs came from: `builtin` or a directory path. */
   origin: string;
+  /**
+   * The tables of a multi-table dataset, parents before children (absent for
+   * a single-table dataset, whose `columns` are then the table).
+   */
+  tables?: TableSpec[];
+  /**
+   * Columns generators may read but that are not written: the parent columns
+   * a child table reads as `<parent>.<column>` (multi-table datasets only).
+   */
+  external?: ColumnSpec[];
 }

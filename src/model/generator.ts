@@ -64,6 +64,8 @@ export type GeneratorSpec =
     loc: Location;
   }
   | { kind: "sequence"; start: number; step: number; loc: Location }
+  /** A foreign key column: filled from the parent the relational layer picked (src/generate/relations.ts). */
+  | { kind: "foreign_key"; loc: Location }
   | { kind: "uuid"; loc: Location }
   | {
     kind: "template";
@@ -175,6 +177,7 @@ export const GENERATOR_KINDS = [
   "lag",
   "event_time",
   "session_id",
+  "foreign_key",
 ] as const;
 
 /** A generator kind name. */

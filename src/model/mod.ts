@@ -49,3 +49,11 @@ export {
   type Truncation,
 } from "./generator.ts";
 export type { ConfigProblem, Location } from "./location.ts";
+export type {
+  ChildCountSpec,
+  CrossCheckSpec,
+  ForeignKeyMode,
+  ForeignKeySpec,
+  ParentPick,
+  TableSpec,
+} from "./relational.ts";

@@ -12,7 +12,7 @@
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../model/mod.ts";
 import { CHUNK_ROWS } from "../data/mod.ts";
-import { generateChunks, planGeneration } from "../generate/mod.ts";
+import { type GenerationPlan, generateChunks, planGeneration } from "../generate/mod.ts";
 import { ipcSchemaMessage } from "../arrow/schema.ts";
 import { csvHeader } from "../csv/write.ts";
 import { createWriter } from "../io/files.ts";
@@ -32,7 +32,7 @@ export { emptyParquet, type StitchResult, writeStitched } from "../parquet/stitc
 export async function encodeJob(
   spec: DatasetSpec,
   p: Pick<ProduceContext, "columns" | "rowCount" | "version" | "versionIndex">,
-  formats: { parquet: boolean; csv: boolean; stats?: boolean },
+  formats: { parquet: boolean; csv: boolean; stats?: boolean; plan?: GenerationPlan },
 ): Promise<EncodeJob> {
   return {
     ...(formats.stats
@@ -45,7 +45,7 @@ export async function encodeJob(
         },
       }
       : {}),
-    plan: planGeneration(spec),
+    plan: formats.plan ?? planGeneration(spec),
     ctx: {
       seedHex: await runSeed(spec.name, p.version),
       rowCount: p.rowCount,
@@ -60,7 +60,10 @@ export async function encodeJob(
 }
 
 /** Generate + encode in `p.workers` workers; assemble data.parquet (and data.csv) in order. */
-export function parallelGenerationProducer(spec: DatasetSpec): Producer {
+export function parallelGenerationProducer(
+  spec: DatasetSpec,
+  options: { plan?: GenerationPlan } = {},
+): Producer {
   return {
     stage: "generate",
     source: "generated",
@@ -81,6 +84,7 @@ export function parallelGenerationProducer(spec: DatasetSpec): Producer {
         parquet: p.parquet,
         csv: p.csv,
         stats: stats !== undefined,
+        plan: options.plan,
       });
       const csv = p.csv ? await createWriter(`${p.stagingDir}/${ARTIFACTS.csv}`) : undefined;
       const out = p.parquet

@@ -19,3 +19,10 @@ export { writeDataFiles } from "./write_files.ts";
 export { estimateOutput, formatBytes, MAX_COMPRESSION, type OutputEstimate } from "./estimate.ts";
 export { loadPriorProfile, type PriorInput } from "./prior.ts";
 export { evolvedRates } from "./reports.ts";
+export {
+  type MultiRunOptions,
+  type MultiRunResult,
+  RELATIONS_REPORT,
+  runMultiTableDataset,
+  TABLES_DIR,
+} from "./multi_run.ts";

@@ -76,9 +76,10 @@ export async function registerVersion(stagingDir: string, options: RegisterOptio
     const entry: VersionEntry = {
       version,
       row_count: final.row_count,
+      // A multi-table version has no one data file: its content hash stands for the data.
       data_sha256:
         final.files[final.formats.includes("parquet") ? ARTIFACTS.parquet : ARTIFACTS.csv]
-          .sha256,
+          ?.sha256 ?? final.content_hash,
       content_hash: final.content_hash,
       path: `${dataset}/${version}`,
       created_at: options.now().toISOString(),

@@ -23,6 +23,7 @@ import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, positiveInt, str } from "../args.ts";
 import { checkAccess, type Io } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment, workerCount } from "../shared.ts";
+import { runMultiTable } from "./run_multi.ts";
 import { runShard } from "./run_shard.ts";
 
 /** The `sdp run` command: arguments and options, from which --help and docs/cli.md are printed. */
@@ -37,7 +38,12 @@ export const spec: CommandSpec = {
       help: "Version id (default: UTC now as YYYY-MM-DDTHH-MM-SSZ)",
       valueName: "ID",
     },
-    rows: { type: "string", help: "Override dataset.yaml row_count", valueName: "N" },
+    rows: {
+      type: "string",
+      help:
+        "Override dataset.yaml row_count (multi-table: rows of the largest root table; the other roots scale alike)",
+      valueName: "N",
+    },
     format: { type: "string", help: "parquet (default), csv or both", valueName: "FMT" },
     workers: {
       type: "string",
@@ -108,6 +114,18 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   });
   const workers = workerCount(p, io, "run", { chunks: chunkCount(rows ?? spec.rowCount) });
   const log = makeLogger(io, { dataset: name, version });
+  if (spec.tables) {
+    return await runMultiTable(spec, io, {
+      version,
+      rows,
+      format,
+      workers,
+      ...d,
+      allowMissingPrior: p.values["allow-missing-prior"] === true,
+      readBack: p.values.readback === true,
+      log,
+    });
+  }
   const estimate = estimateOutput(spec, { rows: rows ?? spec.rowCount, format });
   await checkSpace(io, estimate, { runsDir: d.runsDir, skip: p.values["no-space-check"] === true });
   log.log("INFO", "estimate", { rows: estimate.rows, bytes: estimate.bytes });

@@ -25,6 +25,7 @@ import {
 } from "./distributions.ts";
 import { emailDef } from "./email.ts";
 import { entityDef } from "./entity.ts";
+import { foreignKeyDef } from "./foreign_key.ts";
 import { eventTimeDef, sessionIdDef } from "./event_time.ts";
 import type { KindDef, KindTable } from "./kind.ts";
 import { perEntityDef } from "./per_entity.ts";
@@ -67,6 +68,7 @@ export const KINDS = {
   lag: lagDef,
   event_time: eventTimeDef,
   session_id: sessionIdDef,
+  foreign_key: foreignKeyDef,
 } as const satisfies KindTable;
 
 /**
