@@ -54,6 +54,8 @@ export interface MetadataFile {
    * for `.csv`, `.tsv` and `.parquet` names.
    */
   tabular?: boolean;
+  /** This file's own columns (a table of a multi-table dataset); default: the dataset's. */
+  columns?: MetadataColumn[];
 }
 
 /** Plain inputs for {@link kaggleMetadata}. */
@@ -129,7 +131,14 @@ export function kaggleMetadata(input: KaggleMetadataInput): KaggleDatasetMetadat
     resources: input.files.map((f) => {
       const r: KaggleResource = { path: f.path };
       if (f.description !== undefined) r.description = f.description;
-      if (f.tabular ?? isTabularName(f.path)) r.schema = { fields: fields.map((x) => ({ ...x })) };
+      const own = f.columns
+        ? [...f.columns].sort((a, b) => compareNames(a.name, b.name)).map((c) => ({
+          name: c.name,
+          type: KAGGLE_FIELD_TYPES[c.type],
+          description: c.description ?? "",
+        }))
+        : fields;
+      if (f.tabular ?? isTabularName(f.path)) r.schema = { fields: own.map((x) => ({ ...x })) };
       return r;
     }),
   };

@@ -13,7 +13,7 @@
  * @module
  */
 import { ARTIFACTS, type FinalMetadata } from "../artifacts/mod.ts";
-import type { DatasetSpec } from "../model/mod.ts";
+import type { ColumnType, DatasetSpec } from "../model/mod.ts";
 import { compareNames } from "../data/mod.ts";
 import { UsageError } from "../errors.ts";
 import type { Publication, VersionEntry } from "../registry/mod.ts";
@@ -70,6 +70,12 @@ export interface PlanInput {
   finalDigest: { sha256: string; bytes: number };
   /** The spec from the version's configs snapshot. */
   spec: DatasetSpec;
+  /**
+   * A multi-table version: each table's sealed final_metadata.json (its
+   * folder `tables/<table>/`); every table's data file goes out as
+   * `<table>.parquet` / `<table>.csv`.
+   */
+  tables?: Array<{ table: string; meta: FinalMetadata }>;
   target: KaggleTarget;
   title?: string;
   license?: string;
@@ -86,9 +92,11 @@ export interface BuiltPlan {
 /** Build the publish plan of a verified version (pure except for the given digests). */
 export async function buildPlan(input: PlanInput): Promise<BuiltPlan> {
   const { meta, spec } = input;
-  const dataFiles = Object.keys(meta.files).filter((n) => n.startsWith("data.")).sort(
-    compareNames,
-  );
+  const dataFiles: DataFile[] = input.tables
+    ? tableDataFiles(input)
+    : Object.keys(meta.files).filter((n) => n.startsWith("data.")).sort(compareNames).map(
+      (name) => ({ name, path: `${input.dir}/${name}`, digest: meta.files[name] }),
+    );
   if (dataFiles.length === 0) {
     throw new UsageError(`${input.dataset} ${input.version} lists no data file`);
   }
@@ -117,9 +125,12 @@ export async function buildPlan(input: PlanInput): Promise<BuiltPlan> {
       ...(c.description !== undefined ? { description: c.description } : {}),
     })),
     files: [
-      ...dataFiles.map((path) => ({
-        path,
-        description: `${input.dataset} ${input.version}: ${meta.row_count} rows`,
+      ...dataFiles.map((f) => ({
+        path: f.name,
+        description: f.table
+          ? `${f.table} of ${input.dataset} ${input.version}: ${f.rows} rows`
+          : `${input.dataset} ${input.version}: ${meta.row_count} rows`,
+        ...(f.columns ? { columns: f.columns } : {}),
       })),
       {
         path: ARTIFACTS.final,
@@ -139,11 +150,11 @@ export async function buildPlan(input: PlanInput): Promise<BuiltPlan> {
   const metadataBytes = new TextEncoder().encode(metadataText);
   const metadataSha = await sha256Hex(metadataBytes);
   const files: PublishFile[] = [
-    ...dataFiles.map((name) => ({
-      name,
-      path: `${input.dir}/${name}`,
-      size: meta.files[name].bytes,
-      sha256: meta.files[name].sha256,
+    ...dataFiles.map((f) => ({
+      name: f.name,
+      path: f.path,
+      size: f.digest.bytes,
+      sha256: f.digest.sha256,
     })),
     {
       name: ARTIFACTS.final,
@@ -174,6 +185,40 @@ export async function buildPlan(input: PlanInput): Promise<BuiltPlan> {
     metadataText,
     files: files.map((f) => ({ name: f.name, bytes: f.size, sha256: f.sha256 })),
   };
+}
+
+/** One data file to publish. */
+interface DataFile {
+  name: string;
+  path: string;
+  digest: { sha256: string; bytes: number };
+  table?: string;
+  rows?: number;
+  columns?: Array<{ name: string; type: ColumnType; nullable: boolean; description?: string }>;
+}
+
+/** The data files of a multi-table version, named `<table>.<ext>` on Kaggle. */
+function tableDataFiles(input: PlanInput): DataFile[] {
+  const out: DataFile[] = [];
+  for (const { table, meta } of input.tables ?? []) {
+    const spec = input.spec.tables?.find((t) => t.name === table);
+    for (const name of Object.keys(meta.files).filter((n) => n.startsWith("data.")).sort()) {
+      out.push({
+        name: `${table}.${name.slice("data.".length)}`,
+        path: `${input.dir}/tables/${table}/${name}`,
+        digest: meta.files[name],
+        table,
+        rows: meta.row_count,
+        columns: (spec?.spec.columns ?? []).map((c) => ({
+          name: c.name,
+          type: c.type,
+          nullable: c.nullable,
+          ...(c.description !== undefined ? { description: c.description } : {}),
+        })),
+      });
+    }
+  }
+  return out.sort((a, b) => compareNames(a.name, b.name));
 }
 
 /** Earlier publications of `entry` to `target`. */

@@ -125,7 +125,8 @@ export async function rebuildRegistry(
       const entry: VersionEntry = {
         version,
         row_count: meta.row_count,
-        data_sha256: meta.files[dataFile]?.sha256 ?? "",
+        // A multi-table version records its content hash as its data hash (pipeline/register.ts).
+        data_sha256: meta.tables ? meta.content_hash : meta.files[dataFile]?.sha256 ?? "",
         content_hash: meta.content_hash,
         path: `${dataset}/${version}`,
         created_at: prev?.created_at ?? run.finished_at ?? "",

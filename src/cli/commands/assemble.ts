@@ -58,6 +58,13 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     datasetsDir: d.datasetsDir,
     readText: readTextIfExists,
   });
+  if (spec.tables) {
+    throw new UsageError(
+      `sdp assemble: ${name} is a multi-table dataset; ` +
+        "sharding is not supported for multi-table datasets yet: run it whole with sdp run " +
+        "(--workers parallelizes it, with the same bytes for every worker count)",
+    );
+  }
   const set = await collectParts(spec, version, partsDirs);
   const known = versionsOf(await readRegistry(d.registryFile), name).length;
   if (known !== set.versionIndex) {

@@ -127,6 +127,12 @@ async function openVersion(
     );
   }
   const { meta } = await readFinalMetadata(dir);
+  if (meta?.tables) {
+    throw new UsageError(
+      `${names.dataset}/${names.version} is a multi-table version; sdp compare measures one ` +
+        `table and does not support multi-table versions yet`,
+    );
+  }
   const snap = JSON.parse((await readTextIfExists(`${dir}/${ARTIFACTS.configs}`))!) as {
     files: ConfigSources;
   };

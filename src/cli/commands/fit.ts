@@ -82,6 +82,12 @@ async function inputPath(io: Io, ref: string, runsDir: string): Promise<string> 
         }); fit never learns from corrupted data`,
       );
     }
+    if (await exists(`${dir}/tables`)) {
+      throw new UsageError(
+        `${dataset}@${version} is a multi-table version: fit one table by its file, e.g. ` +
+          `${dir}/tables/<table>/${ARTIFACTS.parquet}`,
+      );
+    }
     for (const f of [ARTIFACTS.parquet, ARTIFACTS.csv]) {
       if (await exists(`${dir}/${f}`)) return `${dir}/${f}`;
     }

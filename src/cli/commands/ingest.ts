@@ -156,6 +156,13 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
 
   if (schemaFlag !== undefined) await checkInputFile(io, schemaFlag, "--schema");
   const choice = await chooseSchema(name, schemaFlag, d, registry);
+  if (choice.schemaYaml !== undefined && /^tables\s*:/m.test(choice.schemaYaml)) {
+    throw new UsageError(
+      `sdp ingest: ${name} is a multi-table dataset (schema.yaml tables:); ingesting one file ` +
+        `as a version of it is not supported: ingest each table as a dataset of its own ` +
+        `(e.g. --dataset ${name}_<table>) or generate it with sdp run`,
+    );
+  }
   const file = baseName(path);
   const shownFile = printable(file);
   let declared: IngestColumn[] | undefined;

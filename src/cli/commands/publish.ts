@@ -190,11 +190,19 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     dataset,
     (JSON.parse(snapText!) as { files: ConfigSources }).files,
   );
+  // A multi-table version: each table's manifest (verified above with the version).
+  const tables = meta.tables
+    ? await Promise.all(Object.keys(meta.tables).sort().map(async (table) => ({
+      table,
+      meta: (await readFinalMetadata(`${dir}/tables/${table}`)).meta as FinalMetadata,
+    })))
+    : undefined;
   const built = await buildPlan({
     dataset,
     version,
     dir,
     meta,
+    ...(tables ? { tables } : {}),
     finalDigest: await hashFile(`${dir}/${ARTIFACTS.final}`),
     spec,
     target,

@@ -63,6 +63,13 @@ export async function runShard(p: Parsed, io: Io): Promise<number> {
   checkAccess(io, d.datasetsDir, "read", "--datasets-dir");
   checkAccess(io, partsDir, "write", "--parts-dir");
   const spec = await loadDataset(name, { datasetsDir: d.datasetsDir, readText: readTextIfExists });
+  if (spec.tables) {
+    throw new UsageError(
+      `sdp run --shard: ${name} is a multi-table dataset; ` +
+        "sharding is not supported for multi-table datasets yet: run it whole with sdp run " +
+        "(--workers parallelizes it, with the same bytes for every worker count)",
+    );
+  }
   let versionIndex = versionIndexFlag(p);
   if (versionIndex === undefined) {
     checkAccess(io, d.registryFile, "read", "--registry");
