@@ -11,10 +11,16 @@
 import { compareNames } from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
 import { checkGeneration, inferGenerator } from "../generate/mod.ts";
-import { excerpt, join, type ParseContext, type ParsedYaml, type YNode } from "../strict_yaml/mod.ts";
 import {
-  type ChildCountSpec,
+  excerpt,
+  join,
+  type ParseContext,
+  type ParsedYaml,
+  type YNode,
+} from "../strict_yaml/mod.ts";
+import {
   type CheckSpec,
+  type ChildCountSpec,
   type ColumnSpec,
   type CompareOp,
   type ConfigSources,
@@ -43,9 +49,7 @@ const CROSS_RE =
 /** Whether schema.yaml declares `tables:` (a multi-table dataset). */
 export function isMultiTable(root: YNode, ctx: ParseContext): boolean {
   if (root === undefined || root === null) return false;
-  const keys = ctx.scalar(root) === undefined
-    ? new ParseProbe(root).keys()
-    : [];
+  const keys = ctx.scalar(root) === undefined ? new ParseProbe(root).keys() : [];
   return keys.includes("tables");
 }
 
@@ -164,7 +168,11 @@ export function parseMultiTableSpec(files: ParsedFiles, parse: TableParsers): Da
         const field = join("tables", name);
         const t = byTable.get(name);
         if (!t) {
-          dctx.problem(keyNode, field, `names unknown table ${excerpt(name)} (schema.yaml tables:)`);
+          dctx.problem(
+            keyNode,
+            field,
+            `names unknown table ${excerpt(name)} (schema.yaml tables:)`,
+          );
           continue;
         }
         if (driverOf(t)) {
@@ -181,7 +189,10 @@ export function parseMultiTableSpec(files: ParsedFiles, parse: TableParsers): Da
         } else if (v !== undefined) counts.set(name, v);
       }
       for (const t of raw) {
-        if (!driverOf(t) && !counts.has(t.name) && !dctx.problems.some((p) => p.field.startsWith(`tables.${t.name}`))) {
+        if (
+          !driverOf(t) && !counts.has(t.name) &&
+          !dctx.problems.some((p) => p.field.startsWith(`tables.${t.name}`))
+        ) {
           dctx.problem(
             meta.tablesNode,
             join("tables", t.name),
@@ -212,9 +223,12 @@ export function parseMultiTableSpec(files: ParsedFiles, parse: TableParsers): Da
   if (meta && shared) {
     for (const name of order) {
       const t = byTable.get(name)!;
-      const evo = evoNodes.has(name)
-        ? parse.evolution(evoNodes.get(name), ectx, t.columns, [])
-        : { labelRates: new Map(), missingness: new Map(), drift: [], thresholds: shared.thresholds };
+      const evo = evoNodes.has(name) ? parse.evolution(evoNodes.get(name), ectx, t.columns, []) : {
+        labelRates: new Map(),
+        missingness: new Map(),
+        drift: [],
+        thresholds: shared.thresholds,
+      };
       evo.thresholds = shared.thresholds;
       const external = externalColumns(t, byTable);
       tables.push({
@@ -272,7 +286,9 @@ function names(ctx: ParseContext, node: YNode, field: string): string[] {
     const v = ctx.string(n, join(field, i));
     if (v !== undefined) out.push(v);
   });
-  if (items.length === 0 && node !== undefined) ctx.problem(node, field, "must name at least one column");
+  if (items.length === 0 && node !== undefined) {
+    ctx.problem(node, field, "must name at least one column");
+  }
   return out;
 }
 
@@ -282,7 +298,11 @@ function parseKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, RawTable
   const byName = new Map(t.columns.map((c) => [c.name, c]));
   const pkNode = t.fields.get("primary_key");
   if (pkNode === undefined) {
-    ctx.problem(t.node, join(base, "primary_key"), "is required: the column(s) that identify a row, e.g. [order_id]");
+    ctx.problem(
+      t.node,
+      join(base, "primary_key"),
+      "is required: the column(s) that identify a row, e.g. [order_id]",
+    );
   } else {
     t.primaryKey = names(ctx, pkNode, join(base, "primary_key"));
     for (const c of t.primaryKey) {
@@ -290,7 +310,11 @@ function parseKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, RawTable
       if (!col) {
         ctx.problem(pkNode, join(base, "primary_key"), `names unknown column ${excerpt(c)}`);
       } else if (col.nullable) {
-        ctx.problem(pkNode, join(base, "primary_key"), `column ${c} is nullable; key columns must not be`);
+        ctx.problem(
+          pkNode,
+          join(base, "primary_key"),
+          `column ${c} is nullable; key columns must not be`,
+        );
       }
     }
     // A one-column key is unique by construction (its generator must guarantee it).
@@ -306,7 +330,11 @@ function parseKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, RawTable
     if (!f.has("columns")) ctx.problem(item, join(field, "columns"), "is required");
     const rf = ctx.fields(f.get("references"), join(field, "references"), ["table", "columns"]);
     if (!f.has("references")) {
-      ctx.problem(item, join(field, "references"), "is required: {table: <table>, columns: [<key>]}");
+      ctx.problem(
+        item,
+        join(field, "references"),
+        "is required: {table: <table>, columns: [<key>]}",
+      );
     }
     const table = ctx.string(rf.get("table"), join(field, "references.table")) ?? "";
     const refColumns = rf.has("columns")
@@ -321,7 +349,12 @@ function parseKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, RawTable
       mode,
       self: table === t.name,
       loc: ctx.loc(item),
-      nodes: { item, columns: f.get("columns"), table: rf.get("table"), refColumns: rf.get("columns") },
+      nodes: {
+        item,
+        columns: f.get("columns"),
+        table: rf.get("table"),
+        refColumns: rf.get("columns"),
+      },
     });
   });
   (ctx.items(t.fields.get("cross_checks"), join(base, "cross_checks")) ?? []).forEach((item, i) => {
@@ -333,7 +366,9 @@ function parseKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, RawTable
       ctx.problem(
         item,
         field,
-        `must read "<column> <op> <parent>.<column>" with op one of < <= > >= == !=, got ${excerpt(text)}`,
+        `must read "<column> <op> <parent>.<column>" with op one of < <= > >= == !=, got ${
+          excerpt(text)
+        }`,
       );
       return;
     }
@@ -400,7 +435,9 @@ function parseCount(node: YNode, ctx: ParseContext, field: string): ChildCountSp
   switch (kind) {
     case "poisson": {
       const lambda = ctx.number(f.get("lambda"), join(field, "lambda"));
-      if (!f.has("lambda")) ctx.problem(node, join(field, "lambda"), "is required (mean children per parent)");
+      if (!f.has("lambda")) {
+        ctx.problem(node, join(field, "lambda"), "is required (mean children per parent)");
+      }
       if (lambda === undefined) return undefined;
       if (!(lambda > 0 && lambda <= 1000)) {
         ctx.problem(f.get("lambda"), join(field, "lambda"), `must be in (0, 1000], got ${lambda}`);
@@ -423,11 +460,17 @@ function parseCount(node: YNode, ctx: ParseContext, field: string): ChildCountSp
         ctx.number(n, join(field, `weights.${i}`))
       );
       if (vals.length === 0 || vals.length !== ws.length) {
-        ctx.problem(node, field, "categorical needs values and weights of the same, non-zero length");
+        ctx.problem(
+          node,
+          field,
+          "categorical needs values and weights of the same, non-zero length",
+        );
         return undefined;
       }
       if (vals.some((v) => v === undefined) || ws.some((w) => w === undefined || w < 0)) {
-        if (ws.some((w) => w !== undefined && w < 0)) ctx.problem(f.get("weights"), join(field, "weights"), "must not be negative");
+        if (ws.some((w) => w !== undefined && w < 0)) {
+          ctx.problem(f.get("weights"), join(field, "weights"), "must not be negative");
+        }
         return undefined;
       }
       const values = vals as number[];
@@ -451,7 +494,11 @@ function parseCount(node: YNode, ctx: ParseContext, field: string): ChildCountSp
       break;
     }
     default:
-      ctx.problem(f.get("kind") ?? node, join(field, "kind"), "must be poisson, uniform or categorical");
+      ctx.problem(
+        f.get("kind") ?? node,
+        join(field, "kind"),
+        "must be poisson, uniform or categorical",
+      );
       return undefined;
   }
   if (max === undefined) return undefined;
@@ -480,14 +527,20 @@ function checkForeignKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, R
       ctx.problem(
         fk.nodes.table ?? fk.nodes.item,
         join(field, "references.table"),
-        `references unknown table ${excerpt(fk.table)}; tables: ${[...byTable.keys()].sort().join(", ")}`,
+        `references unknown table ${excerpt(fk.table)}; tables: ${
+          [...byTable.keys()].sort().join(", ")
+        }`,
       );
       return;
     }
     const theirs = new Map(parent.columns.map((c) => [c.name, c]));
     for (const c of fk.columns) {
       if (!own.has(c)) {
-        ctx.problem(fk.nodes.columns ?? fk.nodes.item, join(field, "columns"), `names unknown column ${excerpt(c)} of ${t.name}`);
+        ctx.problem(
+          fk.nodes.columns ?? fk.nodes.item,
+          join(field, "columns"),
+          `names unknown column ${excerpt(c)} of ${t.name}`,
+        );
       }
     }
     for (const c of fk.refColumns) {
@@ -514,7 +567,9 @@ function checkForeignKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, R
       ctx.problem(
         fk.nodes.refColumns ?? fk.nodes.table,
         join(field, "references.columns"),
-        `must be the primary key of ${fk.table} (${parent.primaryKey.join(", ")}) so each key names one row`,
+        `must be the primary key of ${fk.table} (${
+          parent.primaryKey.join(", ")
+        }) so each key names one row`,
       );
     }
     fk.columns.forEach((c, k) => {
@@ -540,14 +595,20 @@ function checkForeignKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, R
         ctx.problem(
           fk.nodes.columns ?? fk.nodes.item,
           join(field, "columns"),
-          `${c} can be null (${fk.self ? "the first row has no earlier row to point at" : "null_rate > 0"}); set nullable: true`,
+          `${c} can be null (${
+            fk.self ? "the first row has no earlier row to point at" : "null_rate > 0"
+          }); set nullable: true`,
         );
       }
     });
     if (fk.mode.kind === "per_parent") {
       drivers++;
       if (fk.self) {
-        ctx.problem(fk.nodes.item, join(field, "per_parent"), "a self-reference must use pick (rows point to earlier rows)");
+        ctx.problem(
+          fk.nodes.item,
+          join(field, "per_parent"),
+          "a self-reference must use pick (rows point to earlier rows)",
+        );
       } else if (drivers > 1) {
         ctx.problem(
           fk.nodes.item,
@@ -577,7 +638,11 @@ function checkForeignKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, R
     const fk = t.foreignKeys.find((f) => f.table === c.table && !f.self);
     const parent = byTable.get(c.table);
     const problem = (m: string) =>
-      ctx.problems.push({ loc: c.loc, field: join("tables", `${t.name}.cross_checks`), message: m });
+      ctx.problems.push({
+        loc: c.loc,
+        field: join("tables", `${t.name}.cross_checks`),
+        message: m,
+      });
     if (!fk || !parent) {
       problem(`${c.name}: ${t.name} has no foreign key to ${excerpt(c.table)}`);
       continue;
@@ -596,7 +661,11 @@ function checkForeignKeys(t: RawTable, ctx: ParseContext, byTable: Map<string, R
 function tableOrder(raw: RawTable[], ctx: ParseContext): string[] {
   const deps = new Map(raw.map((t) => [
     t.name,
-    new Set(t.foreignKeys.filter((f) => !f.self && raw.some((r) => r.name === f.table)).map((f) => f.table)),
+    new Set(
+      t.foreignKeys.filter((f) => !f.self && raw.some((r) => r.name === f.table)).map((f) =>
+        f.table
+      ),
+    ),
   ]));
   const order: string[] = [];
   const done = new Set<string>();

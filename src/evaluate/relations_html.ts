@@ -25,8 +25,9 @@ function thousands(n: number): string {
 }
 
 function esc(s: string | number): string {
-  return String(s).replace(/[&<>"']/g, (c) =>
-    ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
   );
 }
 
@@ -82,7 +83,9 @@ export function erDiagramSvg(tables: TableSpec[], rows: Map<string, number>): st
     parts.push(
       `<g><rect x="${p.x}" y="${p.y}" width="${boxW}" height="${p.h}" rx="6" fill="#f7f9fc" stroke="#4a6fa5"/>` +
         `<rect x="${p.x}" y="${p.y}" width="${boxW}" height="22" rx="6" fill="#4a6fa5"/>` +
-        `<text x="${p.x + 8}" y="${p.y + 16}" fill="#fff" font-weight="bold">${esc(t.name)}</text>` +
+        `<text x="${p.x + 8}" y="${p.y + 16}" fill="#fff" font-weight="bold">${
+          esc(t.name)
+        }</text>` +
         `<text x="${p.x + boxW - 8}" y="${p.y + 16}" fill="#fff" text-anchor="end">${
           esc(thousands(rows.get(t.name) ?? 0))
         }</text>`,
@@ -119,12 +122,16 @@ export function erDiagramSvg(tables: TableSpec[], rows: Map<string, number>): st
       const color = fk.mode.kind === "per_parent" ? "#4a6fa5" : "#9b7bb8";
       parts.push(
         `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="1.5" marker-end="url(#arrow)"/>` +
-          `<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2 - 4}" font-size="11" text-anchor="middle" fill="${color}">${label}</text>`,
+          `<text x="${(x1 + x2) / 2}" y="${
+            (y1 + y2) / 2 - 4
+          }" font-size="11" text-anchor="middle" fill="${color}">${label}</text>`,
       );
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="entity-relationship diagram" ` +
-    `width="${width + 60}" height="${height}" viewBox="0 0 ${width + 60} ${height}" font-family="sans-serif" font-size="12">` +
+    `width="${width + 60}" height="${height}" viewBox="0 0 ${
+      width + 60
+    } ${height}" font-family="sans-serif" font-size="12">` +
     `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">` +
     `<path d="M0 0L10 5L0 10z" fill="#555"/></marker></defs>${parts.join("")}</svg>`;
 }
@@ -138,7 +145,9 @@ export function renderRelationsHtml(input: {
 }): string {
   const { spec, version, tables, relations } = input;
   const rows = new Map(tables.map((t) => [t.table, t.rows]));
-  const ok = (b: boolean) => (b ? `<span class="ok">passed</span>` : `<span class="bad">failed</span>`);
+  const ok = (
+    b: boolean,
+  ) => (b ? `<span class="ok">passed</span>` : `<span class="bad">failed</span>`);
   const summary = tables.map((t) =>
     `<tr><td><a href="tables/${esc(t.table)}/report.html">${esc(t.table)}</a></td>` +
     `<td class="n">${esc(thousands(t.rows))}</td><td>${ok(t.validation_passed)}</td>` +
@@ -146,7 +155,9 @@ export function renderRelationsHtml(input: {
   ).join("");
   const keyRows = relations.tables.flatMap((t) => {
     const out = [
-      `<tr><td>${esc(t.table)}</td><td>primary key (${esc(t.primary_key.columns.join(", "))})</td>` +
+      `<tr><td>${esc(t.table)}</td><td>primary key (${
+        esc(t.primary_key.columns.join(", "))
+      })</td>` +
       `<td>${esc(t.primary_key.duplicates)} duplicates, ${esc(t.primary_key.nulls)} nulls</td><td>${
         ok(t.primary_key.passed)
       }</td></tr>`,
@@ -158,17 +169,19 @@ export function renderRelationsHtml(input: {
           `χ²=${pp.chi2} df=${pp.df} p=${pp.p_value}${pp.matches ? "" : " (does not match)"}`
         : "";
       out.push(
-        `<tr><td>${esc(t.table)}</td><td>(${esc(f.columns.join(", "))}) → ${esc(f.references.table)}</td>` +
-          `<td>${esc(f.orphans)} orphans, ${esc(f.nulls)} nulls of ${esc(f.rows)}${esc(dist)}</td><td>${
-            ok(f.passed)
-          }</td></tr>`,
+        `<tr><td>${esc(t.table)}</td><td>(${esc(f.columns.join(", "))}) → ${
+          esc(f.references.table)
+        }</td>` +
+          `<td>${esc(f.orphans)} orphans, ${esc(f.nulls)} nulls of ${esc(f.rows)}${
+            esc(dist)
+          }</td><td>${ok(f.passed)}</td></tr>`,
       );
     }
     for (const [name, c] of Object.entries(t.cross_checks)) {
       out.push(
-        `<tr><td>${esc(t.table)}</td><td>${esc(name)}</td><td>${esc(c.violations)} violations</td><td>${
-          ok(c.passed)
-        }</td></tr>`,
+        `<tr><td>${esc(t.table)}</td><td>${esc(name)}</td><td>${
+          esc(c.violations)
+        } violations</td><td>${ok(c.passed)}</td></tr>`,
       );
     }
     return out;

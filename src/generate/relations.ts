@@ -19,7 +19,7 @@
  *
  * @module
  */
-import type { Chunk, ChildCountSpec, ColumnValues, ParentPick } from "../model/mod.ts";
+import type { ChildCountSpec, Chunk, ColumnValues, ParentPick } from "../model/mod.ts";
 import { Rng, streamState } from "../rng/mod.ts";
 import type { GenerationContext } from "./env.ts";
 import type { GenerationPlan } from "./plan.ts";
@@ -161,7 +161,11 @@ const chunkCache = new Map<string, Promise<Chunk>>();
 const countCache = new Map<string, Promise<Int32Array>>();
 const CACHE_LIMIT = 6;
 
-function cached<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+function cached<T>(
+  cache: Map<string, Promise<T>>,
+  key: string,
+  make: () => Promise<T>,
+): Promise<T> {
   let p = cache.get(key);
   if (p !== undefined) {
     cache.delete(key); // most recent last
@@ -175,7 +179,11 @@ function cached<T>(cache: Map<string, Promise<T>>, key: string, make: () => Prom
 }
 
 function parentChunk(src: ParentSource, j: number, gen: ChunkGenerator): Promise<Chunk> {
-  return cached(chunkCache, `${src.ctx.seedHex}:${src.table}:${j}`, () => gen(src.plan, src.ctx, j));
+  return cached(
+    chunkCache,
+    `${src.ctx.seedHex}:${src.table}:${j}`,
+    () => gen(src.plan, src.ctx, j),
+  );
 }
 
 /**
@@ -198,7 +206,9 @@ export async function relationColumns(
     out.set(`${d.parent.table}.${CHILD_NUMBER}`, { type: "integer", values: ordinal, valid: null });
   }
   for (const p of rel.picks) {
-    const rng = new Rng(await streamState(ctx.seedHex, `@pick:${p.columns.join(",")}`, range.chunk));
+    const rng = new Rng(
+      await streamState(ctx.seedHex, `@pick:${p.columns.join(",")}`, range.chunk),
+    );
     const index = new Float64Array(rows);
     let valid: Uint8Array | null = null;
     const n = p.parent.ctx.rowCount;
@@ -319,9 +329,13 @@ async function gather(
   const n = index.length;
   const R = src.ctx.chunkRows;
   const chunkIds = new Set<number>();
-  for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) chunkIds.add(Math.floor(index[i] / R));
+  for (let i = 0; i < n; i++) {
+    if (valid === null || valid[i] === 1) chunkIds.add(Math.floor(index[i] / R));
+  }
   const chunks = new Map<number, Chunk>();
-  for (const j of [...chunkIds].sort((a, b) => a - b)) chunks.set(j, await parentChunk(src, j, gen));
+  for (const j of [...chunkIds].sort((a, b) => a - b)) {
+    chunks.set(j, await parentChunk(src, j, gen));
+  }
   const out = new Map<string, ColumnValues>();
   for (const name of columns) {
     const type = src.plan.columns[name].type;

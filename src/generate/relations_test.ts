@@ -35,17 +35,24 @@ Deno.test("countPmf: sums to 1 over [min, max], truncating the declared distribu
 Deno.test("pickIndex: inside [0, m) for every kind, zipf favours the first rows", () => {
   for (const m of [1, 2, 7, 1000]) {
     for (const v of [0, 1e-12, 0.3, 0.999999, 1 - 2 ** -53]) {
-      for (const pick of [{ kind: "uniform" as const }, { kind: "zipf" as const, s: 1 }, {
-        kind: "zipf" as const,
-        s: 2.5,
-      }]) {
+      for (
+        const pick of [{ kind: "uniform" as const }, { kind: "zipf" as const, s: 1 }, {
+          kind: "zipf" as const,
+          s: 2.5,
+        }]
+      ) {
         const i = pickIndex(pick, m, v);
-        assert.ok(Number.isInteger(i) && i >= 0 && i < m, `${JSON.stringify(pick)} ${m} ${v}: ${i}`);
+        assert.ok(
+          Number.isInteger(i) && i >= 0 && i < m,
+          `${JSON.stringify(pick)} ${m} ${v}: ${i}`,
+        );
       }
     }
   }
   let first = 0;
-  for (let k = 0; k < 1000; k++) if (pickIndex({ kind: "zipf", s: 1.5 }, 1000, k / 1000) === 0) first++;
+  for (let k = 0; k < 1000; k++) {
+    if (pickIndex({ kind: "zipf", s: 1.5 }, 1000, k / 1000) === 0) first++;
+  }
   assert.ok(first > 300, `first row picked ${first} times in 1000`);
 });
 
@@ -93,7 +100,12 @@ Deno.test("child chunks: the same whichever order (or thread) generates them", a
 Deno.test("planTables: child row counts are the sums of the per-parent draws", async () => {
   const plans = await planTables(retail(), { version: "v7", versionIndex: 0 });
   const byName = new Map(plans.map((p) => [p.table.name, p]));
-  assert.deepEqual(plans.map((p) => p.table.name), ["customers", "orders", "products", "order_lines"]);
+  assert.deepEqual(plans.map((p) => p.table.name), [
+    "customers",
+    "orders",
+    "products",
+    "order_lines",
+  ]);
   const orders = byName.get("orders")!;
   const driver = orders.plan.relations!.driver!;
   const counts = await childCounts(driver.count, orders.ctx.seedHex, { chunk: 0, rows: 20_000 });

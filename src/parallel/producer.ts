@@ -12,7 +12,7 @@
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../model/mod.ts";
 import { CHUNK_ROWS } from "../data/mod.ts";
-import { type GenerationPlan, generateChunks, planGeneration } from "../generate/mod.ts";
+import { generateChunks, type GenerationPlan, planGeneration } from "../generate/mod.ts";
 import { ipcSchemaMessage } from "../arrow/schema.ts";
 import { csvHeader } from "../csv/write.ts";
 import { createWriter } from "../io/files.ts";

@@ -43,7 +43,7 @@ import { readCsvChunks } from "./csv_readback.ts";
 import type { PriorInput } from "./prior.ts";
 import type { OutputFormat, Producer } from "./producer.ts";
 import { checkVersionFree, registerVersion } from "./register.ts";
-import { type RunEnvironment, runDataset, type RunResult } from "./run.ts";
+import { runDataset, type RunEnvironment, type RunResult } from "./run.ts";
 import { openStaging, removeCreated, runPaths, stageTimer } from "./staging.ts";
 
 /** The relations report's file name in a multi-table version folder. */
@@ -145,7 +145,10 @@ export async function runMultiTableDataset(
     const write = (name: string, text: string) => Deno.writeTextFile(`${stagingDir}/${name}`, text);
     await write(RELATIONS_REPORT, canonicalJson(relations));
     await write(ARTIFACTS.configs, configsSnapshot(dataset, { ...spec.sources }));
-    await write(ARTIFACTS.report, renderRelationsHtml({ spec, version, tables: summaries, relations }));
+    await write(
+      ARTIFACTS.report,
+      renderRelationsHtml({ spec, version, tables: summaries, relations }),
+    );
     if (!relations.passed) {
       const failedDir = paths.failedDir;
       await Deno.mkdir(failedDir.slice(0, failedDir.lastIndexOf("/")), { recursive: true });
@@ -186,7 +189,10 @@ export async function runMultiTableDataset(
     if (err instanceof ValidationFailedError && !err.reportDir.startsWith(paths.failedDir)) {
       // A table failed its own validation: its reports went down with the staging folder.
       throw new ValidationFailedError(
-        err.message.replace(/Reports kept in [^:]*:/, "Reports were in the removed staging folder:"),
+        err.message.replace(
+          /Reports kept in [^:]*:/,
+          "Reports were in the removed staging folder:",
+        ),
         paths.failedDir,
       );
     }

@@ -406,13 +406,19 @@ export function describeRelationFailures(r: RelationsReport, limit = 8): string[
   for (const t of r.tables) {
     if (!t.primary_key.passed) {
       out.push(
-        `${t.table}: primary key (${t.primary_key.columns.join(", ")}) has ${t.primary_key.duplicates} duplicate(s) and ${t.primary_key.nulls} null(s)`,
+        `${t.table}: primary key (${
+          t.primary_key.columns.join(", ")
+        }) has ${t.primary_key.duplicates} duplicate(s) and ${t.primary_key.nulls} null(s)`,
       );
     }
     for (const f of t.foreign_keys) {
       if (f.orphans > 0) {
         out.push(
-          `${t.table}.(${f.columns.join(", ")}) -> ${f.references.table}: ${f.orphans} orphan row(s), first ${f.first_orphan_rows.join(", ")}`,
+          `${t.table}.(${
+            f.columns.join(", ")
+          }) -> ${f.references.table}: ${f.orphans} orphan row(s), first ${
+            f.first_orphan_rows.join(", ")
+          }`,
         );
       }
       if (f.per_parent && f.per_parent.out_of_bounds > 0) {
@@ -422,7 +428,13 @@ export function describeRelationFailures(r: RelationsReport, limit = 8): string[
       }
     }
     for (const [name, c] of Object.entries(t.cross_checks)) {
-      if (!c.passed) out.push(`${t.table}: ${name}: ${c.violations} violation(s), first rows ${c.first_rows.join(", ")}`);
+      if (!c.passed) {
+        out.push(
+          `${t.table}: ${name}: ${c.violations} violation(s), first rows ${
+            c.first_rows.join(", ")
+          }`,
+        );
+      }
     }
   }
   return out.slice(0, limit);

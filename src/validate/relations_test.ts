@@ -61,7 +61,9 @@ Deno.test("validateRelations: intact tables pass, with per-parent counts", async
 });
 
 Deno.test("validateRelations: each kind of broken relation fails, naming rows", async (t) => {
-  const cases: Array<[string, (g: typeof GOOD) => void, (r: Awaited<ReturnType<typeof validateRelations>>) => void]> = [
+  const cases: Array<
+    [string, (g: typeof GOOD) => void, (r: Awaited<ReturnType<typeof validateRelations>>) => void]
+  > = [
     ["orphan order", (g) => (g.orders.customer_id = ints([1, 9, 3])), (r) => {
       const fk = r.tables.find((x) => x.table === "orders")!.foreign_keys[0];
       assert.equal(fk.orphans, 1);
@@ -73,10 +75,14 @@ Deno.test("validateRelations: each kind of broken relation fails, naming rows", 
     ["duplicate composite key", (g) => (g.order_lines.line_no = ints([1, 1, 1, 1])), (r) => {
       assert.equal(r.tables.find((x) => x.table === "order_lines")!.primary_key.duplicates, 1);
     }],
-    ["self-reference to a missing row", (g) => (g.customers.referred_by = ints([null, 7, 1])), (r) => {
-      const fk = r.tables.find((x) => x.table === "customers")!.foreign_keys[0];
-      assert.deepEqual([fk.orphans, fk.first_orphan_rows], [1, [1]]);
-    }],
+    [
+      "self-reference to a missing row",
+      (g) => (g.customers.referred_by = ints([null, 7, 1])),
+      (r) => {
+        const fk = r.tables.find((x) => x.table === "customers")!.foreign_keys[0];
+        assert.deepEqual([fk.orphans, fk.first_orphan_rows], [1, [1]]);
+      },
+    ],
     ["cross-table check", (g) => (g.orders.ordered_at = dates([10, 5, 30])), (r) => {
       const c = r.tables.find((x) => x.table === "orders")!.cross_checks;
       assert.deepEqual(c["ordered_at >= customers.signup_at"].first_rows, [1]);

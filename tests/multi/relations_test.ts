@@ -72,17 +72,34 @@ Deno.test("retail_orders: DuckDB finds every key holding on the written files", 
 
   // No orphan: every foreign key finds its parent.
   const orphans = [
-    `SELECT count(*) FROM ${f("orders")} o LEFT JOIN ${f("customers")} c USING (customer_id) WHERE c.customer_id IS NULL`,
-    `SELECT count(*) FROM ${f("order_lines")} l LEFT JOIN ${f("orders")} o USING (order_id) WHERE o.order_id IS NULL`,
-    `SELECT count(*) FROM ${f("order_lines")} l LEFT JOIN ${f("products")} p USING (product_id) WHERE p.product_id IS NULL`,
-    `SELECT count(*) FROM ${f("customers")} c LEFT JOIN ${f("customers")} r ON c.referred_by = r.customer_id WHERE c.referred_by IS NOT NULL AND r.customer_id IS NULL`,
+    `SELECT count(*) FROM ${f("orders")} o LEFT JOIN ${
+      f("customers")
+    } c USING (customer_id) WHERE c.customer_id IS NULL`,
+    `SELECT count(*) FROM ${f("order_lines")} l LEFT JOIN ${
+      f("orders")
+    } o USING (order_id) WHERE o.order_id IS NULL`,
+    `SELECT count(*) FROM ${f("order_lines")} l LEFT JOIN ${
+      f("products")
+    } p USING (product_id) WHERE p.product_id IS NULL`,
+    `SELECT count(*) FROM ${f("customers")} c LEFT JOIN ${
+      f("customers")
+    } r ON c.referred_by = r.customer_id WHERE c.referred_by IS NOT NULL AND r.customer_id IS NULL`,
   ];
   for (const sql of orphans) assert.equal(await one(sql), 0, sql);
 
   // Primary keys unique and not null (composite for order_lines).
-  for (const [t, key] of [["customers", "customer_id"], ["orders", "order_id"], ["products", "product_id"]]) {
+  for (
+    const [t, key] of [["customers", "customer_id"], ["orders", "order_id"], [
+      "products",
+      "product_id",
+    ]]
+  ) {
     assert.equal(
-      await one(`SELECT count(*) - count(DISTINCT ${key}) + count(*) FILTER (WHERE ${key} IS NULL) FROM ${f(t)}`),
+      await one(
+        `SELECT count(*) - count(DISTINCT ${key}) + count(*) FILTER (WHERE ${key} IS NULL) FROM ${
+          f(t)
+        }`,
+      ),
       0,
       t,
     );
@@ -93,24 +110,37 @@ Deno.test("retail_orders: DuckDB finds every key holding on the written files", 
   );
   // line_no runs 1..n within each order.
   assert.equal(
-    await one(`SELECT count(*) FROM (SELECT order_id, max(line_no) AS m, count(*) AS n FROM ${f("order_lines")} GROUP BY order_id) WHERE m <> n`),
+    await one(
+      `SELECT count(*) FROM (SELECT order_id, max(line_no) AS m, count(*) AS n FROM ${
+        f("order_lines")
+      } GROUP BY order_id) WHERE m <> n`,
+    ),
     0,
   );
 
   // Self-reference: only earlier customers, about 20 % of rows set.
-  assert.equal(await one(`SELECT count(*) FROM ${f("customers")} WHERE referred_by >= customer_id`), 0);
+  assert.equal(
+    await one(`SELECT count(*) FROM ${f("customers")} WHERE referred_by >= customer_id`),
+    0,
+  );
   const referred = await one(`SELECT avg((referred_by IS NOT NULL)::INT) FROM ${f("customers")}`);
   assert.ok(Math.abs(referred - 0.2) < 0.01, `referred share ${referred}`);
 
   // Cross-table check: an order comes after its customer's signup.
   assert.equal(
-    await one(`SELECT count(*) FROM ${f("orders")} o JOIN ${f("customers")} c USING (customer_id) WHERE o.ordered_at < c.signup_at`),
+    await one(
+      `SELECT count(*) FROM ${f("orders")} o JOIN ${
+        f("customers")
+      } c USING (customer_id) WHERE o.ordered_at < c.signup_at`,
+    ),
     0,
   );
 
   // Children per parent: Poisson(3) on [0, 25] for orders per customer (customers without orders count as 0).
   const per = await query(
-    `SELECT k, count(*) AS parents FROM (SELECT c.customer_id, count(o.order_id) AS k FROM ${f("customers")} c LEFT JOIN ${f("orders")} o USING (customer_id) GROUP BY 1) GROUP BY k ORDER BY k`,
+    `SELECT k, count(*) AS parents FROM (SELECT c.customer_id, count(o.order_id) AS k FROM ${
+      f("customers")
+    } c LEFT JOIN ${f("orders")} o USING (customer_id) GROUP BY 1) GROUP BY k ORDER BY k`,
   );
   const n = per.reduce((s, r) => s + Number(r.parents), 0);
   assert.equal(n, 30000);
@@ -133,7 +163,9 @@ Deno.test("retail_orders: DuckDB finds every key holding on the written files", 
   assert.ok(chi2 < 26.1, `chi2 ${chi2}`);
   // Lines per order: the declared categorical weights [30, 25, 15, 10, 8, 6, 4, 2] / 100.
   const lines = await query(
-    `SELECT n, count(*) AS orders FROM (SELECT order_id, count(*) AS n FROM ${f("order_lines")} GROUP BY 1) GROUP BY n ORDER BY n`,
+    `SELECT n, count(*) AS orders FROM (SELECT order_id, count(*) AS n FROM ${
+      f("order_lines")
+    } GROUP BY 1) GROUP BY n ORDER BY n`,
   );
   const orders = meta.tables.orders.row_count;
   const weights = [30, 25, 15, 10, 8, 6, 4, 2];
@@ -143,7 +175,9 @@ Deno.test("retail_orders: DuckDB finds every key holding on the written files", 
     assert.ok(Math.abs(Number(r.orders) - orders * p) < 5 * sd, `lines ${r.n}: ${r.orders}`);
   }
   // The report says the same.
-  const rel = JSON.parse(await Deno.readTextFile(`${dir}/relations_report.json`)) as RelationsReport;
+  const rel = JSON.parse(
+    await Deno.readTextFile(`${dir}/relations_report.json`),
+  ) as RelationsReport;
   assert.equal(rel.passed, true);
   const fk = rel.tables.find((t) => t.table === "orders")!.foreign_keys[0];
   assert.equal(fk.orphans, 0);
@@ -153,13 +187,17 @@ Deno.test("retail_orders: DuckDB finds every key holding on the written files", 
 
   // Zipf-like popularity: the first product sells far more than the 100th.
   const sales = await query(
-    `SELECT product_id, count(*) AS n FROM ${f("order_lines")} WHERE product_id IN (1000, 1099) GROUP BY 1 ORDER BY 1`,
+    `SELECT product_id, count(*) AS n FROM ${
+      f("order_lines")
+    } WHERE product_id IN (1000, 1099) GROUP BY 1 ORDER BY 1`,
   );
   assert.ok(Number(sales[0].n) > 20 * Number(sales[1].n), show(sales));
 
   // A signal across tables: premium customers return fewer orders and get larger discounts.
   const signal = await query(
-    `SELECT segment, avg(is_returned::INT) AS returned, avg(discount_pct) AS discount FROM ${f("orders")} JOIN ${f("customers")} USING (customer_id) GROUP BY 1 ORDER BY 1`,
+    `SELECT segment, avg(is_returned::INT) AS returned, avg(discount_pct) AS discount FROM ${
+      f("orders")
+    } JOIN ${f("customers")} USING (customer_id) GROUP BY 1 ORDER BY 1`,
   );
   const [premium, standard] = signal;
   assert.equal(premium.segment, "premium");
@@ -168,7 +206,9 @@ Deno.test("retail_orders: DuckDB finds every key holding on the written files", 
   // Line prices derive from the product's list price and the order's discount.
   assert.equal(
     await one(
-      `SELECT count(*) FROM ${f("order_lines")} l JOIN ${f("products")} p USING (product_id) JOIN ${f("orders")} o USING (order_id) ` +
+      `SELECT count(*) FROM ${f("order_lines")} l JOIN ${f("products")} p USING (product_id) JOIN ${
+        f("orders")
+      } o USING (order_id) ` +
         `WHERE abs(l.unit_price - round(p.list_price * (1 - o.discount_pct / 100), 2)) > 0.011`,
     ),
     0,
@@ -200,11 +240,15 @@ Deno.test("retail_orders: --format csv writes one CSV per table and the relation
     const head = (await Deno.readTextFile(`${dir}/tables/${t}/data.csv`)).split("\n")[0];
     assert.ok(head.length > 0, t);
   }
-  const rel = JSON.parse(await Deno.readTextFile(`${dir}/relations_report.json`)) as RelationsReport;
+  const rel = JSON.parse(
+    await Deno.readTextFile(`${dir}/relations_report.json`),
+  ) as RelationsReport;
   assert.equal(rel.passed, true);
   const f = (t: string) => `read_csv('${dir}/tables/${t}/data.csv', header = true)`;
   const rows = await query(
-    `SELECT count(*) AS n FROM ${f("order_lines")} l LEFT JOIN ${f("orders")} o USING (order_id) WHERE o.order_id IS NULL`,
+    `SELECT count(*) AS n FROM ${f("order_lines")} l LEFT JOIN ${
+      f("orders")
+    } o USING (order_id) WHERE o.order_id IS NULL`,
   );
   assert.equal(Number(rows[0].n), 0);
   await Deno.remove(cwd, { recursive: true });
@@ -215,7 +259,9 @@ Deno.test("retail_orders: a second version evaluates drift per table against the
   await run(cwd, []);
   const r = await runInProcess(["run", "retail_orders", "--run-id", "v2"], cwd);
   assert.equal(r.code, 0, r.stderr);
-  const meta = JSON.parse(await Deno.readTextFile(`${cwd}/runs/retail_orders/v2/final_metadata.json`));
+  const meta = JSON.parse(
+    await Deno.readTextFile(`${cwd}/runs/retail_orders/v2/final_metadata.json`),
+  );
   assert.equal(meta.prior_version, "v1");
   assert.equal(meta.version_index, 1);
   const evaluation = JSON.parse(
@@ -223,6 +269,9 @@ Deno.test("retail_orders: a second version evaluates drift per table against the
   );
   assert.equal(evaluation.prior_version, "v1");
   // list_price drifts by 5 % per version (evolution.yaml).
-  assert.ok(evaluation.drift.columns.list_price, JSON.stringify(Object.keys(evaluation.drift.columns)));
+  assert.ok(
+    evaluation.drift.columns.list_price,
+    JSON.stringify(Object.keys(evaluation.drift.columns)),
+  );
   await Deno.remove(cwd, { recursive: true });
 });

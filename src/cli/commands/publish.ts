@@ -192,10 +192,12 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   );
   // A multi-table version: each table's manifest (verified above with the version).
   const tables = meta.tables
-    ? await Promise.all(Object.keys(meta.tables).sort().map(async (table) => ({
-      table,
-      meta: (await readFinalMetadata(`${dir}/tables/${table}`)).meta as FinalMetadata,
-    })))
+    ? await Promise.all(
+      Object.keys(meta.tables).sort().map(async (table) => ({
+        table,
+        meta: (await readFinalMetadata(`${dir}/tables/${table}`)).meta as FinalMetadata,
+      })),
+    )
     : undefined;
   const built = await buildPlan({
     dataset,

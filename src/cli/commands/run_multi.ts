@@ -34,7 +34,9 @@ export async function runMultiTable(
   }, runEnvironment(io, options.log));
   const lines = result.tables.map((t) =>
     `  ${t.table}: ${t.rows} rows, quality ${t.result.evaluation.quality.score.toFixed(1)}, ` +
-    `validation ${t.result.validation.passed ? "passed" : "failed"}, drift ${t.result.evaluation.drift.verdict}`
+    `validation ${
+      t.result.validation.passed ? "passed" : "failed"
+    }, drift ${t.result.evaluation.drift.verdict}`
   );
   const fks = result.relations.tables.flatMap((t) => t.foreign_keys);
   io.out(
