@@ -201,7 +201,10 @@ Deno.test("sdp init scaffold parses, generates and satisfies its own checks", as
 Deno.test("known answers: pinned content hashes of the built-in datasets (first 3000 rows, v0 and v3)", async () => {
   const got: Record<string, string> = {};
   for (const name of BUILTIN_DATASETS.keys()) {
-    const plan = planGeneration(specOf(builtinSources(name), name));
+    const spec = specOf(builtinSources(name), name);
+    // Multi-table datasets are pinned per table in src/generate/relations_test.ts.
+    if (spec.tables) continue;
+    const plan = planGeneration(spec);
     for (const v of [0, 3]) {
       got[`${name}@${v}`] = await hashChunks(
         await generateAll(plan, ctxOf(3000, { seedHex: "pin", versionIndex: v, chunkRows: 1024 })),

@@ -323,16 +323,25 @@ correlations:
   );
 });
 
-Deno.test("the three built-in datasets and the README example parse", () => {
+Deno.test("the built-in datasets and the README example parse", () => {
   assert.deepEqual([...BUILTIN_DATASETS.keys()], [
     "finance_transactions",
     "market_time_series",
+    "retail_orders",
     "saas_events",
   ]);
   for (const [name, sources] of BUILTIN_DATASETS) {
     const spec = specOf(sources, name);
     assert.equal(spec.name, name);
-    assert.equal(spec.rowCount, 10000);
+    if (spec.tables) {
+      // Multi-table: row counts of the root tables; children follow from per_parent.
+      assert.deepEqual(spec.tables.map((t) => [t.name, t.spec.rowCount]), [
+        ["customers", 20000],
+        ["orders", 0],
+        ["products", 500],
+        ["order_lines", 0],
+      ]);
+    } else assert.equal(spec.rowCount, 10000);
   }
 });
 

@@ -32,6 +32,8 @@ Deno.test("the estimate bounds real outputs: at most the stated compression away
   const cwd = await tempDir();
   try {
     for (const name of BUILTIN_DATASETS.keys()) {
+      // Multi-table datasets have no single data.parquet (their run is not estimated yet).
+      if (/^tables\s*:/m.test(BUILTIN_DATASETS.get(name)!["schema.yaml"])) continue;
       const rows = 100_000;
       const r = await runCli(["run", name, "--run-id", "v1", "--rows", String(rows)], { cwd });
       assert.equal(r.code, 0, r.stderr);
