@@ -61,6 +61,12 @@ export interface MultiRunOptions {
   runsDir: string;
   registryFile: string;
   allowMissingPrior?: boolean;
+  /** Reproduction: write into this folder and skip the registry. */
+  outputDir?: string;
+  /** Reproduction: this version index instead of the registry's count. */
+  versionIndex?: number;
+  /** Reproduction: the prior version and each table's prior profile instead of the registry's latest. */
+  prior?: { version: string | null; tables: Map<string, PriorInput> };
   /** The producer of one table (generation: src/parallel/, given its plan). */
   producer: (spec: DatasetSpec, plan: GenerationPlan) => Producer;
   readBack?: boolean;
@@ -90,12 +96,12 @@ export async function runMultiTableDataset(
   const dataset = spec.name;
   const paths = runPaths(dataset, version, { ...options, token: env.token });
   const { stagingDir, finalDir } = paths;
-  const registry = await readRegistry(options.registryFile);
-  await checkVersionFree(registry, { dataset, version, finalDir });
-  const known = versionsOf(registry, dataset);
-  const versionIndex = known.length;
-  const priorVersion = known.at(-1)?.version ?? null;
-  const priors = await stage(
+  const registry = options.outputDir ? undefined : await readRegistry(options.registryFile);
+  if (registry) await checkVersionFree(registry, { dataset, version, finalDir });
+  const known = registry ? versionsOf(registry, dataset) : [];
+  const versionIndex = options.versionIndex ?? known.length;
+  const priorVersion = options.prior ? options.prior.version : known.at(-1)?.version ?? null;
+  const priors = options.prior?.tables ?? await stage(
     "profile_prior",
     () => priorProfiles(spec, { ...options, priorVersion, log: env.log }),
   );
@@ -105,7 +111,7 @@ export async function runMultiTableDataset(
   );
 
   const created = await openStaging(paths, {
-    sweep: true,
+    sweep: !options.outputDir,
     startedAt,
     token: env.token,
     log: env.log,
@@ -171,13 +177,16 @@ export async function runMultiTableDataset(
         format: options.format,
         tables: results.map((r) => ({ table: r.table, rows: r.rows })),
       }, { ...env, startedAt, durations, workers: options.workers }));
-    await registerVersion(stagingDir, {
-      ...options,
-      ...env,
-      finalDir,
-      final,
-      producer: { source: "generated" },
-    });
+    if (options.outputDir) await Deno.rename(stagingDir, finalDir);
+    else {
+      await registerVersion(stagingDir, {
+        ...options,
+        ...env,
+        finalDir,
+        final,
+        producer: { source: "generated" },
+      });
+    }
     env.log.log("INFO", "finalized", { dataset, version, path: finalDir, rows });
     return { dataset, version, path: finalDir, rows, tables: results, relations, final };
   } catch (err) {

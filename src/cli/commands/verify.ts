@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { ARTIFACTS } from "../../artifacts/mod.ts";
+import { ARTIFACTS, type FinalMetadata } from "../../artifacts/mod.ts";
 import { specFromSnapshot } from "../../config/mod.ts";
-import type { ConfigSources } from "../../model/dataset.ts";
+import type { ConfigSources, DatasetSpec } from "../../model/dataset.ts";
 import { IntegrityError, UsageError } from "../../errors.ts";
 import {
   describeVerify,
@@ -22,7 +22,8 @@ import {
 import { hashFile } from "../../hash/mod.ts";
 import { listDirs, readTextIfExists } from "../../io/files.ts";
 import { parallelGenerationProducer } from "../../parallel/mod.ts";
-import { runDataset } from "../../pipeline/mod.ts";
+import { type PriorInput, runDataset, runMultiTableDataset } from "../../pipeline/mod.ts";
+import { driverOf } from "../../generate/mod.ts";
 import { parseProfile } from "../../profile/mod.ts";
 import { readRegistry, type Registry, versionsOf, withheldOf } from "../../registry/mod.ts";
 import { checkVersionId, DETERMINISM_CONTRACT } from "../../version/mod.ts";
@@ -184,18 +185,22 @@ async function reproduce(
   const token = io.token();
   const out = `${d.runsDir}/${dataset}/.reproduce-${version}-${token}`;
   try {
-    await runDataset(spec, {
-      version,
-      rows: meta.row_count,
-      format: meta.formats.length === 2 ? "both" : (meta.formats[0] as "parquet" | "csv"),
-      workers: Math.max(1, io.cores),
-      runsDir: d.runsDir,
-      registryFile: d.registryFile,
-      versionIndex: meta.version_index,
-      prior,
-      outputDir: out,
-      producer: parallelGenerationProducer(spec),
-    }, { ...runEnvironment(io, makeLogger(io), token), progress: undefined });
+    if (spec.tables) {
+      await reproduceTables(spec, { meta, dir, out, d, io, token });
+    } else {
+      await runDataset(spec, {
+        version,
+        rows: meta.row_count,
+        format: meta.formats.length === 2 ? "both" : (meta.formats[0] as "parquet" | "csv"),
+        workers: Math.max(1, io.cores),
+        runsDir: d.runsDir,
+        registryFile: d.registryFile,
+        versionIndex: meta.version_index,
+        prior,
+        outputDir: out,
+        producer: parallelGenerationProducer(spec),
+      }, { ...runEnvironment(io, makeLogger(io), token), progress: undefined });
+    }
     const names = Object.keys(meta.files).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
     let first: { name: string; expected: string; actual: string | null } | undefined;
     for (const name of [...names, ARTIFACTS.final]) {
@@ -236,4 +241,46 @@ async function reproduce(
 
 function rank(name: string): number {
   return name.startsWith("data.") ? 0 : name === ARTIFACTS.configs ? 1 : 2;
+}
+
+/**
+ * Regenerate a multi-table version into `out`: every table with the
+ * version's index and each table's stored prior profile, root tables at
+ * their recorded row counts (children follow from them).
+ */
+async function reproduceTables(
+  spec: DatasetSpec,
+  a: {
+    meta: FinalMetadata;
+    dir: string;
+    out: string;
+    d: ReturnType<typeof dirs>;
+    io: Io;
+    token: string;
+  },
+): Promise<void> {
+  const { meta, dir } = a;
+  const tables = new Map<string, PriorInput>();
+  for (const t of spec.tables ?? []) {
+    const path = `${dir}/tables/${t.name}/${ARTIFACTS.priorProfile}`;
+    const text = meta.prior_version ? await readTextIfExists(path) : undefined;
+    if (text !== undefined) {
+      tables.set(t.name, { version: meta.prior_version!, profile: parseProfile(text, path) });
+    }
+  }
+  const roots = (spec.tables ?? []).filter((t) => !driverOf(t)).map((t) =>
+    meta.tables?.[t.name]?.row_count ?? t.spec.rowCount
+  );
+  await runMultiTableDataset(spec, {
+    version: meta.version,
+    rows: Math.max(...roots),
+    format: meta.formats.length === 2 ? "both" : (meta.formats[0] as "parquet" | "csv"),
+    workers: Math.max(1, a.io.cores),
+    runsDir: a.d.runsDir,
+    registryFile: a.d.registryFile,
+    versionIndex: meta.version_index,
+    prior: { version: meta.prior_version, tables },
+    outputDir: a.out,
+    producer: (table, plan) => parallelGenerationProducer(table, { plan }),
+  }, { ...runEnvironment(a.io, makeLogger(a.io), a.token), progress: undefined });
 }
