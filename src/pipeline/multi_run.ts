@@ -20,8 +20,7 @@ import {
   finalMetadata,
   sealRunMetadata,
 } from "../artifacts/mod.ts";
-import { type ArrowColumn } from "../arrow/table.ts";
-import type { Chunk } from "../data/mod.ts";
+import type { Chunk, ColumnValues } from "../data/mod.ts";
 import { IntegrityError, storageFailure, ValidationFailedError } from "../errors.ts";
 import { renderRelationsHtml, type TableSummary } from "../evaluate/relations_html.ts";
 import type { GenerationPlan } from "../generate/mod.ts";
@@ -259,24 +258,37 @@ function tableReader(
   const byName = new Map(plans.map((p) => [p.table.name, p]));
   return async function* (table, columns) {
     const p = byName.get(table)!;
-    const specCols = p.spec.columns;
-    void columns;
+    const specCols = p.spec.columns.filter((c) => columns.includes(c.name));
     const dir = `${stagingDir}/${TABLES_DIR}/${table}`;
     if (format === "csv") {
       // The CSV reader types every declared column; keep all, the validator reads what it needs.
       yield* readCsvChunks(`${dir}/${ARTIFACTS.csv}`, p.spec.columns);
       return;
     }
-    const arrow: ArrowColumn[] = specCols.map((c) => ({
-      name: c.name,
-      type: c.type,
-      nullable: c.nullable,
-    }));
-    const src = await openFileSource(`${dir}/${ARTIFACTS.parquet}`);
+    // One reader per column, zipped chunk by chunk: the Parquet engine fails on projections of
+    // columns that are not adjacent in the file, and reading every column would cost far more.
+    const sources = await Promise.all(
+      specCols.map(() => openFileSource(`${dir}/${ARTIFACTS.parquet}`)),
+    );
     try {
-      yield* readParquetChunks(src, arrow);
+      const its = specCols.map((c, i) =>
+        readParquetChunks(sources[i], [{ name: c.name, type: c.type, nullable: c.nullable }])[
+          Symbol.asyncIterator
+        ]()
+      );
+      for (;;) {
+        const parts = await Promise.all(its.map((it) => it.next()));
+        if (parts.every((r) => r.done)) return;
+        if (parts.some((r) => r.done || r.value.rows !== parts[0].value!.rows)) {
+          throw new Error(`columns of ${dir}/${ARTIFACTS.parquet} disagree on their row groups`);
+        }
+        const first = parts[0].value as Chunk;
+        const merged = new Map<string, ColumnValues>();
+        for (const r of parts) for (const [k, v] of (r.value as Chunk).columns) merged.set(k, v);
+        yield { ...first, columns: merged };
+      }
     } finally {
-      src.close();
+      for (const s of sources) s.close();
     }
   };
 }

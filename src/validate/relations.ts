@@ -5,10 +5,10 @@
  * [min, max] (and how well the counts fit the declared distribution), and
  * cross-table checks (`ordered_at >= customers.signup_at`).
  *
- * Tables are read once each, parents first. A table's keys are kept sorted
- * (8 bytes per row, plus 4 per row and the compared columns for a parent of
- * a cross check), so memory grows with the largest table's row count; the
- * data itself is streamed. Keys of one integer column are compared exactly;
+ * Tables are read once each, parents first, the data streamed. Keys that
+ * arrive as an arithmetic progression (sequence keys) cost nothing to keep;
+ * other keys are kept sorted (12 bytes per row), and a parent keeps the
+ * columns its children's cross checks compare and one child count per row. Keys of one integer column are compared exactly;
  * other keys by a 64-bit hash of their values (a collision, about 1 in 10^5
  * at 10^7 rows, could hide one orphan or report one duplicate).
  *
@@ -84,13 +84,54 @@ export interface RelationsReport {
 
 type Key = number | bigint;
 
-/** A parent table's keys, sorted, with what children need from it. */
+/**
+ * A table's keys, with what children need from it: keys that arrive as an
+ * arithmetic progression (sequence keys) are kept as start and step alone,
+ * any other keys sorted, with the row of each.
+ */
 interface KeyIndex {
-  keys: Float64Array | BigUint64Array;
+  /** Number of keys. */
+  n: number;
+  arith?: { start: number; step: number };
+  keys?: Float64Array | BigUint64Array;
   /** Row index of each sorted key. */
-  rows: Uint32Array;
+  rows?: Uint32Array;
   /** Columns compared by children's cross checks, by row index. */
   values: Map<string, ArrayLike<number | string | null>>;
+}
+
+/**
+ * Collects a table's keys in row order: O(1) memory while they follow one
+ * arithmetic progression (sequence keys), a list from the first key that
+ * does not (the earlier ones are recomputed from the progression).
+ */
+class KeyCollector {
+  n = 0;
+  start = 0;
+  step = 0;
+  list: Key[] | null;
+  constructor(readonly numeric: boolean) {
+    this.list = numeric ? null : [];
+  }
+  add(k: Key | null): void {
+    if (this.list === null) {
+      const x = k as number | null;
+      if (x !== null && this.n === 0) this.start = x;
+      else if (x !== null && this.n === 1 && x !== this.start) this.step = x - this.start;
+      else if (x === null || x !== this.start + this.step * this.n) {
+        this.list = Array.from({ length: this.n }, (_, i) => this.start + this.step * i);
+      }
+    }
+    // A null key cannot match: NaN (numeric) never equals, 0n stands in for hashes.
+    if (this.list !== null) this.list.push(k ?? (this.numeric ? NaN : 0n));
+    this.n++;
+  }
+  index(): KeyIndex {
+    if (this.list === null) {
+      return { n: this.n, arith: { start: this.start, step: this.step }, values: new Map() };
+    }
+    return sortKeys(this.list, this.numeric);
+  }
 }
 
 /** Validate the relations of a multi-table dataset from its written tables. */
@@ -132,7 +173,7 @@ async function checkTable(
   },
 ): Promise<TableRelations> {
   const numericKey = isNumericKey(t, t.primaryKey);
-  const keys: Key[] = [];
+  const keys = new KeyCollector(numericKey);
   let pkNulls = 0;
   const values = new Map<string, Array<number | string | null>>();
   for (const c of a.rightCols) values.set(c, []);
@@ -149,7 +190,7 @@ async function checkTable(
       passed: true,
     } as ForeignKeyResult,
     counts: fk.mode.kind === "per_parent" && !fk.self
-      ? new Int32Array(a.indexes.get(fk.table)?.keys.length ?? 0)
+      ? new Int32Array(a.indexes.get(fk.table)?.n ?? 0)
       : undefined,
     // Self-references resolve once this table's keys are all known.
     pending: [] as Array<{ key: Key; row: number }>,
@@ -165,10 +206,8 @@ async function checkTable(
     }
     for (let i = 0; i < chunk.rows; i++) {
       const k = keyOf(pkCols, i, numericKey);
-      if (k === null) {
-        pkNulls++;
-        keys.push(numericKey ? NaN : 0n);
-      } else keys.push(k);
+      if (k === null) pkNulls++;
+      keys.add(k);
     }
     for (const f of fks) {
       const cols = f.fk.columns.map(col);
@@ -187,7 +226,7 @@ async function checkTable(
           f.pending.push({ key: k, row });
           continue;
         }
-        const pos = idx ? find(idx.keys, k) : -1;
+        const pos = idx ? find(idx, k) : -1;
         if (pos < 0) {
           orphan(f.res, row);
           continue;
@@ -195,7 +234,7 @@ async function checkTable(
         if (f.counts) f.counts[pos]++;
         for (const x of checks) {
           const left = at(col(x.c.left), i);
-          const right = idx!.values.get(x.c.right)![idx!.rows[pos]];
+          const right = idx!.values.get(x.c.right)![rowAt(idx!, pos)];
           if (!compare(left, x.c.op, right)) {
             x.violations++;
             if (x.first_rows.length < FIRST_ROWS) x.first_rows.push(row);
@@ -206,22 +245,25 @@ async function checkTable(
     rows += chunk.rows;
   }
   // Sort this table's keys (with their rows) for its children and its own uniqueness.
-  const index = sortKeys(keys, numericKey);
+  const index = keys.index();
   index.values = values;
   a.indexes.set(t.name, index);
   let duplicates = 0;
   const firstDup: number[] = [];
-  for (let p = 1; p < index.keys.length; p++) {
-    const k = index.keys[p];
-    if (numericKey && Number.isNaN(k as number)) continue;
-    if (k === index.keys[p - 1]) {
-      duplicates++;
-      if (firstDup.length < FIRST_ROWS) firstDup.push(index.rows[p]);
+  const sorted = index.keys;
+  if (sorted && index.rows) {
+    for (let p = 1; p < sorted.length; p++) {
+      const k = sorted[p];
+      if (numericKey && Number.isNaN(k as number)) continue;
+      if (k === sorted[p - 1]) {
+        duplicates++;
+        if (firstDup.length < FIRST_ROWS) firstDup.push(index.rows[p]);
+      }
     }
-  }
+  } else if (index.arith && index.arith.step === 0 && index.n > 1) duplicates = index.n - 1;
   firstDup.sort((x, y) => x - y);
   for (const f of fks) {
-    for (const { key, row } of f.pending) if (find(index.keys, key) < 0) orphan(f.res, row);
+    for (const { key, row } of f.pending) if (find(index, key) < 0) orphan(f.res, row);
     f.res.passed = f.res.orphans === 0;
     if (f.counts && f.fk.mode.kind === "per_parent") {
       f.res.per_parent = perParent(f.counts, f.fk.mode.count);
@@ -304,11 +346,24 @@ function sortKeys(keys: Key[], numeric: boolean): KeyIndex {
     rows.sort((x, y) => (k[x] < k[y] ? -1 : k[x] > k[y] ? 1 : x - y));
     sorted = BigUint64Array.from(rows, (r) => k[r]);
   }
-  return { keys: sorted, rows, values: new Map() };
+  return { n, keys: sorted, rows, values: new Map() };
 }
 
-/** Position of `k` among sorted keys, or -1. */
-function find(keys: Float64Array | BigUint64Array, k: Key): number {
+/** The row of the key at position `pos`. */
+function rowAt(idx: KeyIndex, pos: number): number {
+  return idx.rows ? idx.rows[pos] : pos;
+}
+
+/** Position of `k` among a table's keys (row order for a progression), or -1. */
+function find(idx: KeyIndex, k: Key): number {
+  if (idx.arith) {
+    if (typeof k !== "number") return -1;
+    const { start, step } = idx.arith;
+    if (step === 0) return k === start && idx.n > 0 ? 0 : -1;
+    const d = (k - start) / step;
+    return Number.isInteger(d) && d >= 0 && d < idx.n ? d : -1;
+  }
+  const keys = idx.keys!;
   let lo = 0;
   let hi = keys.length - 1;
   while (lo <= hi) {
