@@ -341,44 +341,33 @@ async function gather(
     const type = src.plan.columns[name].type;
     const ok = new Uint8Array(n);
     let anyNull = false;
-    if (type === "string") {
-      const values: string[] = new Array(n).fill("");
-      for (let i = 0; i < n; i++) {
-        if (valid !== null && valid[i] === 0) {
-          anyNull = true;
-          continue;
-        }
-        const c = chunks.get(Math.floor(index[i] / R))!.columns.get(name)!;
-        const r = index[i] % R;
-        if (c.valid !== null && c.valid[r] === 0) anyNull = true;
-        else {
-          ok[i] = 1;
-          values[i] = c.values[r] as string;
-        }
-      }
-      out.set(name, { type, values, valid: anyNull ? ok : null });
-      continue;
-    }
-    const values = type === "boolean" ? new Uint8Array(n) : new Float64Array(n);
+    const values = type === "string"
+      ? new Array<string>(n).fill("")
+      : type === "boolean"
+      ? new Uint8Array(n)
+      : new Float64Array(n);
+    // Rows arrive grouped by parent chunk (sorted for a one-to-many key): look a chunk up once per run.
+    let lastJ = -1;
+    let c: ColumnValues | undefined;
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) {
         anyNull = true;
         continue;
       }
-      const c = chunks.get(Math.floor(index[i] / R))!.columns.get(name)!;
-      const r = index[i] % R;
-      if (c.valid !== null && c.valid[r] === 0) anyNull = true;
+      const p = index[i];
+      const j = Math.floor(p / R);
+      if (j !== lastJ) {
+        c = chunks.get(j)!.columns.get(name)!;
+        lastJ = j;
+      }
+      const r = p - j * R;
+      if (c!.valid !== null && c!.valid[r] === 0) anyNull = true;
       else {
         ok[i] = 1;
-        values[i] = c.values[r] as number;
+        (values as unknown[])[i] = c!.values[r];
       }
     }
-    out.set(
-      name,
-      (type === "boolean"
-        ? { type, values, valid: anyNull ? ok : null }
-        : { type, values, valid: anyNull ? ok : null }) as ColumnValues,
-    );
+    out.set(name, { type, values, valid: anyNull ? ok : null } as ColumnValues);
   }
   return out;
 }

@@ -67,6 +67,11 @@ export interface TableRelations {
   rows: number;
   primary_key: {
     columns: string[];
+    /**
+     * `validation_report.json`: a one-column key no other table references is
+     * checked (unique, not null) by the table's own validation, not read again.
+     */
+    checked_in?: string;
     duplicates: number;
     nulls: number;
     first_duplicate_rows: number[];
@@ -147,13 +152,23 @@ export async function validateRelations(
     for (const c of tables) {
       for (const x of c.crossChecks) if (x.table === t.name) rightCols.add(x.right);
     }
+    // A one-column key is `unique`: the table's own validation checked it. Read it again only
+    // when children look rows up by it.
+    const referenced = tables.some((c) => c.foreignKeys.some((f) => f.table === t.name));
+    const ownCheck = t.primaryKey.length === 1 && !referenced;
     const needed = new Set<string>([
-      ...t.primaryKey,
+      ...(ownCheck ? [] : t.primaryKey),
       ...t.foreignKeys.flatMap((f) => f.columns),
       ...t.crossChecks.map((c) => c.left),
       ...rightCols,
     ]);
-    const res = await checkTable(t, { read, columns: [...needed].sort(), rightCols, indexes });
+    const res = await checkTable(t, {
+      read,
+      columns: [...needed].sort(),
+      rightCols,
+      indexes,
+      ownCheck,
+    });
     out.push(res);
   }
   const passed = out.every((t) =>
@@ -170,6 +185,7 @@ async function checkTable(
     columns: string[];
     rightCols: Set<string>;
     indexes: Map<string, KeyIndex>;
+    ownCheck: boolean;
   },
 ): Promise<TableRelations> {
   const numericKey = isNumericKey(t, t.primaryKey);
@@ -199,12 +215,12 @@ async function checkTable(
   let rows = 0;
   for await (const chunk of a.read(t.name, a.columns)) {
     const col = (n: string) => chunk.columns.get(n)!;
-    const pkCols = t.primaryKey.map(col);
+    const pkCols = a.ownCheck ? [] : t.primaryKey.map(col);
     for (const [name, arr] of values) {
       const c = col(name);
       for (let i = 0; i < chunk.rows; i++) arr.push(at(c, i));
     }
-    for (let i = 0; i < chunk.rows; i++) {
+    for (let i = 0; i < chunk.rows && !a.ownCheck; i++) {
       const k = keyOf(pkCols, i, numericKey);
       if (k === null) pkNulls++;
       keys.add(k);
@@ -275,6 +291,7 @@ async function checkTable(
     rows,
     primary_key: {
       columns: t.primaryKey,
+      ...(a.ownCheck ? { checked_in: "validation_report.json" } : {}),
       duplicates,
       nulls: pkNulls,
       first_duplicate_rows: firstDup,
