@@ -10,8 +10,9 @@
  *             account's `opened_at` and `tier`;
  *   - single: one table with the transactions' columns and generators
  *             (account_id drawn uniformly, the timestamp from the same
- *             expression with a constant for the account's opening date,
- *             amounts conditional on a local boolean) and as many rows as
+ *             expression with a local column read instead of the account's
+ *             opening date, as many distinct values,
+ *             amounts conditional on a local string column) and as many rows as
  *             the multi-table run writes over both tables.
  *
  * Prints wall seconds, rows per second and peak RSS (`/usr/bin/time -f %M`)
@@ -60,7 +61,8 @@ ${amount}
       is_online: { type: boolean, generator: { kind: boolean, rate: 0.3 } }
       mcc: { type: integer, constraints: { min: 1000, max: 9999 }, generator: { kind: uniform, min: 1000, max: 9999 } }`;
 
-function multiConfigs(n: number): Record<string, string> {
+/** The configs of the multi-table case. */
+export function multiConfigs(n: number): Record<string, string> {
   return {
     "dataset.yaml":
       `name: bench_multi\ndescription: accounts and transactions\ntables:\n  accounts: ${n}\n`,
@@ -99,18 +101,19 @@ function multiConfigs(n: number): Record<string, string> {
   };
 }
 
-function singleConfigs(rows: number): Record<string, string> {
+/** The configs of the single-table case. */
+export function singleConfigs(rows: number): Record<string, string> {
   return {
     "dataset.yaml": `name: bench_single\ndescription: transactions alone\nrow_count: ${rows}\n`,
     "schema.yaml": `columns:${
       CHILD_COLUMNS(
         `{ type: integer, constraints: { min: 1, max: ${parents} }, generator: { kind: uniform, min: 1, max: ${parents} } }`,
-        // The same expression shape as the child's, with a constant where it reads the parent.
-        '{ kind: derived, expr: "1672531200000 + floor(uniform(0, 365)) * 86400000" }',
+        // The child's expression, reading a local column where it reads the parent's.
+        '{ kind: derived, expr: "1672531200000 + (txn_id * 7919 % 31536000) * 1000 + floor(uniform(0, 365)) * 86400000" }',
         `          kind: conditional
-          on: is_online
+          on: channel
           cases:
-            true: { kind: lognormal, median: 120, sigma: 1.0, decimals: 2 }
+            atm: { kind: lognormal, median: 120, sigma: 1.0, decimals: 2 }
           otherwise: { kind: lognormal, median: 35, sigma: 1.0, decimals: 2 }`,
       )
     }
@@ -174,21 +177,25 @@ async function run(name: string, configs: Record<string, string>, label: string)
   };
 }
 
-const results: Result[] = [];
-for (let r = 0; r < Number(values.rounds); r++) {
-  const multi = await run("bench_multi", multiConfigs(parents), `multi-${parents}`);
-  results.push(multi);
-  console.log(JSON.stringify(multi));
-  const single = await run("bench_single", singleConfigs(multi.rows), `single-${multi.rows}`);
-  results.push(single);
-  console.log(JSON.stringify(single));
-  console.log(
-    `per-row time multi / single: ${(single.rows_per_second / multi.rows_per_second).toFixed(2)}x`,
-  );
+if (import.meta.main) {
+  const results: Result[] = [];
+  for (let r = 0; r < Number(values.rounds); r++) {
+    const multi = await run("bench_multi", multiConfigs(parents), `multi-${parents}`);
+    results.push(multi);
+    console.log(JSON.stringify(multi));
+    const single = await run("bench_single", singleConfigs(multi.rows), `single-${multi.rows}`);
+    results.push(single);
+    console.log(JSON.stringify(single));
+    console.log(
+      `per-row time multi / single: ${
+        (single.rows_per_second / multi.rows_per_second).toFixed(2)
+      }x`,
+    );
+  }
+  for (const n of values.scales ? values.scales.split(",").map(Number) : []) {
+    const m = await run("bench_multi", multiConfigs(n), `multi-${n}`);
+    results.push(m);
+    console.log(JSON.stringify(m));
+  }
+  if (values.out) await Deno.writeTextFile(values.out, JSON.stringify(results, null, 2) + "\n");
 }
-for (const n of values.scales ? values.scales.split(",").map(Number) : []) {
-  const m = await run("bench_multi", multiConfigs(n), `multi-${n}`);
-  results.push(m);
-  console.log(JSON.stringify(m));
-}
-if (values.out) await Deno.writeTextFile(values.out, JSON.stringify(results, null, 2) + "\n");

@@ -102,7 +102,7 @@ interface KeyIndex {
   /** Row index of each sorted key. */
   rows?: Uint32Array;
   /** Columns compared by children's cross checks, by row index. */
-  values: Map<string, ArrayLike<number | string | null>>;
+  values: Map<string, ColumnStore>;
 }
 
 /**
@@ -191,8 +191,8 @@ async function checkTable(
   const numericKey = isNumericKey(t, t.primaryKey);
   const keys = new KeyCollector(numericKey);
   let pkNulls = 0;
-  const values = new Map<string, Array<number | string | null>>();
-  for (const c of a.rightCols) values.set(c, []);
+  const values = new Map<string, ColumnStore>();
+  for (const c of a.rightCols) values.set(c, new ColumnStore());
   const fks = t.foreignKeys.map((fk) => ({
     fk,
     res: {
@@ -216,9 +216,9 @@ async function checkTable(
   for await (const chunk of a.read(t.name, a.columns)) {
     const col = (n: string) => chunk.columns.get(n)!;
     const pkCols = a.ownCheck ? [] : t.primaryKey.map(col);
-    for (const [name, arr] of values) {
+    for (const [name, store] of values) {
       const c = col(name);
-      for (let i = 0; i < chunk.rows; i++) arr.push(at(c, i));
+      for (let r = 0; r < chunk.rows; r++) store.push(at(c, r));
     }
     for (let i = 0; i < chunk.rows && !a.ownCheck; i++) {
       const k = keyOf(pkCols, i, numericKey);
@@ -250,7 +250,7 @@ async function checkTable(
         if (f.counts) f.counts[pos]++;
         for (const x of checks) {
           const left = at(col(x.c.left), i);
-          const right = idx!.values.get(x.c.right)![rowAt(idx!, pos)];
+          const right = idx!.values.get(x.c.right)!.at(rowAt(idx!, pos));
           if (!compare(left, x.c.op, right)) {
             x.violations++;
             if (x.first_rows.length < FIRST_ROWS) x.first_rows.push(row);
@@ -306,6 +306,38 @@ async function checkTable(
       }]),
     ),
   };
+}
+
+/**
+ * One compared column of a parent, by row: numbers in a growing Float64Array
+ * (8 bytes per row, NaN for null), strings in an array.
+ */
+class ColumnStore {
+  #nums = new Float64Array(1024);
+  #strs: Array<string | null> | null = null;
+  #n = 0;
+  push(v: number | string | null): void {
+    if (typeof v === "string" || this.#strs !== null) {
+      this.#strs ??= Array.from(
+        this.#nums.subarray(0, this.#n),
+        (x) => (Number.isNaN(x) ? null : x),
+      ) as Array<string | null>;
+      this.#strs.push(v as string | null);
+    } else {
+      if (this.#n === this.#nums.length) {
+        const grown = new Float64Array(this.#nums.length * 2);
+        grown.set(this.#nums);
+        this.#nums = grown;
+      }
+      this.#nums[this.#n] = v ?? NaN;
+    }
+    this.#n++;
+  }
+  at(row: number): number | string | null {
+    if (this.#strs !== null) return this.#strs[row];
+    const x = this.#nums[row];
+    return Number.isNaN(x) ? null : x;
+  }
 }
 
 function orphan(r: ForeignKeyResult, row: number): void {
