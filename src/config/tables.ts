@@ -40,6 +40,8 @@ import type { ParseOptions } from "./parse.ts";
 export const MAX_PER_PARENT = 10_000;
 /** Name of the pseudo-column with a child's 1-based position among its siblings. */
 const CHILD_NUMBER = "_child_number";
+/** Name of the pseudo-column with a parent row's number of children in a table. */
+const CHILD_COUNT = "_count";
 const TABLE_KEYS = ["primary_key", "foreign_keys", "cross_checks"] as const;
 const FK_KEYS = ["columns", "references", "per_parent", "pick", "null_rate"];
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,63}$/;
@@ -230,7 +232,7 @@ export function parseMultiTableSpec(files: ParsedFiles, parse: TableParsers): Da
         thresholds: shared.thresholds,
       };
       evo.thresholds = shared.thresholds;
-      const external = externalColumns(t, byTable);
+      const external = [...externalColumns(t, byTable), ...childCountColumns(t, raw)];
       tables.push({
         name,
         primaryKey: t.primaryKey,
@@ -703,6 +705,27 @@ function tableOrder(raw: RawTable[], ctx: ParseContext): string[] {
     order.push(...rest);
   }
   return order;
+}
+
+/**
+ * `<child>._count` for every table with a per_parent foreign key to `t`: the
+ * number of children of each row (drawn before either table is generated).
+ */
+function childCountColumns(t: RawTable, raw: RawTable[]): ColumnSpec[] {
+  const out: ColumnSpec[] = [];
+  for (const c of raw) {
+    const fk = c.foreignKeys.find((f) => f.mode.kind === "per_parent" && f.table === t.name);
+    if (!fk || fk.self) continue;
+    out.push({
+      name: `${c.name}.${CHILD_COUNT}`,
+      type: "integer",
+      nullable: false,
+      unique: false,
+      min: 0,
+      loc: fk.loc,
+    });
+  }
+  return out;
 }
 
 /** Parent columns a table may read as `<parent>.<column>` (and `<parent>._child_number`). */

@@ -59,15 +59,28 @@ export interface PickPlan {
   reads: string[];
 }
 
-/** How a child table's chunks get their keys and parent columns. */
+/** A parent's count of its children in one child table (`<child>._count`). */
+export interface ChildCountPlan {
+  /** `<child>._count`. */
+  name: string;
+  count: ChildCountSpec;
+  /** The child table's seed: the counts are the ones its layout draws. */
+  seedHex: string;
+}
+
+/** How a table's chunks get their keys, parent columns and children counts. */
 export interface RelationPlan {
   table: string;
   driver?: DriverPlan;
   picks: PickPlan[];
+  /** Children counts the table's generators read. */
+  counts?: ChildCountPlan[];
 }
 
 /** Name of the pseudo-column holding a child's 1-based position among its parent's children. */
 export const CHILD_NUMBER = "_child_number";
+/** Name of the pseudo-column holding a parent row's number of children (`<child>._count`). */
+export const CHILD_COUNT = "_count";
 
 /** The name under which a foreign key column's values reach its `foreign_key` generator. */
 export function injectedKey(column: string): string {
@@ -204,6 +217,15 @@ export async function relationColumns(
     const { parentIndex, ordinal } = await driverLayout(d, ctx.seedHex, { start, rows });
     await putParentValues(out, d, { index: parentIndex, valid: null }, gen);
     out.set(`${d.parent.table}.${CHILD_NUMBER}`, { type: "integer", values: ordinal, valid: null });
+  }
+  for (const c of rel.counts ?? []) {
+    // The same draws (and cache entry) as the child's layout of this parent chunk.
+    const counts = await cached(
+      countCache,
+      `${c.seedHex}:${rel.table}:${range.chunk}`,
+      () => childCounts(c.count, c.seedHex, { chunk: range.chunk, rows }),
+    );
+    out.set(c.name, { type: "integer", values: Float64Array.from(counts), valid: null });
   }
   for (const p of rel.picks) {
     const rng = new Rng(

@@ -14,7 +14,9 @@ import type { GenerationContext } from "./env.ts";
 import { generatorDeps } from "./kinds/mod.ts";
 import { type GenerationPlan, planGeneration } from "./plan.ts";
 import {
+  CHILD_COUNT,
   CHILD_NUMBER,
+  type ChildCountPlan,
   childCounts,
   type DriverPlan,
   type ParentSource,
@@ -120,11 +122,25 @@ export async function planTables(
         reads: r,
       });
     }
-    if (driverPlan || picks.length > 0) {
+    const counts: ChildCountPlan[] = [];
+    const read = new Set(table.spec.columns.flatMap((c) => generatorDeps(c.generator ?? null)));
+    for (const child of tables) {
+      const fk = driverOf(child);
+      const name = `${child.name}.${CHILD_COUNT}`;
+      if (!fk || fk.self || fk.table !== table.name || !read.has(name)) continue;
+      if (fk.mode.kind !== "per_parent") continue;
+      counts.push({
+        name,
+        count: fk.mode.count,
+        seedHex: await runSeed(child.spec.name, options.version),
+      });
+    }
+    if (driverPlan || picks.length > 0 || counts.length > 0) {
       plan.relations = {
         table: table.name,
         ...(driverPlan ? { driver: driverPlan } : {}),
         picks,
+        ...(counts.length > 0 ? { counts } : {}),
       };
     }
     done.set(table.name, self);

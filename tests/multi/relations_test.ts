@@ -118,6 +118,24 @@ Deno.test("retail_orders: DuckDB finds every key holding on the written files", 
     0,
   );
 
+  // Aggregates of the children: each customer's order_count and each order's line_count.
+  assert.equal(
+    await one(
+      `SELECT count(*) FROM ${f("customers")} c LEFT JOIN (SELECT customer_id, count(*) AS n FROM ${
+        f("orders")
+      } GROUP BY 1) o USING (customer_id) WHERE c.order_count <> coalesce(o.n, 0)`,
+    ),
+    0,
+  );
+  assert.equal(
+    await one(
+      `SELECT count(*) FROM ${f("orders")} o JOIN (SELECT order_id, count(*) AS n FROM ${
+        f("order_lines")
+      } GROUP BY 1) l USING (order_id) WHERE o.line_count <> l.n`,
+    ),
+    0,
+  );
+
   // Self-reference: only earlier customers, about 20 % of rows set.
   assert.equal(
     await one(`SELECT count(*) FROM ${f("customers")} WHERE referred_by >= customer_id`),
