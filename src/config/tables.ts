@@ -48,21 +48,11 @@ const TABLE_NAME = /^[a-z_][a-z0-9_]{0,63}$/;
 const CROSS_RE =
   /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(<=|>=|==|!=|<|>)\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 
-/** Whether schema.yaml declares `tables:` (a multi-table dataset). */
+/** Whether schema.yaml declares `tables:` (a multi-table dataset); records no problem. */
 export function isMultiTable(root: YNode, ctx: ParseContext): boolean {
-  if (root === undefined || root === null) return false;
-  const keys = ctx.scalar(root) === undefined ? new ParseProbe(root).keys() : [];
-  return keys.includes("tables");
-}
-
-/** Top-level keys of a mapping node without recording problems. */
-class ParseProbe {
-  constructor(readonly node: YNode) {}
-  keys(): string[] {
-    const items = (this.node as { items?: Array<{ key?: { value?: unknown } }> }).items;
-    if (!Array.isArray(items)) return [];
-    return items.map((p) => String(p.key?.value ?? ""));
-  }
+  if (root === undefined || root === null || ctx.scalar(root) !== undefined) return false;
+  const items = (root as { items?: Array<{ key?: { value?: unknown } }> }).items;
+  return Array.isArray(items) && items.some((p) => p.key?.value === "tables");
 }
 
 /** The single-table parsers of parse.ts, reused per table. */
@@ -434,9 +424,10 @@ function parseCount(node: YNode, ctx: ParseContext, field: string): ChildCountSp
     return undefined;
   }
   if (min === undefined) return undefined;
+  let lambda: number | undefined;
   switch (kind) {
     case "poisson": {
-      const lambda = ctx.number(f.get("lambda"), join(field, "lambda"));
+      lambda = ctx.number(f.get("lambda"), join(field, "lambda"));
       if (!f.has("lambda")) {
         ctx.problem(node, join(field, "lambda"), "is required (mean children per parent)");
       }
@@ -476,6 +467,10 @@ function parseCount(node: YNode, ctx: ParseContext, field: string): ChildCountSp
         return undefined;
       }
       const values = vals as number[];
+      if (!((ws as number[]).reduce((a, b) => a + b, 0) > 0)) {
+        ctx.problem(f.get("weights"), join(field, "weights"), "must not all be 0");
+        return undefined;
+      }
       const lo = Math.min(...values);
       const hi = Math.max(...values);
       if (hi > MAX_PER_PARENT) {
@@ -513,8 +508,8 @@ function parseCount(node: YNode, ctx: ParseContext, field: string): ChildCountSp
     return undefined;
   }
   if (kind === "categorical") return undefined;
-  return kind === "poisson"
-    ? { kind: "poisson", lambda: ctx.number(f.get("lambda"), "")!, min, max }
+  return lambda !== undefined
+    ? { kind: "poisson", lambda, min, max }
     : { kind: "uniform", min, max };
 }
 

@@ -46,7 +46,9 @@ export function describeForeignKey(fk: ForeignKeySpec): string {
     case "pick": {
       const p = fk.mode.pick;
       const how = p.kind === "zipf" ? `zipf s=${p.s}` : "uniform";
-      const nulls = fk.mode.nullRate > 0 ? `, ${fk.mode.nullRate * 100}% null` : "";
+      const nulls = fk.mode.nullRate > 0
+        ? `, ${Math.round(fk.mode.nullRate * 1000) / 10}% null`
+        : "";
       return `${fk.self ? "self, earlier rows" : "N:1 lookup"}, ${how}${nulls}`;
     }
   }
@@ -61,7 +63,7 @@ export function erDiagramSvg(tables: TableSpec[], rows: Map<string, number>): st
   }
   const boxW = 190;
   const lineH = 16;
-  const gapX = 110;
+  const gapX = 210;
   const gapY = 28;
   const pos = new Map<string, { x: number; y: number; h: number }>();
   const colY = new Map<number, number>();
@@ -75,12 +77,20 @@ export function erDiagramSvg(tables: TableSpec[], rows: Map<string, number>): st
   }
   const width = 20 + (Math.max(...depth.values()) + 1) * (boxW + gapX) - gapX;
   const height = Math.max(...colY.values()) + 10;
-  const parts: string[] = [];
+  // Lines first, boxes over them, labels last (with a white halo) so none hides another.
+  const lines: string[] = [];
+  const boxes: string[] = [];
+  const labels: string[] = [];
+  const label = (x: number, y: number, text: string, color: string, anchor = "end") =>
+    labels.push(
+      `<text x="${x}" y="${y}" font-size="10" text-anchor="${anchor}" fill="${color}" ` +
+        `stroke="#fff" stroke-width="3" paint-order="stroke">${esc(text)}</text>`,
+    );
   for (const t of tables) {
     const p = pos.get(t.name)!;
     const keys = new Set(t.primaryKey);
     const fkCols = new Set(t.foreignKeys.flatMap((f) => f.columns));
-    parts.push(
+    boxes.push(
       `<g><rect x="${p.x}" y="${p.y}" width="${boxW}" height="${p.h}" rx="6" fill="#f7f9fc" stroke="#4a6fa5"/>` +
         `<rect x="${p.x}" y="${p.y}" width="${boxW}" height="22" rx="6" fill="#4a6fa5"/>` +
         `<text x="${p.x + 8}" y="${p.y + 16}" fill="#fff" font-weight="bold">${
@@ -92,42 +102,43 @@ export function erDiagramSvg(tables: TableSpec[], rows: Map<string, number>): st
     );
     t.spec.columns.forEach((c, i) => {
       const mark = keys.has(c.name) ? "🔑 " : fkCols.has(c.name) ? "→ " : "";
-      parts.push(
+      boxes.push(
         `<text x="${p.x + 8}" y="${p.y + 38 + i * lineH}"${
           keys.has(c.name) ? ' font-weight="bold"' : ""
         }>${esc(mark + c.name)}<tspan fill="#888"> ${esc(c.type)}</tspan></text>`,
       );
     });
-    parts.push("</g>");
+    boxes.push("</g>");
   }
   for (const t of tables) {
     const c = pos.get(t.name)!;
-    for (const fk of t.foreignKeys) {
+    t.foreignKeys.forEach((fk, k) => {
       const p = pos.get(fk.table);
-      if (!p) continue;
-      const label = esc(describeForeignKey(fk));
+      if (!p) return;
+      const text = `${fk.columns.join(", ")}: ${describeForeignKey(fk)}`;
       if (fk.self) {
         const x = c.x + boxW;
-        const y = c.y + 30;
-        parts.push(
-          `<path d="M${x} ${y} c40 0 40 30 0 30" fill="none" stroke="#c0504d" marker-end="url(#arrow)"/>` +
-            `<text x="${x + 4}" y="${y - 4}" font-size="11" fill="#c0504d">${label}</text>`,
+        const y = c.y + 34;
+        lines.push(
+          `<path d="M${x} ${y} c40 0 40 30 0 30" fill="none" stroke="#c0504d" marker-end="url(#arrow)"/>`,
         );
-        continue;
+        // Under the box, in the gap before the next one.
+        label(c.x + 4, c.y + c.h + 13, text, "#c0504d", "start");
+        return;
       }
+      // Each key leaves its child at its own height, so several keys stay apart.
       const x1 = c.x;
-      const y1 = c.y + 11;
+      const y1 = c.y + 30 + 14 * k;
       const x2 = p.x + boxW;
       const y2 = p.y + 11;
       const color = fk.mode.kind === "per_parent" ? "#4a6fa5" : "#9b7bb8";
-      parts.push(
-        `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="1.5" marker-end="url(#arrow)"/>` +
-          `<text x="${(x1 + x2) / 2}" y="${
-            (y1 + y2) / 2 - 4
-          }" font-size="11" text-anchor="middle" fill="${color}">${label}</text>`,
+      lines.push(
+        `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${color}" stroke-width="1.5" marker-end="url(#arrow)"/>`,
       );
-    }
+      label(x1 - 6, y1 - 4, text, color);
+    });
   }
+  const parts = [...lines, ...boxes, ...labels];
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="entity-relationship diagram" ` +
     `width="${width + 60}" height="${height}" viewBox="0 0 ${
       width + 60
