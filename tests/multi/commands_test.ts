@@ -1,0 +1,78 @@
+/**
+ * The other commands on a multi-table dataset: publish plans one file per
+ * table with its own schema; sharding, assembly, ingest, compare and fit say
+ * clearly that they do not support it (exit 2) and write nothing.
+ */
+import assert from "node:assert/strict";
+import { runInProcess } from "../fixtures/io.ts";
+import { listTree, tempDir } from "../cli_harness.ts";
+
+Deno.test("multi-table: publish --dry-run plans every table's file with its own columns", async () => {
+  const cwd = await tempDir();
+  const run = await runInProcess(["run", "retail_orders", "--run-id", "v1"], cwd);
+  assert.equal(run.code, 0, run.stderr);
+  const r = await runInProcess(
+    ["publish", "retail_orders", "--dry-run", "--json", "--kaggle", "me/retail"],
+    cwd,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const plan = JSON.parse(r.stdout);
+  const names = (plan.files as Array<{ name: string }>).map((f) => f.name);
+  assert.deepEqual(names.filter((n) => n.endsWith(".parquet")), [
+    "customers.parquet",
+    "order_lines.parquet",
+    "orders.parquet",
+    "products.parquet",
+  ]);
+  // Each table's file carries its own column schema.
+  const resources = plan.dataset_metadata.resources as Array<
+    { path: string; schema?: { fields: Array<{ name: string }> } }
+  >;
+  const fields = (path: string) =>
+    resources.find((x) => x.path === path)!.schema!.fields.map((f) => f.name);
+  assert.deepEqual(fields("order_lines.parquet"), [
+    "line_no",
+    "order_id",
+    "product_id",
+    "quantity",
+    "unit_price",
+  ]);
+  assert.deepEqual(fields("products.parquet"), ["category", "list_price", "product_id"]);
+  await Deno.remove(cwd, { recursive: true });
+});
+
+Deno.test("multi-table: unsupported commands exit 2 with a clear message and write nothing", async (t) => {
+  const cwd = await tempDir();
+  const run = await runInProcess(["run", "retail_orders", "--run-id", "v1"], cwd);
+  assert.equal(run.code, 0, run.stderr);
+  await Deno.writeTextFile(`${cwd}/real.csv`, "a,b\n1,2\n3,4\n");
+  const cases: Array<[string, string[], RegExp]> = [
+    ["run --shard", [
+      "run",
+      "retail_orders",
+      "--run-id",
+      "v2",
+      "--shard",
+      "1/2",
+      "--parts-dir",
+      "parts",
+    ], /sharding is not supported for multi-table/],
+    ["ingest", ["ingest", "real.csv", "--dataset", "retail_orders"], /multi-table dataset/],
+    ["compare", ["compare", "retail_orders", "v1", "--real", "real.csv"], /multi-table version/],
+    [
+      "fit",
+      ["fit", "retail_orders@v1", "--dataset", "t"],
+      /multi-table version: fit one table by its file/,
+    ],
+  ];
+  for (const [name, args, says] of cases) {
+    await t.step(name, async () => {
+      const before = await listTree(cwd);
+      const r = await runInProcess(args, cwd, { files: /^real\.csv$|^parts$/ });
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, says);
+      assert.deepEqual(await listTree(cwd), before);
+    });
+  }
+  await Deno.remove(cwd, { recursive: true });
+});
