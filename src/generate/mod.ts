@@ -22,7 +22,13 @@ export {
 } from "./engine.ts";
 export { type GenerationPlan, inferGenerator, type PlanColumn, planGeneration } from "./plan.ts";
 export { scaffoldDataset } from "./scaffold.ts";
-export { driverOf, MAX_LOOKUP_CHUNKS, planTables, type TablePlan } from "./relations_plan.ts";
+export {
+  driverOf,
+  expectedRowCounts,
+  MAX_LOOKUP_CHUNKS,
+  planTables,
+  type TablePlan,
+} from "./relations_plan.ts";
 export { CHILD_NUMBER, childCounts, pickIndex, type RelationPlan } from "./relations.ts";
 export { checkGeneration } from "./checks.ts";
 // The spec types live in src/model/; re-exported for importers of the old entry.

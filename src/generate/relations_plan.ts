@@ -8,7 +8,13 @@
  */
 import { chunkCount } from "../data/mod.ts";
 import { ConfigError } from "../errors.ts";
-import { CHUNK_ROWS, type DatasetSpec, type ForeignKeySpec, type TableSpec } from "../model/mod.ts";
+import {
+  CHUNK_ROWS,
+  type DatasetSpec,
+  type ForeignKeySpec,
+  MAX_ROW_COUNT,
+  type TableSpec,
+} from "../model/mod.ts";
 import { runSeed } from "../rng/mod.ts";
 import type { GenerationContext } from "./env.ts";
 import { generatorDeps } from "./kinds/mod.ts";
@@ -18,6 +24,7 @@ import {
   CHILD_NUMBER,
   type ChildCountPlan,
   childCounts,
+  countPmf,
   type DriverPlan,
   type ParentSource,
   type PickPlan,
@@ -74,6 +81,14 @@ export async function planTables(
         prefix.push(prefix[j] + sum);
       }
       rowCount = prefix[chunks];
+      if (rowCount > MAX_ROW_COUNT) {
+        throw new ConfigError([{
+          loc: driver.loc,
+          field: `tables.${table.name}.foreign_keys`,
+          message:
+            `gives ${table.name} ${rowCount} rows, more than the ${MAX_ROW_COUNT} (2^40) a table may hold; lower the parents' rows or the children per parent`,
+        }]);
+      }
       driverPlan = {
         columns: driver.columns,
         refColumns: driver.refColumns,
@@ -145,6 +160,32 @@ export async function planTables(
     }
     done.set(table.name, self);
     out.push(self);
+  }
+  return out;
+}
+
+/**
+ * Expected row count of every table (roots as planned, children as their
+ * parent's expected rows times the mean children per parent): cheap, for
+ * estimates before anything is drawn.
+ */
+export function expectedRowCounts(spec: DatasetSpec, rows?: number): Map<string, number> {
+  const tables = spec.tables ?? [];
+  const roots = tables.filter((t) => !driverOf(t)).map((t) => t.spec.rowCount);
+  const scale = rows === undefined ? 1 : rows / Math.max(...roots);
+  const out = new Map<string, number>();
+  for (const t of tables) {
+    const d = driverOf(t);
+    if (d && d.mode.kind === "per_parent") {
+      const c = d.mode.count;
+      const mean = countPmf(c).reduce((a, p, i) => a + p * (c.min + i), 0);
+      out.set(t.name, Math.round((out.get(d.table) ?? 0) * mean));
+    } else {
+      out.set(
+        t.name,
+        scale === 1 ? t.spec.rowCount : Math.max(1, Math.round(t.spec.rowCount * scale)),
+      );
+    }
   }
   return out;
 }

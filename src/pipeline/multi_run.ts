@@ -24,7 +24,7 @@ import type { Chunk, ColumnValues } from "../data/mod.ts";
 import { IntegrityError, storageFailure, ValidationFailedError } from "../errors.ts";
 import { renderRelationsHtml, type TableSummary } from "../evaluate/relations_html.ts";
 import type { GenerationPlan } from "../generate/mod.ts";
-import { planTables, type TablePlan } from "../generate/mod.ts";
+import { expectedRowCounts, planTables, type TablePlan } from "../generate/mod.ts";
 import { hashFile } from "../hash/mod.ts";
 import { describeVerify, verifyVersion } from "../integrity/mod.ts";
 import { openFileSource } from "../io/byte_source.ts";
@@ -39,6 +39,7 @@ import {
   validateRelations,
 } from "../validate/relations.ts";
 import { readCsvChunks } from "./csv_readback.ts";
+import { estimateOutput, type OutputEstimate } from "./estimate.ts";
 import type { PriorInput } from "./prior.ts";
 import type { OutputFormat, Producer } from "./producer.ts";
 import { checkVersionFree, registerVersion } from "./register.ts";
@@ -69,6 +70,11 @@ export interface MultiRunOptions {
   /** The producer of one table (generation: src/parallel/, given its plan). */
   producer: (spec: DatasetSpec, plan: GenerationPlan) => Producer;
   readBack?: boolean;
+  /**
+   * Called once the row counts are known, before anything is written, with
+   * the estimated output of all tables (the CLI refuses a run that cannot fit).
+   */
+  checkSpace?: (estimate: OutputEstimate) => Promise<void>;
 }
 
 /** What a successful multi-table run returns. */
@@ -104,6 +110,10 @@ export async function runMultiTableDataset(
     "profile_prior",
     () => priorProfiles(spec, { ...options, priorVersion, log: env.log }),
   );
+  // Estimated from the expected counts, before the (row-count-long) drawing of the real ones.
+  if (options.checkSpace) {
+    await options.checkSpace(estimateTables(spec, { rows: options.rows, format: options.format }));
+  }
   const plans = await stage(
     "plan",
     () => planTables(spec, { version, versionIndex, rows: options.rows }),
@@ -247,6 +257,26 @@ async function priorProfiles(
     if (text !== undefined) out.set(t.name, { version, profile: parseProfile(text, path) });
   }
   return out;
+}
+
+/** The estimated output of every table at its expected row count, summed. */
+function estimateTables(
+  spec: DatasetSpec,
+  options: { rows?: number; format: OutputFormat },
+): OutputEstimate {
+  const expected = expectedRowCounts(spec, options.rows);
+  const parts = (spec.tables ?? []).map((t) =>
+    estimateOutput(t.spec, { rows: expected.get(t.name)!, format: options.format })
+  );
+  const rows = parts.reduce((a, e) => a + e.rows, 0);
+  const sum = (f: (e: OutputEstimate) => number) => parts.reduce((a, e) => a + f(e), 0);
+  return {
+    rows,
+    parquetBytesPerRow: rows > 0 ? sum((e) => e.parquetBytesPerRow * e.rows) / rows : 0,
+    csvBytesPerRow: rows > 0 ? sum((e) => e.csvBytesPerRow * e.rows) / rows : 0,
+    bytes: sum((e) => e.bytes),
+    minBytes: sum((e) => e.minBytes),
+  };
 }
 
 /** Reads the written tables back (Parquet when written, else CSV). */

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { runInProcess } from "../fixtures/io.ts";
-import { listTree, tempDir } from "../cli_harness.ts";
+import { listTree, runCli, tempDir } from "../cli_harness.ts";
 
 Deno.test("multi-table: publish --dry-run plans every table's file with its own columns", async () => {
   const cwd = await tempDir();
@@ -74,5 +74,20 @@ Deno.test("multi-table: unsupported commands exit 2 with a clear message and wri
       assert.deepEqual(await listTree(cwd), before);
     });
   }
+  await Deno.remove(cwd, { recursive: true });
+});
+
+Deno.test("multi-table: a run that cannot fit is refused before anything is drawn or written", async () => {
+  const cwd = await tempDir();
+  const before = await listTree(cwd);
+  // 10^10 customers: about 3 x 10^10 orders and 8.5 x 10^10 order lines, terabytes.
+  const big = await runCli(["run", "retail_orders", "--rows", "10000000000"], { cwd });
+  assert.equal(big.code, 2, big.stderr);
+  assert.match(big.stderr, /rows: estimated [\d.]+ TiB uncompressed/);
+  // 10^12 customers: more order lines than a table may hold.
+  const huge = await runCli(["run", "retail_orders", "--rows", "1000000000000"], { cwd });
+  assert.equal(huge.code, 2, huge.stderr);
+  assert.match(huge.stderr, /more than the 1099511627776 \(2\^40\) a table may hold/);
+  assert.deepEqual(await listTree(cwd), before);
   await Deno.remove(cwd, { recursive: true });
 });

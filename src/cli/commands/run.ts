@@ -124,6 +124,13 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       allowMissingPrior: p.values["allow-missing-prior"] === true,
       readBack: p.values.readback === true,
       log,
+      checkSpace: async (estimate) => {
+        await checkSpace(io, estimate, {
+          runsDir: d.runsDir,
+          skip: p.values["no-space-check"] === true,
+        });
+        log.log("INFO", "estimate", { rows: estimate.rows, bytes: estimate.bytes });
+      },
     });
   }
   const estimate = estimateOutput(spec, { rows: rows ?? spec.rowCount, format });

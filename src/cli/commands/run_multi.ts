@@ -6,8 +6,15 @@
  * @module
  */
 import type { DatasetSpec } from "../../config/mod.ts";
+import { UsageError } from "../../errors.ts";
+import { expectedRowCounts } from "../../generate/mod.ts";
+import { MAX_ROW_COUNT } from "../../model/mod.ts";
 import { parallelGenerationProducer } from "../../parallel/mod.ts";
-import { type OutputFormat, runMultiTableDataset } from "../../pipeline/mod.ts";
+import {
+  type OutputEstimate,
+  type OutputFormat,
+  runMultiTableDataset,
+} from "../../pipeline/mod.ts";
 import type { Io } from "../io.ts";
 import { type Logger } from "../../log/mod.ts";
 import { runEnvironment } from "../shared.ts";
@@ -26,8 +33,19 @@ export async function runMultiTable(
     allowMissingPrior: boolean;
     readBack: boolean;
     log: Logger;
+    /** The CLI's free-space check, given the estimate of all tables. */
+    checkSpace: (estimate: OutputEstimate) => Promise<void>;
   },
 ): Promise<number> {
+  // Drawing the children counts takes time in proportion to the parents: refuse the impossible first.
+  for (const [table, rows] of expectedRowCounts(spec, options.rows)) {
+    if (rows > MAX_ROW_COUNT) {
+      throw new UsageError(
+        `sdp run: ${spec.name} would give ${table} about ${rows} rows, more than the ` +
+          `${MAX_ROW_COUNT} (2^40) a table may hold; lower --rows`,
+      );
+    }
+  }
   const result = await runMultiTableDataset(spec, {
     ...options,
     producer: (table, plan) => parallelGenerationProducer(table, { plan }),
