@@ -115,3 +115,55 @@ Deno.test("planTables: child row counts are the sums of the per-parent draws", a
   assert.equal(scaled.find((p) => p.table.name === "customers")!.rowCount, 40_000);
   assert.equal(scaled.find((p) => p.table.name === "products")!.rowCount, 1_000);
 });
+
+Deno.test("composite foreign key: returns point at (order_id, line_no) rows of order_lines", async () => {
+  const base = BUILTIN_DATASETS.get("retail_orders")!;
+  const sources = {
+    ...base,
+    "schema.yaml": base["schema.yaml"] + `  returns:
+    primary_key: [return_id]
+    foreign_keys:
+      - columns: [order_id, line_no]
+        references: { table: order_lines, columns: [order_id, line_no] }
+        per_parent: { kind: categorical, values: [0, 1], weights: [9, 1] }
+    columns:
+      return_id: { type: integer, generator: { kind: sequence, start: 1 } }
+      order_id: { type: integer }
+      line_no: { type: integer }
+      refund:
+        type: float
+        generator: { kind: derived, expr: "order_lines.unit_price * order_lines.quantity" }
+`,
+  };
+  const spec = parseDatasetSpec(sources, {
+    displayDir: "x/",
+    folderName: "retail_orders",
+    origin: "test",
+  });
+  const plans = await planTables(spec, { version: "v1", versionIndex: 0, rows: 5000 });
+  const byName = new Map(plans.map((p) => [p.table.name, p]));
+  const lines = byName.get("order_lines")!;
+  const returns = byName.get("returns")!;
+  assert.ok(returns.rowCount > 0);
+  // order_lines (composite key, not a sequence) is regenerated for its children: read it whole.
+  const lineRows = new Map<string, number>();
+  for (let k = 0; k * lines.ctx.chunkRows < lines.rowCount; k++) {
+    const c = await generateChunk(lines.plan, lines.ctx, k);
+    const o = rowsOf(c, "order_id");
+    const l = rowsOf(c, "line_no");
+    const price = rowsOf(c, "unit_price") as number[];
+    const qty = rowsOf(c, "quantity") as number[];
+    o.forEach((x, i) => lineRows.set(`${x}/${l[i]}`, price[i] * qty[i]));
+  }
+  const c = await generateChunk(returns.plan, returns.ctx, 0);
+  const o = rowsOf(c, "order_id");
+  const l = rowsOf(c, "line_no");
+  const refund = rowsOf(c, "refund") as number[];
+  o.forEach((x, i) => {
+    const want = lineRows.get(`${x}/${l[i]}`);
+    assert.ok(want !== undefined, `return ${i} points at no line (${x}, ${l[i]})`);
+    assert.ok(Math.abs(refund[i] - want) < 1e-9);
+  });
+  // About one return per ten lines.
+  assert.ok(Math.abs(returns.rowCount / lines.rowCount - 0.1) < 0.02);
+});

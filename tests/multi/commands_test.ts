@@ -4,6 +4,7 @@
  * clearly that they do not support it (exit 2) and write nothing.
  */
 import assert from "node:assert/strict";
+import { BUILTIN_DATASETS } from "../../src/builtin/mod.ts";
 import { runInProcess } from "../fixtures/io.ts";
 import { listTree, runCli, tempDir } from "../cli_harness.ts";
 
@@ -89,5 +90,41 @@ Deno.test("multi-table: a run that cannot fit is refused before anything is draw
   assert.equal(huge.code, 2, huge.stderr);
   assert.match(huge.stderr, /more than the 1099511627776 \(2\^40\) a table may hold/);
   assert.deepEqual(await listTree(cwd), before);
+  await Deno.remove(cwd, { recursive: true });
+});
+
+Deno.test("multi-table: a composite foreign key resolves on the written files", async () => {
+  const cwd = await tempDir();
+  const dir = `${cwd}/datasets/retail_orders`;
+  await Deno.mkdir(dir, { recursive: true });
+  const base = BUILTIN_DATASETS.get("retail_orders")!;
+  await Deno.writeTextFile(`${dir}/dataset.yaml`, base["dataset.yaml"]);
+  await Deno.writeTextFile(`${dir}/evolution.yaml`, base["evolution.yaml"]);
+  await Deno.writeTextFile(
+    `${dir}/schema.yaml`,
+    base["schema.yaml"] + `  returns:
+    primary_key: [order_id, line_no]
+    foreign_keys:
+      - columns: [order_id, line_no]
+        references: { table: order_lines }
+        per_parent: { kind: uniform, min: 0, max: 1 }
+    columns:
+      order_id: { type: integer }
+      line_no: { type: integer }
+      reason:
+        type: string
+        generator: { kind: categorical, values: [damaged, late, other], weights: [2, 1, 1] }
+`,
+  );
+  const r = await runInProcess(["run", "retail_orders", "--run-id", "v1"], cwd);
+  assert.equal(r.code, 0, r.stderr);
+  const rel = JSON.parse(
+    await Deno.readTextFile(`${cwd}/runs/retail_orders/v1/relations_report.json`),
+  );
+  const returns = rel.tables.find((t: { table: string }) => t.table === "returns");
+  assert.equal(returns.primary_key.duplicates, 0);
+  assert.equal(returns.foreign_keys[0].orphans, 0);
+  assert.ok(returns.foreign_keys[0].rows > 50_000);
+  assert.equal(returns.foreign_keys[0].per_parent.out_of_bounds, 0);
   await Deno.remove(cwd, { recursive: true });
 });
