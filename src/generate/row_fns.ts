@@ -5,7 +5,9 @@
  * @module
  */
 import {
+  DEFAULT_END_DAYS,
   DEFAULT_END_MS,
+  DEFAULT_START_DAYS,
   DEFAULT_START_MS,
   type DistSpec,
   type GeneratorSpec,
@@ -13,6 +15,7 @@ import {
   type TemplatePart,
 } from "../model/mod.ts";
 import type { ColumnValues } from "../model/mod.ts";
+import { formatDate } from "../data/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import { branchAt, distBranch, drawBranch } from "./dist_branch.ts";
 import type { Affine, ChunkEnv, RowFn } from "./env.ts";
@@ -32,6 +35,7 @@ export function keyOf(c: ColumnValues, i: number): string {
     case "integer":
     case "float":
     case "datetime":
+    case "date":
       return String(c.values[i]);
   }
 }
@@ -161,7 +165,11 @@ export function templateFn(
           const c = env.cols.get(p.name);
           const v = valueAt(c, i);
           if (v === null) return null;
-          s += c?.type === "datetime" ? new Date(Number(v)).toISOString() : String(v);
+          s += c?.type === "datetime"
+            ? new Date(Number(v)).toISOString()
+            : c?.type === "date"
+            ? formatDate(Number(v))
+            : String(v);
           break;
         }
       }
@@ -216,6 +224,7 @@ export function datetimeFn(
 }
 
 function buildDatetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanColumn): RowFn {
+  if (col.type === "date") return buildDateFn(g, col);
   const res = g.resolutionMs;
   let a = Math.max(g.start ?? col.min ?? DEFAULT_START_MS, col.min ?? -Infinity);
   let b = Math.min(g.end ?? col.max ?? DEFAULT_END_MS, col.max ?? Infinity);
@@ -256,5 +265,32 @@ function buildDatetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: P
   return (_i, rng) => {
     const k = table.search(rng.nextFloat() * acc);
     return a + (firstK[k] + Math.floor(rng.nextFloat() * nK[k])) * res;
+  };
+}
+
+/**
+ * Date sampler: the datetime sampler at day resolution over the UTC midnights
+ * of [start, end] (days, both inclusive; default 2024-01-01 to 2024-12-31),
+ * each midnight turned back into its day number. Weekday weights weight whole
+ * days; there are no hour weights.
+ */
+function buildDateFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanColumn): RowFn {
+  const ms = (d: number | undefined) => d === undefined ? undefined : d * DAY;
+  const start = g.start ?? col.min ?? DEFAULT_START_DAYS;
+  const end = g.end ?? col.max ?? DEFAULT_END_DAYS;
+  const inner = buildDatetimeFn(
+    {
+      kind: "datetime",
+      start: start * DAY,
+      end: end * DAY,
+      weekdayWeights: g.weekdayWeights,
+      resolutionMs: DAY,
+      loc: g.loc,
+    },
+    { ...col, type: "datetime", min: ms(col.min), max: ms(col.max) },
+  );
+  return (i, rng) => {
+    const v = inner(i, rng);
+    return typeof v === "number" ? v / DAY : v;
   };
 }

@@ -12,7 +12,7 @@
 import { type ColumnType, compareNames } from "../data/mod.ts";
 
 /** Kaggle schema field types used for sdp columns. */
-export type KaggleFieldType = "string" | "integer" | "number" | "boolean" | "datetime";
+export type KaggleFieldType = "string" | "integer" | "number" | "boolean" | "datetime" | "date";
 
 /** sdp column type -> Kaggle field type. */
 export const KAGGLE_FIELD_TYPES: Readonly<Record<ColumnType, KaggleFieldType>> = {
@@ -21,6 +21,7 @@ export const KAGGLE_FIELD_TYPES: Readonly<Record<ColumnType, KaggleFieldType>> =
   float: "number",
   boolean: "boolean",
   datetime: "datetime",
+  date: "date",
 };
 
 /** Kaggle's defaults and limits, as enforced by the official client. */

@@ -187,7 +187,8 @@ export class ChunkChecker {
     switch (col.type) {
       case "integer":
       case "float":
-      case "datetime": {
+      case "datetime":
+      case "date": {
         // One tight loop per column; the rare violations take the slow path.
         const values = col.values;
         const lo = c.min ?? -Infinity, hi = c.max ?? Infinity;
@@ -290,7 +291,9 @@ function columnChecks(c: ColumnSpec): Record<string, CheckResult> {
   if (c.pattern !== undefined) checks.pattern = result();
   if (c.maxLength !== undefined) checks.max_length = result();
   if (c.type === "float") checks.finite = result();
-  if (c.type === "integer" || c.type === "datetime") checks.whole_number = result();
+  if (c.type === "integer" || c.type === "datetime" || c.type === "date") {
+    checks.whole_number = result();
+  }
   return checks;
 }
 

@@ -12,7 +12,7 @@ import { keyOf } from "../row_fns.ts";
 /** `conditional`. */
 export const conditionalDef: KindDef<"conditional"> = {
   keys: ["kind", "on", "cases", "otherwise"],
-  types: ["string", "integer", "float", "boolean", "datetime"],
+  types: ["string", "integer", "float", "boolean", "datetime", "date"],
   parse({ p, ctx, column, loc, sub }) {
     const on = p.str("on");
     const casesNode = p.node_("cases");

@@ -3,15 +3,19 @@
  *
  * @module
  */
+import { DEFAULT_START_DAYS } from "../../model/mod.ts";
 import type { KindDef } from "./kind.ts";
 import { typeRange, withAffine } from "../env.ts";
 
 /** `sequence`. */
 export const sequenceDef: KindDef<"sequence"> = {
   keys: ["kind", "start", "step"],
-  types: ["integer", "float", "datetime"],
+  types: ["integer", "float", "datetime", "date"],
   parse({ p, ctx, column, field, loc }) {
-    const start = p.num("start", 1);
+    // A date sequence starts at a date (default: the column's min, else 2024-01-01), steps in days.
+    const start = column.type === "date"
+      ? (p.has("start") ? p.date("start") : column.min ?? DEFAULT_START_DAYS)
+      : p.num("start", 1);
     const step = p.num("step", 1);
     if (step === 0) {
       ctx.problem(p.node_("step"), p.at("step"), "must not be 0 (values would repeat)");
