@@ -289,3 +289,23 @@ Deno.test("sequence, derived, conditional and step_time fill date columns in day
   const steps = nums(chunks, "step").map(formatDate);
   assert.deepEqual(steps.filter((_, i) => i % 2 === 0), ["2024-01-05", "2024-01-08", "2024-01-09"]);
 });
+
+Deno.test("conditional on a date column: case keys are YYYY-MM-DD", async () => {
+  const chunks = await table(
+    "columns:\n" +
+      "  d: { type: date, generator: { kind: datetime, start: 2024-01-01, end: 2024-01-02 } }\n" +
+      "  n:\n    type: integer\n    generator:\n      kind: conditional\n      on: d\n" +
+      "      cases:\n        2024-01-01: { kind: categorical, values: [1] }\n" +
+      "      otherwise: { kind: categorical, values: [2] }\n",
+    200,
+  );
+  const d = nums(chunks, "d").map(formatDate);
+  nums(chunks, "n").forEach((n, i) => assert.equal(n, d[i] === "2024-01-01" ? 1 : 2));
+  assert.ok(d.includes("2024-01-01") && d.includes("2024-01-02"));
+  const ps = problemsOf(sourcesOf(
+    "columns:\n  d: { type: date }\n  n:\n    type: integer\n    generator:\n" +
+      "      kind: conditional\n      on: d\n      cases:\n        19723: { kind: categorical, values: [1] }\n" +
+      "      otherwise: { kind: categorical, values: [2] }\n",
+  ));
+  assert.ok(ps.some((p) => /"19723" is not a possible value of date column "d"/.test(p.message)));
+});

@@ -24,7 +24,7 @@ import type { PlanColumn } from "./plan.ts";
 import { CdfTable } from "./samplers.ts";
 import { FIRST_NAMES, LAST_NAMES } from "./words.ts";
 
-/** Text key of a value for `conditional` lookups ("true"/"false", numbers, strings, "null"). */
+/** Text key of a value for `conditional` lookups ("true"/"false", numbers, YYYY-MM-DD, strings, "null"). */
 export function keyOf(c: ColumnValues, i: number): string {
   if (c.valid !== null && c.valid[i] === 0) return "null";
   switch (c.type) {
@@ -35,8 +35,9 @@ export function keyOf(c: ColumnValues, i: number): string {
     case "integer":
     case "float":
     case "datetime":
-    case "date":
       return String(c.values[i]);
+    case "date":
+      return formatDate(c.values[i]);
   }
 }
 

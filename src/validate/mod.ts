@@ -16,7 +16,7 @@
  */
 import { patternMatcher } from "../config/pattern.ts";
 import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
-import { type Chunk, type ColumnValues } from "../data/mod.ts";
+import { type Chunk, type ColumnValues, formatDate } from "../data/mod.ts";
 
 /** How many offending row indices a report keeps per check. */
 export const FIRST_ROWS = 5;
@@ -269,7 +269,9 @@ export class ChunkChecker {
         const values = new Set(k.whenValues);
         for (let i = 0; i < chunk.rows; i++) {
           const w = valueAt(when, i);
-          const holds = w !== null && values.has(String(w));
+          // `when` values are written as text: a date column's as YYYY-MM-DD.
+          const holds = w !== null &&
+            values.has(when.type === "date" ? formatDate(w as number) : String(w));
           const isNull = col.valid !== null && col.valid[i] === 0;
           if (k.kind === "null_unless" ? !holds && !isNull : holds && isNull) {
             hit(r, chunk.start + i);

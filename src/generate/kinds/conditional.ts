@@ -1,6 +1,7 @@
 /**
  * `conditional`: a generator per value of another column (`on`), with
- * `otherwise` for the rest; YAML null means a null value.
+ * `otherwise` for the rest; YAML null means a null value. Case keys are the
+ * values as text (a date column's as YYYY-MM-DD).
  *
  * @module
  */
@@ -8,6 +9,7 @@ import type { GeneratorSpec, Location } from "../../model/mod.ts";
 import type { KindDef } from "./kind.ts";
 import type { RowFn } from "../env.ts";
 import { keyOf } from "../row_fns.ts";
+import { parseIsoDate } from "../../data/mod.ts";
 
 /** `conditional`. */
 export const conditionalDef: KindDef<"conditional"> = {
@@ -73,6 +75,8 @@ export const conditionalDef: KindDef<"conditional"> = {
           ? c.when === "true" || c.when === "false"
           : on.type === "string"
           ? !on.allowed || on.allowed.includes(c.when)
+          : on.type === "date"
+          ? parseIsoDate(c.when) !== undefined
           : Number.isFinite(Number(c.when));
         if (!ok) {
           add(
