@@ -75,7 +75,11 @@ function columnData(
       return arrow.makeData({ ...base, type: type as any, data: toInt64(col.values) });
     }
     case "date":
-      return arrow.makeData({ ...base, type: type as arrow.DateDay, data: Int32Array.from(col.values) });
+      return arrow.makeData({
+        ...base,
+        type: type as arrow.DateDay,
+        data: Int32Array.from(col.values),
+      });
     case "boolean": {
       const bits = new Uint8Array(Math.ceil(rows / 8));
       for (let i = 0; i < rows; i++) if (col.values[i]) bits[i >> 3] |= 1 << (i & 7);

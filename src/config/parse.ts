@@ -261,7 +261,11 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
         if (s === undefined) return undefined;
         const days = parseIsoDate(s);
         if (days === undefined) {
-          ctx.problem(n, fk, `must be a date written YYYY-MM-DD like 2024-01-31, got ${excerpt(s)}`);
+          ctx.problem(
+            n,
+            fk,
+            `must be a date written YYYY-MM-DD like 2024-01-31, got ${excerpt(s)}`,
+          );
         }
         return days;
       }

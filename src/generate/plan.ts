@@ -162,7 +162,8 @@ export function inferGenerator(c: ColumnSpec, rowCount: number, labelRate?: numb
     }
     case "date": {
       if (c.unique) return { kind: "sequence", start: lo ?? DEFAULT_START_DAYS, step: 1, loc };
-      const start = lo ?? (hi !== undefined ? Math.min(DEFAULT_START_DAYS, hi - 365) : DEFAULT_START_DAYS);
+      const start = lo ??
+        (hi !== undefined ? Math.min(DEFAULT_START_DAYS, hi - 365) : DEFAULT_START_DAYS);
       const end = hi ?? Math.max(DEFAULT_END_DAYS, start + 365);
       return { kind: "datetime", resolutionMs: 86_400_000, start, end, loc };
     }

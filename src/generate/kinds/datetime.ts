@@ -18,7 +18,11 @@ export const datetimeDef: KindDef<"datetime"> = {
     const start = isDate ? p.date("start") : p.datetime("start");
     const end = isDate ? p.date("end") : p.datetime("end");
     if (start !== undefined && end !== undefined && !(isDate ? start <= end : start < end)) {
-      ctx.problem(p.node_("end"), p.at("end"), isDate ? "must not be before start" : "must be after start");
+      ctx.problem(
+        p.node_("end"),
+        p.at("end"),
+        isDate ? "must not be before start" : "must be after start",
+      );
     }
     const weekdayWeights = p.weights("weekday_weights", 7);
     if (isDate && p.has("hour_weights")) {
