@@ -12,7 +12,7 @@
 import { type ColumnType, compareNames } from "../data/mod.ts";
 
 /** Kaggle schema field types used for sdp columns. */
-export type KaggleFieldType = "string" | "integer" | "number" | "boolean" | "datetime" | "date";
+export type KaggleFieldType = "string" | "integer" | "number" | "boolean" | "datetime";
 
 /** sdp column type -> Kaggle field type. */
 export const KAGGLE_FIELD_TYPES: Readonly<Record<ColumnType, KaggleFieldType>> = {
@@ -21,7 +21,9 @@ export const KAGGLE_FIELD_TYPES: Readonly<Record<ColumnType, KaggleFieldType>> =
   float: "number",
   boolean: "boolean",
   datetime: "datetime",
-  date: "date",
+  // Kaggle documents string, number and datetime field types (a subset of the
+  // Frictionless Table Schema); YYYY-MM-DD values are valid datetimes there.
+  date: "datetime",
 };
 
 /** Kaggle's defaults and limits, as enforced by the official client. */
