@@ -309,3 +309,14 @@ Deno.test("conditional on a date column: case keys are YYYY-MM-DD", async () => 
   ));
   assert.ok(ps.some((p) => /"19723" is not a possible value of date column "d"/.test(p.message)));
 });
+
+Deno.test("a date sequence that leaves the column's bounds is a config error in dates", () => {
+  const ps = problemsOf(sourcesOf(
+    "columns:\n  d:\n    type: date\n    constraints: { max: 2024-01-10 }\n" +
+      "    generator: { kind: sequence, start: 2024-01-01 }\n",
+  ));
+  assert.ok(
+    ps.some((p) => /runs from 2024-01-01 to 2026-09-26 over 1000 rows/.test(p.message)),
+    JSON.stringify(ps),
+  );
+});

@@ -198,3 +198,27 @@ Deno.test("ingest DuckDB-written CSV and Parquet with a DATE column: date, same 
   const list = await runCli(["list"], { cwd });
   assert.doesNotMatch(list.stdout, /bounded\s+v1/);
 });
+
+Deno.test("date columns: two shards assemble byte-identical to one sdp run, and verify", async () => {
+  const [one, sharded] = await Promise.all([withDataset(), withDataset()]);
+  const rows = ["--rows", "70000"]; // two chunks of 65,536 rows
+  const r1 = await runCli(["run", "orders", "--run-id", "v1", ...rows], { cwd: one });
+  assert.equal(r1.code, 0, r1.stderr);
+  const parts = await Promise.all([1, 2].map((i) =>
+    runCli(
+      ["run", "orders", "--run-id", "v1", ...rows, "--shard", `${i}/2`, "--parts-dir", "parts"],
+      { cwd: sharded },
+    )
+  ));
+  for (const p of parts) assert.equal(p.code, 0, p.stderr);
+  const a = await runCli(["assemble", "orders", "--run-id", "v1", "--parts-dir", "parts"], {
+    cwd: sharded,
+  });
+  assert.equal(a.code, 0, a.stderr + a.stdout);
+  const meta = (cwd: string) => readJson(`${cwd}/runs/orders/v1/final_metadata.json`);
+  const [m1, m2] = await Promise.all([meta(one), meta(sharded)]);
+  assert.equal(m2.content_hash, m1.content_hash);
+  assert.deepEqual(m2.files["data.parquet"], m1.files["data.parquet"]);
+  const v = await runCli(["verify", "orders", "v1"], { cwd: sharded });
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+});

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { DEFAULT_START_DAYS } from "../../model/mod.ts";
+import { DEFAULT_START_DAYS, MAX_DATE_DAYS, MIN_DATE_DAYS } from "../../model/mod.ts";
+import { formatDate } from "../../data/mod.ts";
 import type { KindDef } from "./kind.ts";
 import { typeRange, withAffine } from "../env.ts";
 
@@ -33,6 +34,9 @@ export const sequenceDef: KindDef<"sequence"> = {
   unique: () => true,
   checkRange(g, { col, field, rowCount, add }) {
     const last = g.start + g.step * Math.max(0, rowCount - 1);
+    // A date column's days read as dates in messages (when they are dates at all).
+    const show = (v: number) =>
+      col.type === "date" && v >= MIN_DATE_DAYS && v <= MAX_DATE_DAYS ? formatDate(v) : String(v);
     if (col.type !== "string" && col.type !== "boolean") {
       // Beyond what the type holds (e.g. step 1e308): the run would stop at the first such row.
       const [least, most] = typeRange(col.type);
@@ -54,7 +58,9 @@ export const sequenceDef: KindDef<"sequence"> = {
       add(
         g.loc,
         field,
-        `sequence runs from ${g.start} to ${last} over ${rowCount} rows, outside the column's [${lo}, ${hi}]`,
+        `sequence runs from ${show(g.start)} to ${
+          show(last)
+        } over ${rowCount} rows, outside the column's [${show(lo)}, ${show(hi)}]`,
       );
     }
   },
