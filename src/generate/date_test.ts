@@ -320,3 +320,26 @@ Deno.test("a date sequence that leaves the column's bounds is a config error in 
     JSON.stringify(ps),
   );
 });
+
+Deno.test("a date column joins a Gaussian copula through its inverse CDF", async () => {
+  const chunks = await table(
+    "columns:\n" +
+      "  d: { type: date, generator: { kind: datetime, start: 2024-01-01, end: 2024-12-31 } }\n" +
+      "  x: { type: float, generator: { kind: normal, mean: 0, std: 1 } }\n" +
+      "correlations:\n  - columns: [d, x]\n    matrix: [[1, 0.8], [0.8, 1]]\n",
+    5_000,
+  );
+  const d = nums(chunks, "d");
+  const x = nums(chunks, "x");
+  assert.ok(d.every((v) => Number.isInteger(v) && v >= 19723 && v <= 20088));
+  const m = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
+  const [md, mx] = [m(d), m(x)];
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < d.length; i++) {
+    sxy += (d[i] - md) * (x[i] - mx);
+    sxx += (d[i] - md) ** 2;
+    syy += (x[i] - mx) ** 2;
+  }
+  const r = sxy / Math.sqrt(sxx * syy);
+  assert.ok(r > 0.7 && r < 0.85, String(r));
+});
