@@ -3,7 +3,14 @@
  * Every problem is collected (with file:line:column and the fix) before
  * anything is rejected, so users fix their configs in one pass.
  */
-import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
+import {
+  COLUMN_TYPES,
+  type ColumnType,
+  compareNames,
+  formatDate,
+  parseIsoDate,
+  parseIsoUtc,
+} from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
 import { patternProblem } from "./pattern.ts";
 import { checkGeneration, parseCorrelations, parseDrift, parseGenerator } from "../generate/mod.ts";
@@ -249,12 +256,25 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
         }
         return ms;
       }
+      case "date": {
+        const s = ctx.string(n, fk);
+        if (s === undefined) return undefined;
+        const days = parseIsoDate(s);
+        if (days === undefined) {
+          ctx.problem(
+            n,
+            fk,
+            `must be a date written YYYY-MM-DD like 2024-01-31, got ${excerpt(s)}`,
+          );
+        }
+        return days;
+      }
       case "string":
       case "boolean":
         ctx.problem(
           n,
           fk,
-          `is only allowed on integer, float and datetime columns, not ${col.type}`,
+          `is only allowed on integer, float, datetime and date columns, not ${col.type}`,
         );
         return undefined;
     }
@@ -321,7 +341,41 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
 }
 
 function fmtBound(v: number, type: ColumnType): string {
+  if (type === "date") return formatDate(v);
   return type === "datetime" ? new Date(v).toISOString() : String(v);
+}
+
+/**
+ * Date values are days and datetime values milliseconds, so a date column
+ * compares only with another date column (a number literal would be a day
+ * count nobody writes on purpose).
+ */
+function compareUnitsAgree(
+  node: YNode,
+  field: string,
+  ctx: ParseContext,
+  sides: { left?: ColumnSpec; right?: ColumnSpec },
+): boolean {
+  const { left, right } = sides;
+  if (left === undefined) return true;
+  if (right === undefined) {
+    if (left.type !== "date") return true;
+    ctx.problem(
+      node,
+      field,
+      `column ${excerpt(left.name)} is date; compare it with another date column, not a number`,
+    );
+    return false;
+  }
+  if ((left.type === "date") === (right.type === "date")) return true;
+  ctx.problem(
+    node,
+    field,
+    `columns ${excerpt(left.name)} (${left.type}) and ${
+      excerpt(right.name)
+    } (${right.type}) differ; a date column compares only with another date column`,
+  );
+  return false;
 }
 
 const COMPARE =
@@ -386,6 +440,10 @@ function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): Che
             ok = false;
           }
         }
+        ok = ok && compareUnitsAgree(value, join(field, "compare"), ctx, {
+          left: byName.get(left),
+          right: rightIsNum ? undefined : byName.get(rightText),
+        });
         if (!ok) return;
         out.push({
           kind: "compare",

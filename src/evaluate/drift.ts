@@ -2,7 +2,7 @@
  * Drift of one dataset profile against a reference profile.
  *
  * Per column (present in both, same type):
- * - numeric (integer, float, datetime): PSI on reference-decile bins, KS
+ * - numeric (integer, float, datetime, date): PSI on reference-decile bins, KS
  *   statistic and asymptotic p-value, Wasserstein-1 and Wasserstein-1 divided
  *   by the reference population std, floored at 0.001 as Evidently does
  *   (`max(std_ref, 0.001)`), so a constant reference still yields a finite

@@ -249,6 +249,24 @@ function decide(
       return decideNumber(s, k, file, isTarget, base);
     case "datetime":
       return decideDatetime(s, k, base);
+    case "date": {
+      // Stats hold UTC midnights (stats.ts), so the scorer reads days as midnights too.
+      const d = decideDatetime(s, k, base);
+      const sc = d.scorer;
+      if (sc === undefined) return d;
+      const ms = { type: "datetime" as const, values: new Float64Array(1), valid: null };
+      return {
+        fit: d.fit,
+        scorer: {
+          hermite: sc.hermite,
+          score: (c, i) => {
+            if (c.valid !== null && c.valid[i] === 0) return NaN;
+            ms.values[0] = (c.values[i] as number) * 86_400_000;
+            return sc.score(ms, 0);
+          },
+        },
+      };
+    }
   }
 }
 

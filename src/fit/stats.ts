@@ -87,7 +87,8 @@ const DAY = 86_400_000;
 
 /** Empty accumulators for a column. */
 export function newStats(name: string, type: ColumnType): ColumnStats {
-  const numeric = type === "integer" || type === "float" || type === "datetime";
+  const numeric = type === "integer" || type === "float" || type === "datetime" ||
+    type === "date";
   return {
     name,
     type,
@@ -174,7 +175,7 @@ function addNumber(s: ColumnStats, x: number, k: number): void {
   s.sketch!.add(x);
   count(s, String(x));
   if (s.type === "float" && s.decimals < 7) s.decimals = Math.max(s.decimals, decimalsOf(x));
-  if (s.type === "datetime") {
+  if (s.type === "datetime" || s.type === "date") {
     const day = Math.floor(x / DAY);
     s.weekday[((day + 3) % 7 + 7) % 7]++;
     s.hour[Math.floor((x - day * DAY) / 3_600_000)]++;
@@ -256,6 +257,10 @@ export function addColumn(
       case "float":
       case "datetime":
         addNumber(s, c.values[i], k);
+        break;
+      case "date":
+        // Learned as UTC midnights (epoch ms), like a datetime at day resolution.
+        addNumber(s, c.values[i] * DAY, k);
         break;
       case "boolean":
         s.n++;

@@ -29,7 +29,7 @@ keywords: [synthetic, example]
 `;
 }
 
-const SCHEMA_YAML = `# Columns: type is string | integer | float | boolean | datetime.
+const SCHEMA_YAML = `# Columns: type is string | integer | float | boolean | datetime | date.
 # Without a \`generator:\` block a column is inferred from its name, type and
 # constraints (see docs/generators.md). With one, the block says exactly how
 # values are drawn: {kind: <name>, <parameters>}.

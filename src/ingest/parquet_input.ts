@@ -119,7 +119,8 @@ function sdpTypeOf(t: arrow.DataType): ColumnType | undefined {
   if (arrow.DataType.isInt(t)) return "integer";
   if (arrow.DataType.isFloat(t)) return "float";
   if (arrow.DataType.isBool(t)) return "boolean";
-  if (arrow.DataType.isTimestamp(t) || arrow.DataType.isDate(t)) return "datetime";
+  if (arrow.DataType.isTimestamp(t)) return "datetime";
+  if (arrow.DataType.isDate(t)) return "date";
   return undefined;
 }
 
@@ -181,13 +182,23 @@ export function matchColumns(
   }
   for (const t of targets) {
     const c = byName.get(t.name)!;
-    if (c.type !== t.type && !(c.type === "integer" && t.type === "float")) {
+    if (c.type !== t.type && !widens(c.type, t.type)) {
       throw new InputError(
         `${file}: column "${t.name}" is ${c.arrowType} (sdp ${c.type}) in the file, but ` +
           `${schemaName} declares ${t.type}`,
       );
     }
   }
+}
+
+/**
+ * File types readable as another declared type: integers as floats, dates as
+ * datetimes (UTC midnight; versions ingested before sdp had a date type
+ * declared their DATE columns datetime).
+ */
+function widens(found: ColumnType, declared: ColumnType): boolean {
+  return (found === "integer" && declared === "float") ||
+    (found === "date" && declared === "datetime");
 }
 
 /** Null counts seen while reading, per column. */
@@ -345,7 +356,23 @@ function convertVector(vec: arrow.Vector, t: TargetColumn, w: Where): ColumnValu
     }
     case "datetime":
       return { type: "datetime", values: datetimes(vec, t, w, valid), valid: v };
+    case "date":
+      return { type: "date", values: dates(vec, t, w, valid), valid: v };
   }
+}
+
+/** Whole days since 1970-01-01 of a Date32 or Date64 column (the only types mapped to date). */
+function dates(vec: arrow.Vector, t: TargetColumn, w: Where, valid: Uint8Array): Float64Array {
+  const ms = datetimes(vec, t, w, valid);
+  const out = new Float64Array(ms.length);
+  for (let i = 0; i < ms.length; i++) {
+    const d = ms[i] / 86_400_000;
+    if (!Number.isInteger(d)) {
+      throw valueError(w, t.name, i, String(ms[i]), "is a Date64 value with a time of day");
+    }
+    out[i] = d === 0 ? 0 : d;
+  }
+  return out;
 }
 
 const UNIT_NS: Record<number, bigint> = {

@@ -13,9 +13,9 @@ export interface ColumnSpec {
   name: string;
   type: ColumnType;
   nullable: boolean;
-  /** Inclusive lower bound (epoch ms for datetime). */
+  /** Inclusive lower bound (epoch ms for datetime, days since 1970-01-01 for date). */
   min?: number;
-  /** Inclusive upper bound (epoch ms for datetime). */
+  /** Inclusive upper bound (epoch ms for datetime, days since 1970-01-01 for date). */
   max?: number;
   /** Allowed values (string columns). */
   allowed?: string[];
