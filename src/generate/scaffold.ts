@@ -59,8 +59,7 @@ columns:
     generator: {kind: categorical, values: [consumer, business, reseller], weights: [0.7, 0.25, 0.05]}
   is_returned:
     type: boolean
-    # true for 8 % of rows
-    generator: {kind: boolean, rate: 0.08}
+    # a label: true for 8 % of rows, set by label_rates in evolution.yaml (exact per chunk)
   ordered_at:
     type: datetime
     constraints: {min: "2024-01-01T00:00:00Z", max: "2024-12-31T23:59:59Z"}
