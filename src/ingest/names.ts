@@ -23,7 +23,8 @@
  *    R's `make.names` does).
  * 6. At most 64 characters (cut, trailing `_` dropped).
  * 7. A name already taken (by a kept name or an earlier column) gets `_2`,
- *    `_3`, ... (the first free one), cut so the whole fits in 64.
+ *    `_3`, ... (the first free one), cut so the whole fits in 64; a repeated
+ *    valid name is numbered as it is (`x`, `x` -> `x`, `x_2`).
  *
  * @module
  */
@@ -92,7 +93,10 @@ export function deriveIdentifiers(sources: readonly string[]): string[] {
   });
   return out.map((kept, i) => {
     if (kept !== undefined) return kept;
-    const base = deriveIdentifier(sources[i], i + 1);
+    // A valid name already taken is numbered as it is.
+    const base = SAFE_COLUMN_NAME.test(sources[i])
+      ? sources[i]
+      : deriveIdentifier(sources[i], i + 1);
     let name = base;
     for (let k = 2; taken.has(name); k++) {
       const suffix = `_${k}`;
