@@ -37,11 +37,11 @@ const MAX_NAME = 64;
 // Letters NFKD does not decompose into ASCII plus marks.
 const LETTERS: Readonly<Record<string, string>> = {
   "ß": "ss",
-  "ẞ": "SS",
+  "ẞ": "Ss",
   "æ": "ae",
-  "Æ": "AE",
+  "Æ": "Ae",
   "œ": "oe",
-  "Œ": "OE",
+  "Œ": "Oe",
   "ø": "o",
   "Ø": "O",
   "ł": "l",
@@ -49,7 +49,7 @@ const LETTERS: Readonly<Record<string, string>> = {
   "đ": "d",
   "Đ": "D",
   "þ": "th",
-  "Þ": "TH",
+  "Þ": "Th",
   "ı": "i",
 };
 
