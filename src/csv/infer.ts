@@ -30,7 +30,9 @@
  *              thousands separators, `.` is the only decimal mark. An
  *              integer-looking value beyond ±(2^53 − 1) is not accepted as a
  *              float either: such values are identifiers whose digits a float
- *              would silently change, so the column becomes string.
+ *              would silently change, so the column becomes string. (A
+ *              declared float column does take such digits when the float
+ *              prints back as the same digits: `12345678901234567000`.)
  * 4. datetime: date-only `YYYY-MM-DD` (midnight UTC), or a date `YYYY-MM-DD`
  *              or `YYYY/MM/DD`, then `T` or one space, then `HH:MM:SS`, an
  *              optional fraction of 1 to 9 digits, and an optional offset
@@ -132,6 +134,11 @@ export function parseValue(
     case "float": {
       const v = parseFloatText(text);
       if (v !== undefined) return { ok: true, value: v };
+      // A declared float column takes integer digits beyond 2^53 that a float
+      // prints back unchanged (how sdp's CSV writer writes such floats).
+      if (INTEGER_RE.test(text) && String(Number(text)) === text) {
+        return { ok: true, value: Number(text) };
+      }
       return {
         ok: false,
         reason: INTEGER_RE.test(text)
