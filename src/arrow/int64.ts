@@ -47,3 +47,38 @@ export function fromInt64(
   for (let i = 0; i < rows; i++) values[i] = words[2 * i + 1] * TWO32 + (words[2 * i] >>> 0);
   return values;
 }
+
+/**
+ * A copy of the int64 words of rows `[offset, offset + rows)` when any of
+ * them is beyond ±2^53 (not exact as a float64), else undefined: the
+ * `exact` array of an integer column (src/model/chunk.ts).
+ */
+export function exactInt64(
+  src: BigInt64Array | Float64Array | Int32Array,
+  offset: number,
+  rows: number,
+): BigInt64Array | undefined {
+  if (!(src instanceof BigInt64Array)) return undefined;
+  const words = LITTLE_ENDIAN
+    ? new Int32Array(src.buffer, src.byteOffset + offset * 8, rows * 2)
+    : undefined;
+  for (let i = 0; i < rows; i++) {
+    // |v| <= 2^53 exactly when the high word is in [-2^21, 2^21).
+    const far = words !== undefined
+      ? words[2 * i + 1] >= 2097152 || words[2 * i + 1] < -2097152
+      : src[offset + i] > 9007199254740992n || src[offset + i] < -9007199254740992n;
+    if (far) return src.slice(offset, offset + rows);
+  }
+  return undefined;
+}
+
+/** The int64 words of an integer column: its `exact` values when present, else {@link toInt64}. */
+export function columnInt64(
+  col: { values: Float64Array; exact?: BigInt64Array },
+  into?: BigInt64Array,
+): BigInt64Array {
+  if (col.exact === undefined) return toInt64(col.values, into);
+  if (into === undefined || into.length !== col.exact.length) return col.exact.slice();
+  into.set(col.exact);
+  return into;
+}

@@ -18,7 +18,7 @@
  */
 import type { Chunk, ColumnValues } from "../data/mod.ts";
 import { type ArrowColumn, CONTINUATION, METADATA_V5 } from "./schema.ts";
-import { toInt64 } from "./int64.ts";
+import { columnInt64 } from "./int64.ts";
 
 /** MessageHeader.RecordBatch */
 const HEADER_RECORD_BATCH = 3;
@@ -195,7 +195,7 @@ export class IpcWriter {
       case "integer":
       case "datetime": {
         this.#reserve(8 * rows);
-        toInt64(col.values, new BigInt64Array(this.#buf.buffer, this.#pos, rows));
+        columnInt64(col, new BigInt64Array(this.#buf.buffer, this.#pos, rows));
         this.#pos += 8 * rows;
         break;
       }

@@ -11,4 +11,4 @@
  */
 export { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "./schema.ts";
 export { IpcWriter } from "./ipc.ts";
-export { fromInt64, toInt64 } from "./int64.ts";
+export { columnInt64, exactInt64, fromInt64, toInt64 } from "./int64.ts";

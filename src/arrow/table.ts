@@ -9,7 +9,7 @@
 import * as arrow from "apache-arrow";
 import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
 import type { ArrowColumn } from "./schema.ts";
-import { fromInt64, toInt64 } from "./int64.ts";
+import { columnInt64, exactInt64, fromInt64, toInt64 } from "./int64.ts";
 
 export { fromInt64, toInt64 };
 export type { ArrowColumn };
@@ -69,7 +69,7 @@ function columnData(
     case "integer":
     case "datetime": {
       // deno-lint-ignore no-explicit-any
-      return arrow.makeData({ ...base, type: type as any, data: toInt64(col.values) });
+      return arrow.makeData({ ...base, type: type as any, data: columnInt64(col) });
     }
     case "boolean": {
       const bits = new Uint8Array(Math.ceil(rows / 8));
@@ -167,7 +167,9 @@ function fromData(data: arrow.Data, type: ColumnType, rows: number): ColumnValue
     case "integer":
     case "datetime": {
       const src = data.values as BigInt64Array | Float64Array | Int32Array;
-      return { type, values: fromInt64(src, off, rows), valid };
+      const exact = type === "integer" ? exactInt64(src, off, rows) : undefined;
+      const values = fromInt64(src, off, rows);
+      return exact === undefined ? { type, values, valid } : { type, values, valid, exact };
     }
     case "boolean": {
       const bits = data.values as Uint8Array;

@@ -134,6 +134,8 @@ export interface ChunkBuilder {
   index: number;
   /** Null tokens for non-string columns. */
   nulls: ReadonlySet<string>;
+  /** Per column: exact int64 values, allocated at the chunk's first integer beyond ±2^53. */
+  exact: (BigInt64Array | undefined)[];
 }
 
 /**
@@ -199,6 +201,7 @@ function startChunks(
     capacity: 0,
     index: 0,
     nulls: nullSet(options),
+    exact: [],
   };
   resetColumns(b);
   return b;
@@ -252,7 +255,12 @@ function addRows(
       const v = parsed.value;
       if (col.type === "string") col.values[at] = v as string;
       else if (col.type === "boolean") col.values[at] = v ? 1 : 0;
-      else col.values[at] = v as number;
+      else if (typeof v === "bigint") setExact(b, c, at, v);
+      else {
+        col.values[at] = v as number;
+        const exact = b.exact[c];
+        if (exact !== undefined) exact[at] = BigInt(v as number);
+      }
     }
     b.rows++;
     if (b.rows === b.chunkRows) done.push(emit(b));
@@ -276,7 +284,11 @@ function emit(b: ChunkBuilder): Chunk {
     if (col.type === "string") out = { type: "string", values: col.values.slice(0, rows), valid };
     else if (col.type === "boolean") {
       out = { type: "boolean", values: col.values.slice(0, rows), valid };
-    } else out = { type: col.type, values: col.values.slice(0, rows), valid };
+    } else {
+      out = { type: col.type, values: col.values.slice(0, rows), valid };
+      const exact = b.exact[c];
+      if (exact !== undefined) out.exact = exact.slice(0, rows);
+    }
     columns.set(b.specs[c].name, out);
   }
   const chunk: Chunk = { index: b.index, start: b.index * b.chunkRows, rows, columns };
@@ -302,6 +314,24 @@ function resetColumns(b: ChunkBuilder): void {
     }
   });
   b.hasNull = b.specs.map(() => false);
+  b.exact = b.specs.map(() => undefined);
+}
+
+/**
+ * Store an integer beyond ±2^53 at row `at` of column `c`: its nearest
+ * float64 in `values`, its exact value in the column's `exact` array, which
+ * is created with the exact values of the chunk's earlier rows.
+ */
+function setExact(b: ChunkBuilder, c: number, at: number, v: bigint): void {
+  const col = b.cols[c] as { values: Float64Array };
+  col.values[at] = Number(v);
+  let exact = b.exact[c];
+  if (exact === undefined) {
+    exact = new BigInt64Array(b.capacity);
+    for (let i = 0; i < at; i++) exact[i] = BigInt(col.values[i]);
+    b.exact[c] = exact;
+  }
+  exact[at] = v;
 }
 
 /** Double the column arrays (up to chunkRows), keeping the rows so far. */
@@ -312,6 +342,12 @@ function growColumns(b: ChunkBuilder): void {
     out.set(a);
     return out;
   };
+  b.exact = b.exact.map((e) => {
+    if (e === undefined) return undefined;
+    const out = new BigInt64Array(n);
+    out.set(e);
+    return out;
+  });
   b.cols = b.cols.map((col): ColumnValues => {
     const valid = grown(col.valid as Uint8Array, (k) => new Uint8Array(k).fill(1));
     switch (col.type) {

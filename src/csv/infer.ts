@@ -23,16 +23,19 @@
  * that accepts every value wins:
  * 1. boolean:  `true`/`false` in any case, `t`/`f`/`T`/`F`, `yes`/`no` in
  *              any case. `1`/`0` are integers.
- * 2. integer:  `^-?\d+$` whose value is within ±(2^53 − 1) (exact in float64).
- *              `-0` is 0. Leading zeros are accepted (`007` is 7).
+ * 2. integer:  `^-?\d+$` whose value is in the int64 range [−2^63, 2^63 − 1].
+ *              Beyond ±(2^53 − 1) the exact value is kept as a bigint (and
+ *              in the chunk's `exact` array). `-0` is 0. Leading zeros are
+ *              accepted (`007` is 7).
  * 3. float:    `^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$` with a finite value (so
  *              `1e999` is not a float). No `NaN`/`Infinity`, no `+` sign, no
  *              thousands separators, `.` is the only decimal mark. An
  *              integer-looking value beyond ±(2^53 − 1) is not accepted as a
  *              float either: such values are identifiers whose digits a float
- *              would silently change, so the column becomes string. (A
- *              declared float column does take such digits when the float
- *              prints back as the same digits: `12345678901234567000`.)
+ *              would silently change, so a column mixing them with fractions,
+ *              or with integers beyond int64, becomes string. (A declared
+ *              float column does take such digits when the float prints back
+ *              as the same digits: `12345678901234567000`.)
  * 4. datetime: date-only `YYYY-MM-DD` (midnight UTC), or a date `YYYY-MM-DD`
  *              or `YYYY/MM/DD`, then `T` or one space, then `HH:MM:SS`, an
  *              optional fraction of 1 to 9 digits, and an optional offset
@@ -52,8 +55,11 @@
 import type { ColumnType } from "../data/mod.ts";
 import { QUOTED_EMPTY } from "./read.ts";
 
-/** A parsed cell: number for integer/float/datetime (epoch ms), or null. */
-export type CellValue = string | number | boolean | null;
+/**
+ * A parsed cell: number for integer/float/datetime (epoch ms), bigint for an
+ * integer beyond ±(2^53 − 1), or null.
+ */
+export type CellValue = string | number | bigint | boolean | null;
 
 /** Result of {@link parseValue}. */
 export type ParseResult = { ok: true; value: CellValue } | { ok: false; reason: string };
@@ -127,7 +133,7 @@ export function parseValue(
       return {
         ok: false,
         reason: INTEGER_RE.test(text)
-          ? "integer out of the exact range ±9007199254740991"
+          ? "integer out of the int64 range [-9223372036854775808, 9223372036854775807]"
           : "expected an integer (digits with an optional leading -)",
       };
     }
@@ -161,12 +167,18 @@ export function parseValue(
   }
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 /** Integer value of `text`, or undefined (see the module rules). */
-function parseInteger(text: string): number | undefined {
+export function parseInteger(text: string): number | bigint | undefined {
   if (!INTEGER_RE.test(text)) return undefined;
   const v = Number(text);
-  if (!Number.isSafeInteger(v)) return undefined;
-  return v === 0 ? 0 : v; // no -0 among integers
+  if (Number.isSafeInteger(v)) return v === 0 ? 0 : v; // no -0 among integers
+  // Bounds the BigInt work a hostile value can cause (leading zeros allowed).
+  if (text.length > 64) return undefined;
+  const b = BigInt(text);
+  return b < INT64_MIN || b > INT64_MAX ? undefined : b;
 }
 
 /** Float value of `text`, or undefined (see the module rules). */

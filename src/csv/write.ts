@@ -27,7 +27,7 @@ function cell(col: ColumnValues, i: number): string {
       return quote(col.values[i]);
     case "integer":
     case "float":
-      return String(col.values[i]);
+      return col.exact !== undefined ? String(col.exact[i]) : String(col.values[i]);
     case "datetime":
       return formatDatetime(col.values[i]);
     case "boolean":

@@ -118,6 +118,10 @@ export function categorical(
   env: ChunkEnv,
 ): RowFn {
   const { table, acc, values } = categoricalTable(g, col, env);
+  // In a copula, the value is the category whose cumulative-weight interval
+  // (in the declared order) holds the column's uniform.
+  const u0 = env.copula.get(col.name);
+  if (u0 !== undefined) return (i) => values[table.search(u0[i] * acc)];
   return (_i, rng) => values[table.search(rng.nextFloat() * acc)];
 }
 
@@ -211,20 +215,34 @@ export function isoWeekday(t: number): number {
 export function datetimeFn(
   g: Extract<GeneratorSpec, { kind: "datetime" }>,
   col: PlanColumn,
+  copula?: Float64Array,
 ): RowFn {
-  return memoTable(g, col, 0, () => buildDatetimeFn(g, col));
+  const fns = memoTable(g, col, 0, () => buildDatetimeFn(g, col));
+  if (copula === undefined) return fns.draw;
+  const at = fns.at;
+  return (i) => at(copula[i]);
 }
 
-function buildDatetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanColumn): RowFn {
+/** A datetime column's sampler (`draw`) and its inverse CDF (`at`, for copula uniforms). */
+interface DatetimeFns {
+  draw: RowFn;
+  at(u: number): number | null;
+}
+
+function buildDatetimeFn(
+  g: Extract<GeneratorSpec, { kind: "datetime" }>,
+  col: PlanColumn,
+): DatetimeFns {
   const res = g.resolutionMs;
   let a = Math.max(g.start ?? col.min ?? DEFAULT_START_MS, col.min ?? -Infinity);
   let b = Math.min(g.end ?? col.max ?? DEFAULT_END_MS, col.max ?? Infinity);
   a = Math.ceil(a / res) * res;
   b = Math.floor(b / res) * res;
-  if (!(b >= a)) return () => null;
+  if (!(b >= a)) return { draw: () => null, at: () => null };
   const count = (b - a) / res + 1;
+  const flat = (u: number) => a + Math.min(count - 1, Math.floor(u * count)) * res;
   if (!g.weekdayWeights && !g.hourWeights) {
-    return (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res;
+    return { draw: (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res, at: flat };
   }
   const wd = g.weekdayWeights ?? [1, 1, 1, 1, 1, 1, 1];
   const hw = g.hourWeights ?? new Array<number>(24).fill(1);
@@ -250,11 +268,25 @@ function buildDatetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: P
     firstK[k] = k0;
     nK[k] = m;
   }
-  if (!(acc > 0)) return (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res;
+  if (!(acc > 0)) {
+    return { draw: (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res, at: flat };
+  }
   // The first slot with cum > u, as a binary search finds it, in O(1) on average.
   const table = new CdfTable(cum, true);
-  return (_i, rng) => {
-    const k = table.search(rng.nextFloat() * acc);
-    return a + (firstK[k] + Math.floor(rng.nextFloat() * nK[k])) * res;
+  return {
+    draw: (_i, rng) => {
+      const k = table.search(rng.nextFloat() * acc);
+      return a + (firstK[k] + Math.floor(rng.nextFloat() * nK[k])) * res;
+    },
+    // Inverse CDF: the slot whose cumulative interval holds u, then the instant
+    // at u's relative position inside that interval.
+    at: (u) => {
+      const x = u * acc;
+      const k = table.search(x);
+      const c0 = k > 0 ? cum[k - 1] : 0;
+      const span = cum[k] - c0;
+      const r = span > 0 ? (x - c0) / span : 0;
+      return a + (firstK[k] + Math.min(nK[k] - 1, Math.floor(r * nK[k]))) * res;
+    },
   };
 }

@@ -63,6 +63,19 @@ function booleanCases<T>(
   return { on, cases: cases as (T | null)[] };
 }
 
+/**
+ * The generators of a conditional's true, false and null cases (the order of
+ * {@link booleanCases}), or null for any other generator.
+ */
+function caseGenerators(g: GeneratorSpec): (GeneratorSpec | null)[] | null {
+  if (g.kind !== "conditional") return null;
+  const pick = (key: string) => {
+    const c = g.cases.find((c) => c.when === key);
+    return c ? c.generator : g.otherwise;
+  };
+  return [pick("true"), pick("false"), pick("null")];
+}
+
 /** What the row loops pick a case with (see {@link casePicker}). */
 interface CasePicker<T> {
   vals: Uint8Array | null;
@@ -224,8 +237,12 @@ interface Rounding {
   hi: number;
 }
 
-function roundingOf(col: PlanColumn, type: "integer" | "float" | "datetime"): Rounding {
-  const decimals = type === "float" ? declaredDecimals(col.gen) : undefined;
+function roundingOf(
+  col: PlanColumn,
+  type: "integer" | "float" | "datetime",
+  gen: GeneratorSpec | null = col.gen,
+): Rounding {
+  const decimals = type === "float" ? declaredDecimals(gen) : undefined;
   const whole = type !== "float";
   // Bounds on the rounding grid so rounded values never leave [min, max].
   let lo = col.min ?? -Infinity;
@@ -296,19 +313,25 @@ export function writeBranches(
   const type = col.type as "integer" | "float" | "datetime";
   let valid: Uint8Array | null = null;
   const values = outputF64(n);
-  const { p, lo, hi } = roundingOf(col, type);
   const [least, most] = typeRange(type);
-  const pk = casePicker(br);
+  // Each case rounds to its own decimals (a conditional's cases may differ).
+  const gens = caseGenerators(col.gen);
+  const pk = casePicker({
+    on: br.on,
+    cases: br.cases.map((b, k) =>
+      b === null ? null : { b, ...roundingOf(col, type, gens === null ? col.gen : gens[k]) }
+    ),
+  });
   for (let i = 0; i < n; i++) {
-    const b = caseFor(pk, i);
-    if (b === null) {
+    const c = caseFor(pk, i);
+    if (c === null) {
       valid = markNull(valid, n, i);
       continue;
     }
-    const num = drawBranch(b, rng);
+    const num = drawBranch(c.b, rng);
     // A draw that overflowed is an error, never a silent null (nor clamped to a bound).
     if (!Number.isFinite(num)) throw valueError(col, env.start + i, rangeWhat(type, num));
-    const y = rounded(num, p, lo, hi);
+    const y = rounded(num, c.p, c.lo, c.hi);
     if (!(y >= least && y <= most)) throw valueError(col, env.start + i, rangeWhat(type, y));
     values[i] = y;
   }
@@ -336,7 +359,8 @@ const MAX_DICT = 256;
  * as {@link writeStrings} would store them; null for every other shape.
  */
 export function codeBranches(col: PlanColumn, env: ChunkEnv): CodeBranches | null {
-  if (col.type !== "string") return null;
+  // Copula columns read their uniforms through the categorical row function.
+  if (col.type !== "string" || env.copula.has(col.name)) return null;
   const dict: string[] = [];
   const index = new Map<string, number>();
   const maxLen = col.maxLength;

@@ -137,7 +137,11 @@ export class ChunkFacts {
       if (this.example.has(name)) continue;
       for (let i = 0; i < chunk.rows; i++) {
         if (col.valid && col.valid[i] === 0) continue;
-        const v = col.type === "boolean" ? col.values[i] === 1 : col.values[i];
+        const v = col.type === "boolean"
+          ? col.values[i] === 1
+          : col.type === "integer" && col.exact
+          ? col.exact[i]
+          : col.values[i];
         this.example.set(name, renderValue(col.type, v)!);
         break;
       }

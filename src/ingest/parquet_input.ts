@@ -13,9 +13,9 @@
  *   significant ones are rounded)
  * - Bool                                             -> boolean
  * - Timestamp (any unit, any zone), Date32, Date64   -> datetime, UTC epoch
- *   milliseconds; a value with sub-millisecond precision is rejected rather
- *   than silently truncated. A timestamp without a time zone (Parquet
- *   `isAdjustedToUTC = false`, "naive") is read as UTC (noted).
+ *   milliseconds; digits beyond milliseconds are dropped (floor toward the
+ *   past), the rule for CSV text too. A timestamp without a time zone
+ *   (Parquet `isAdjustedToUTC = false`, "naive") is read as UTC (noted).
  * - anything else (binary, time of day, intervals, lists, structs, ...) is an
  *   {@link InputError} naming the column and its type.
  *
@@ -289,6 +289,7 @@ function valueError(w: Where, column: string, row: number, value: string, reason
 }
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const INT64_MAX = 2n ** 63n - 1n;
 
 /** Convert one Arrow vector (a record batch column) to sdp values of `t.type`. */
 function convertVector(vec: arrow.Vector, t: TargetColumn, w: Where): ColumnValues {
@@ -322,19 +323,30 @@ function convertVector(vec: arrow.Vector, t: TargetColumn, w: Where): ColumnValu
         return { type: t.type, values: decimals(vec, valid), valid: v };
       }
       const values = new Float64Array(n);
+      // Exact int64 values, kept once a value is beyond ±2^53 (integer columns only).
+      let exact: BigInt64Array | undefined;
       for (let i = 0; i < n; i++) {
         if (!valid[i]) continue;
         const x = vec.get(i) as number | bigint;
         if (typeof x === "bigint") {
           if (x > MAX || x < -MAX) {
-            throw valueError(
-              w,
-              t.name,
-              i,
-              String(x),
-              "beyond ±9007199254740991, the exact integer range of sdp",
-            );
+            if (t.type === "float" || x > INT64_MAX) {
+              throw valueError(
+                w,
+                t.name,
+                i,
+                String(x),
+                t.type === "float"
+                  ? "beyond ±9007199254740991, which a float cannot hold exactly"
+                  : "beyond 9223372036854775807, the int64 range of sdp integers",
+              );
+            }
+            if (exact === undefined) {
+              exact = new BigInt64Array(n);
+              for (let j = 0; j < i; j++) exact[j] = BigInt(values[j]);
+            }
           }
+          if (exact !== undefined) exact[i] = x;
           values[i] = Number(x);
         } else {
           if (!Number.isFinite(x)) {
@@ -347,9 +359,12 @@ function convertVector(vec: arrow.Vector, t: TargetColumn, w: Where): ColumnValu
             );
           }
           values[i] = x === 0 ? 0 : x;
+          if (exact !== undefined) exact[i] = BigInt(values[i]);
         }
       }
-      return { type: t.type, values, valid: v };
+      return exact === undefined
+        ? { type: t.type, values, valid: v }
+        : { type: t.type, values, valid: v, exact };
     }
     case "datetime":
       return { type: "datetime", values: datetimes(vec, t, w, valid), valid: v };
@@ -417,17 +432,10 @@ function datetimes(vec: arrow.Vector, t: TargetColumn, w: Where, valid: Uint8Arr
         let ms: bigint;
         if (unitNs >= 1_000_000n) ms = x * (unitNs / 1_000_000n);
         else {
+          // Digits beyond milliseconds are dropped, floor toward the past, as for CSV text.
           const per = 1_000_000n / unitNs;
-          if (x % per !== 0n) {
-            throw valueError(
-              w,
-              t.name,
-              i,
-              `${x} (${String(type)})`,
-              "has sub-millisecond precision; sdp datetimes are whole milliseconds, round them first",
-            );
-          }
           ms = x / per;
+          if (x % per < 0n) ms -= 1n;
         }
         if (ms > MAX || ms < -MAX) {
           throw valueError(w, t.name, i, `${x} (${String(type)})`, "is out of range");
@@ -456,6 +464,8 @@ class Rechunker {
   #chunkRows: number;
   #cols: ColumnValues[] = [];
   #hasNull: boolean[] = [];
+  /** Per column: exact int64 values, from the chunk's first batch that has them. */
+  #exact: (BigInt64Array | undefined)[] = [];
   #rows = 0;
   /** Rows the column arrays hold now; they grow up to chunkRows (see #reset). */
   #capacity = 0;
@@ -482,6 +492,7 @@ class Rechunker {
             (src.values as Float64Array | Uint8Array).subarray(off, off + k),
             this.#rows,
           );
+          this.#copyExact(c, src, off, k);
         }
         if (src.valid) {
           (dst.valid as Uint8Array).set(src.valid.subarray(off, off + k), this.#rows);
@@ -510,6 +521,13 @@ class Rechunker {
           ? { type: "string", values: col.values.slice(0, rows), valid }
           : col.type === "boolean"
           ? { type: "boolean", values: col.values.slice(0, rows), valid }
+          : this.#exact[c] !== undefined
+          ? {
+            type: col.type,
+            values: col.values.slice(0, rows),
+            valid,
+            exact: this.#exact[c]!.slice(0, rows),
+          }
           : { type: col.type, values: col.values.slice(0, rows), valid },
       );
     });
@@ -525,9 +543,36 @@ class Rechunker {
     return chunk;
   }
 
+  /**
+   * Keep exact int64 values of rows `[off, off + k)` of `src` at the current
+   * rows, once any batch of the chunk had them (earlier rows are exact floats).
+   */
+  #copyExact(c: number, src: ColumnValues, off: number, k: number): void {
+    const srcExact = "exact" in src ? src.exact : undefined;
+    let dst = this.#exact[c];
+    if (srcExact === undefined && dst === undefined) return;
+    if (dst === undefined) {
+      dst = new BigInt64Array(this.#capacity);
+      const values = this.#cols[c].values as Float64Array;
+      for (let i = 0; i < this.#rows; i++) dst[i] = BigInt(values[i]);
+      this.#exact[c] = dst;
+    }
+    if (srcExact !== undefined) dst.set(srcExact.subarray(off, off + k), this.#rows);
+    else {
+      const values = src.values as Float64Array;
+      for (let i = 0; i < k; i++) dst[this.#rows + i] = BigInt(values[off + i]);
+    }
+  }
+
   /** Grow the column arrays to hold at least `need` rows (doubling, at most chunkRows). */
   #grow(need: number): void {
     const n = Math.min(this.#chunkRows, Math.max(need, this.#capacity * 2));
+    this.#exact = this.#exact.map((e) => {
+      if (e === undefined) return undefined;
+      const out = new BigInt64Array(n);
+      out.set(e);
+      return out;
+    });
     this.#cols = this.#cols.map((col): ColumnValues => {
       const valid = new Uint8Array(n).fill(1);
       valid.set(col.valid as Uint8Array);
@@ -560,5 +605,6 @@ class Rechunker {
       return { type: t.type, values: new Float64Array(n), valid };
     });
     this.#hasNull = this.#targets.map(() => false);
+    this.#exact = this.#targets.map(() => undefined);
   }
 }

@@ -6,8 +6,9 @@
  * values (first rule that holds):
  * - only `true`/`false`                                  -> boolean
  * - only numbers written without fraction or exponent,
- *   within ±(2^53 − 1)                                   -> integer
- * - only numbers (finite; integers within ±(2^53 − 1))   -> float
+ *   within int64                                         -> integer (exact)
+ * - only numbers (finite; integers within ±(2^53 − 1),
+ *   whose digits a float keeps)                          -> float
  * - only strings that are all timestamps by the CSV rules
  *   (src/csv/infer.ts: `2024-12-05 19:27:44+00`, ...)    -> datetime
  * - anything else (mixed kinds, other strings, nested
@@ -28,15 +29,17 @@ import type { ColumnType } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
 import { columnCountProblem } from "../limits.ts";
 import { type CsvEvent, QUOTED_EMPTY } from "../csv/read.ts";
-import { parseDatetime, parseValue } from "../csv/infer.ts";
+import { parseDatetime, parseInteger, parseValue } from "../csv/infer.ts";
 import { ValueError } from "../csv/convert.ts";
 import { type JsonCell, JsonNested, JsonNumber, type JsonRecord } from "./read.ts";
 
 const BOOL = 1;
 const INT = 2;
 const FLOAT = 4;
-/** A number sdp cannot hold as its kind: an integer beyond ±(2^53 − 1), or not finite. */
+/** A number sdp cannot hold: an integer beyond int64, or not finite. */
 const WIDE = 8;
+/** An integer beyond ±(2^53 − 1) within int64: exact in an integer column, not in a float. */
+const BIG = 128;
 const TIMESTAMP = 16;
 const TEXT = 32;
 const NESTED = 64;
@@ -125,7 +128,7 @@ export class JsonInference {
       const kinds = this.#kinds[c];
       const type = typeOf(kinds);
       const nullCount = this.rows - this.#present[c] + this.#nulls[c];
-      const kindCount = [BOOL, INT | FLOAT | WIDE, TIMESTAMP | TEXT, NESTED]
+      const kindCount = [BOOL, INT | FLOAT | WIDE | BIG, TIMESTAMP | TEXT, NESTED]
         .filter((k) => (kinds & k) !== 0).length;
       return {
         source,
@@ -147,7 +150,10 @@ function kindOf(v: Exclude<JsonCell, null>): number {
   if (v instanceof JsonNested) return NESTED;
   const n = Number(v.text);
   if (!Number.isFinite(n)) return WIDE;
-  if (INTEGER_RE.test(v.text)) return Number.isSafeInteger(n) ? INT : WIDE;
+  if (INTEGER_RE.test(v.text)) {
+    if (Number.isSafeInteger(n)) return INT;
+    return parseInteger(v.text) === undefined ? WIDE : BIG;
+  }
   return FLOAT;
 }
 
@@ -156,6 +162,8 @@ function typeOf(kinds: number): ColumnType {
     case BOOL:
       return "boolean";
     case INT:
+    case BIG:
+    case INT | BIG:
       return "integer";
     case FLOAT:
     case INT | FLOAT:

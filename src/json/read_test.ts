@@ -149,7 +149,8 @@ Deno.test("JsonInference: union of keys in first-seen order, JSON kinds to sdp t
   const text = [
     '{"i": 1, "f": 1, "b": true, "t": "2024-12-05 19:27:44+00", "s": "007", "m": 1, "big": 9007199254740993}',
     '{"i": -3, "f": 2.5, "b": false, "t": "2024-12-05T19:27:44", "s": "x", "m": "one", "n": null}',
-    '{"big": 1, "new": {"k": 1}}',
+    '{"big": 1, "new": {"k": 1}, "wide": 9223372036854775808, "mix": 9007199254740993}',
+    '{"mix": 0.5}',
   ].join("\n");
   const inf = new JsonInference("in.json");
   for await (
@@ -160,19 +161,21 @@ Deno.test("JsonInference: union of keys in first-seen order, JSON kinds to sdp t
   ) {
     inf.observe(batch);
   }
-  assert.equal(inf.rows, 3);
+  assert.equal(inf.rows, 4);
   const got = inf.columns().map((
     c,
   ) => [c.source, c.type, c.nullCount, c.example ?? null, c.naive, c.mixed]);
   assert.deepEqual(got, [
-    ["i", "integer", 1, "1", false, false],
-    ["f", "float", 1, "1", false, false],
-    ["b", "boolean", 1, "true", false, false],
-    ["t", "datetime", 1, "2024-12-05 19:27:44+00", true, false],
-    ["s", "string", 1, "007", false, false],
-    ["m", "string", 1, "1", false, true],
-    ["big", "string", 1, "9007199254740993", false, false],
-    ["n", "string", 3, null, false, false],
-    ["new", "string", 2, '{"k":1}', false, false],
+    ["i", "integer", 2, "1", false, false],
+    ["f", "float", 2, "1", false, false],
+    ["b", "boolean", 2, "true", false, false],
+    ["t", "datetime", 2, "2024-12-05 19:27:44+00", true, false],
+    ["s", "string", 2, "007", false, false],
+    ["m", "string", 2, "1", false, true],
+    ["big", "integer", 2, "9007199254740993", false, false],
+    ["n", "string", 4, null, false, false],
+    ["new", "string", 3, '{"k":1}', false, false],
+    ["wide", "string", 3, "9223372036854775808", false, false],
+    ["mix", "string", 2, "9007199254740993", false, false],
   ]);
 });

@@ -29,7 +29,11 @@ export const CHUNK_ROWS = 65_536;
 /**
  * Values of one column inside one chunk.
  *
- * - integer: whole numbers stored as float64 (exact up to 2^53).
+ * - integer: whole numbers stored as float64 (exact up to 2^53). A chunk with
+ *   an integer beyond ±(2^53 − 1) (only ingested data has them: ids such as
+ *   snowflakes) also carries every row's exact int64 in `exact`; `values`
+ *   then holds the nearest float64, for statistics. Writers and uniqueness
+ *   read `exact` when present.
  * - float: float64.
  * - datetime: epoch milliseconds, UTC, whole numbers.
  * - boolean: 0/1 bytes.
@@ -43,7 +47,13 @@ export const CHUNK_ROWS = 65_536;
  * value use them, everything else reads `values`.
  */
 export type ColumnValues =
-  | { type: "integer" | "float" | "datetime"; values: Float64Array; valid: Uint8Array | null }
+  | {
+    type: "integer" | "float" | "datetime";
+    values: Float64Array;
+    valid: Uint8Array | null;
+    /** Exact int64 values (integer columns only; see above). */
+    exact?: BigInt64Array;
+  }
   | { type: "boolean"; values: Uint8Array; valid: Uint8Array | null }
   | {
     type: "string";

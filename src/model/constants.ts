@@ -15,6 +15,7 @@ export const DIST_KINDS = [
   "gamma",
   "beta",
   "poisson",
+  "empirical",
 ] as const;
 
 /** Default datetime range start when neither the generator nor the column gives one (2024-01-01Z). */

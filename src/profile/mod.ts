@@ -76,7 +76,7 @@ import {
 } from "./summary.ts";
 
 export { DISTINCT_EXACT_LIMIT, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
-export { SKETCH_LEVEL_CAPACITY } from "./kll.ts";
+export { QuantileSketch, SKETCH_LEVEL_CAPACITY, type WeightedItems } from "./kll.ts";
 export { HISTOGRAM_BINS, QUANTILE_POINTS, SUPPORT_ATOMS } from "./summary.ts";
 
 /**

@@ -60,12 +60,12 @@ class UniqueTracker {
   lastNumber = -Infinity;
   monotonic = true;
   increasing: number[] | null = [];
-  seen: Set<number | string> | null = new Set();
+  seen: Set<number | string | bigint> | null = new Set();
   overflow = false;
   result = result();
   /** Partition (of `parts`) tracked in a partitioned pass, or -1 in the main pass. */
   constructor(readonly partition = -1, readonly parts = 1) {}
-  add(v: number | string, row: number): void {
+  add(v: number | string | bigint, row: number): void {
     if (this.partition >= 0) {
       if (partitionOf(v, this.parts) !== this.partition) return;
       if (this.seen!.has(v)) hit(this.result, row);
@@ -104,8 +104,8 @@ class UniqueTracker {
 }
 
 /** FNV-1a based partition of a value (stable across platforms). */
-function partitionOf(v: number | string, parts: number): number {
-  const s = typeof v === "number" ? String(v) : v;
+function partitionOf(v: number | string | bigint, parts: number): number {
+  const s = typeof v === "string" ? v : String(v);
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -170,6 +170,7 @@ export class ChunkChecker {
           type: col.type,
           values: col.values.slice(),
           valid: col.valid === null ? null : col.valid.slice(),
+          ...("exact" in col && col.exact !== undefined ? { exact: col.exact.slice() } : {}),
         } as ColumnValues;
       }
     }
@@ -354,7 +355,7 @@ export class Validator {
       const t = this.#unique.get(name)!;
       for (let i = 0; i < part.rows; i++) {
         if (col.valid !== null && col.valid[i] === 0) continue;
-        t.add(col.values[i], part.start + i);
+        t.add(uniqueKey(col, i), part.start + i);
       }
     }
     this.#rows += part.rows;
@@ -388,8 +389,8 @@ export class Validator {
       const col = chunk.columns.get(column);
       if (!col) continue;
       for (let i = 0; i < chunk.rows; i++) {
-        const v = valueAt(col, i);
-        if (v !== null) t.add(typeof v === "boolean" ? Number(v) : v, chunk.start + i);
+        if (col.valid !== null && col.valid[i] === 0) continue;
+        t.add(uniqueKey(col, i), chunk.start + i);
       }
     }
     const r = this.#report.columns[column].checks.unique;
@@ -421,6 +422,17 @@ export class Validator {
     rep.passed = total === 0 && rep.rows.passed && rep.schema.passed;
     return rep;
   }
+}
+
+/**
+ * The value of row `i` as a uniqueness key: the exact int64 where the float64
+ * is not exact (beyond ±2^53, where distinct ids share a float), else the value.
+ */
+function uniqueKey(col: ColumnValues, i: number): number | string | bigint {
+  if (col.type === "string" || col.type === "boolean") return col.values[i];
+  const v = col.values[i];
+  if (col.exact !== undefined && !Number.isSafeInteger(v)) return col.exact[i];
+  return v;
 }
 
 function valueAt(col: ColumnValues, i: number): number | string | boolean | null {

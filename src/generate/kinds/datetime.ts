@@ -43,6 +43,6 @@ export const datetimeDef: KindDef<"datetime"> = {
       add(g.loc, field, "the generator's [start, end] does not overlap the column's [min, max]");
     }
   },
-  compile: (g, { col }) => datetimeFn(g, col),
-  rowFree: () => true,
+  compile: (g, { col, env }) => datetimeFn(g, col, env.copula.get(col.name)),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
