@@ -40,7 +40,15 @@ export interface ParseOptions {
 
 const DATASET_KEYS = ["name", "domain", "description", "row_count", "keywords"] as const;
 const SCHEMA_KEYS = ["columns", "checks", "correlations"] as const;
-const COLUMN_KEYS = ["type", "nullable", "unique", "description", "constraints", "generator"];
+const COLUMN_KEYS = [
+  "type",
+  "nullable",
+  "unique",
+  "description",
+  "source_name",
+  "constraints",
+  "generator",
+];
 const CONSTRAINT_KEYS = ["min", "max", "allowed_values", "pattern", "max_length"];
 const EVOLUTION_KEYS = ["fraud_rate", "label_rates", "missingness", "thresholds", "drift"];
 const THRESHOLD_KEYS: Record<string, keyof Thresholds> = {
@@ -157,9 +165,20 @@ function parseSchema(root: YNode, ctx: ParseContext) {
     }
     const wide = columnCountProblem(entries.length);
     if (wide) ctx.problem(colsNode, "columns", wide);
+    // A header can be read as one column only.
+    const sources = new Map<string, string>();
     for (const [name, keyNode, value] of wide ? [] : entries) {
       const col = parseColumn(name, keyNode, value, ctx);
       if (col) columns.push(col);
+      if (col?.sourceName === undefined) continue;
+      const first = sources.get(col.sourceName);
+      if (first !== undefined) {
+        ctx.problem(
+          keyNode,
+          join(join("columns", name), "source_name"),
+          `${excerpt(col.sourceName)} is already the source_name of column ${excerpt(first)}`,
+        );
+      } else sources.set(col.sourceName, name);
     }
   }
   columns.sort((a, b) => compareNames(a.name, b.name));
@@ -205,9 +224,11 @@ function parseColumn(
   const nullable = ctx.boolean(f.get("nullable"), join(field, "nullable")) ?? false;
   const unique = ctx.boolean(f.get("unique"), join(field, "unique")) ?? false;
   const description = ctx.string(f.get("description"), join(field, "description"));
+  const sourceName = ctx.string(f.get("source_name"), join(field, "source_name"));
   if (type === undefined) return undefined;
   const col: ColumnSpec = { name, type, nullable, unique, loc: ctx.loc(keyNode) };
   if (description !== undefined) col.description = description;
+  if (sourceName !== undefined) col.sourceName = sourceName;
   if (f.has("constraints")) parseConstraints(f.get("constraints"), ctx, col, field);
   if (f.has("generator")) {
     const g = parseGenerator(f.get("generator"), ctx, {

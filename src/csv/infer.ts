@@ -33,7 +33,9 @@
  *              integer-looking value beyond ±(2^53 − 1) is not accepted as a
  *              float either: such values are identifiers whose digits a float
  *              would silently change, so a column mixing them with fractions,
- *              or with integers beyond int64, becomes string.
+ *              or with integers beyond int64, becomes string. (A declared
+ *              float column does take such digits when the float prints back
+ *              as the same digits: `12345678901234567000`.)
  * 4. date:     date-only `YYYY-MM-DD` or `YYYY/MM/DD`, a real calendar date
  *              (leap years checked). Stored as whole days since 1970-01-01.
  * 5. datetime: date-only `YYYY-MM-DD` or `YYYY/MM/DD` (midnight UTC, so a
@@ -141,6 +143,11 @@ export function parseValue(
     case "float": {
       const v = parseFloatText(text);
       if (v !== undefined) return { ok: true, value: v };
+      // A declared float column takes integer digits beyond 2^53 that a float
+      // prints back unchanged (how sdp's CSV writer writes such floats).
+      if (INTEGER_RE.test(text) && String(Number(text)) === text) {
+        return { ok: true, value: Number(text) };
+      }
       return {
         ok: false,
         reason: INTEGER_RE.test(text)

@@ -144,6 +144,8 @@ Deno.test("parseValue parses or explains", () => {
     ["1e3", "float", 1000],
     ["-.25", "float", -0.25],
     ["12", "float", 12],
+    // Digits a float prints back unchanged (sdp's own data.csv of a large float).
+    ["12345678901234567000", "float", 12345678901234567000],
     ["1970-01-01", "datetime", 0],
     ["2000-02-29T23:59:59.999Z", "datetime", Date.UTC(2000, 1, 29, 23, 59, 59, 999)],
     ["2024-06-01T12:00:00.5Z", "datetime", Date.UTC(2024, 5, 1, 12, 0, 0, 500)],
@@ -160,7 +162,8 @@ Deno.test("parseValue parses or explains", () => {
     ["Null", "integer", /expected an integer/],
     ["1.0", "integer", /expected an integer/],
     ["9223372036854775808", "integer", /out of the int64 range/],
-    ["9007199254740992", "float", /lose precision/],
+    ["9007199254740993", "float", /lose precision/],
+    ["12345678901234567890", "float", /lose precision/],
     ["1e400", "float", /out of the float64 range/],
     ["abc", "float", /decimal number/],
     ["2024-13-01", "datetime", /not a real date/],

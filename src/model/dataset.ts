@@ -26,6 +26,12 @@ export interface ColumnSpec {
   /** Every non-null value must be distinct. */
   unique: boolean;
   description?: string;
+  /**
+   * The column's name in the ingested file's header (schema.yaml
+   * `source_name`), when it differs from `name`: `Cost Total $` for
+   * `cost_total`. Ingest reads that header as this column.
+   */
+  sourceName?: string;
   /** Declared generator; absent means inference from name, type and constraints. */
   generator?: GeneratorSpec;
   loc: Location;
