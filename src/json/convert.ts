@@ -9,8 +9,9 @@
  *   within int64                                         -> integer (exact)
  * - only numbers (finite; integers within ±(2^53 − 1),
  *   whose digits a float keeps)                          -> float
- * - only strings that are all timestamps by the CSV rules
- *   (src/csv/infer.ts: `2024-12-05 19:27:44+00`, ...)    -> datetime
+ * - only strings that are all dates (`2024-12-05`)          -> date
+ * - only strings that are all dates or timestamps by the
+ *   CSV rules (src/csv/infer.ts: `2024-12-05 19:27:44+00`) -> datetime
  * - anything else (mixed kinds, other strings, nested
  *   values kept as JSON text)                            -> string, each
  *   value as its text (a number as written, `true`, the nested JSON)
@@ -29,7 +30,7 @@ import type { ColumnType } from "../data/mod.ts";
 import { InputError } from "../errors.ts";
 import { columnCountProblem } from "../limits.ts";
 import { type CsvEvent, QUOTED_EMPTY } from "../csv/read.ts";
-import { parseDatetime, parseInteger, parseValue } from "../csv/infer.ts";
+import { parseDate, parseDatetime, parseInteger, parseValue } from "../csv/infer.ts";
 import { ValueError } from "../csv/convert.ts";
 import { type JsonCell, JsonNested, JsonNumber, type JsonRecord } from "./read.ts";
 
@@ -43,6 +44,7 @@ const BIG = 128;
 const TIMESTAMP = 16;
 const TEXT = 32;
 const NESTED = 64;
+const DATE = 256;
 
 const INTEGER_RE = /^-?\d+$/;
 const NAIVE_RE = /^\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?$/;
@@ -128,7 +130,7 @@ export class JsonInference {
       const kinds = this.#kinds[c];
       const type = typeOf(kinds);
       const nullCount = this.rows - this.#present[c] + this.#nulls[c];
-      const kindCount = [BOOL, INT | FLOAT | WIDE | BIG, TIMESTAMP | TEXT, NESTED]
+      const kindCount = [BOOL, INT | FLOAT | WIDE | BIG, DATE | TIMESTAMP | TEXT, NESTED]
         .filter((k) => (kinds & k) !== 0).length;
       return {
         source,
@@ -146,7 +148,10 @@ export class JsonInference {
 
 function kindOf(v: Exclude<JsonCell, null>): number {
   if (typeof v === "boolean") return BOOL;
-  if (typeof v === "string") return parseDatetime(v) !== undefined ? TIMESTAMP : TEXT;
+  if (typeof v === "string") {
+    if (v.length === 10 && parseDate(v) !== undefined) return DATE;
+    return parseDatetime(v) !== undefined ? TIMESTAMP : TEXT;
+  }
   if (v instanceof JsonNested) return NESTED;
   const n = Number(v.text);
   if (!Number.isFinite(n)) return WIDE;
@@ -168,7 +173,10 @@ function typeOf(kinds: number): ColumnType {
     case FLOAT:
     case INT | FLOAT:
       return "float";
+    case DATE:
+      return "date";
     case TIMESTAMP:
+    case TIMESTAMP | DATE:
       return "datetime";
     default:
       return "string";
