@@ -46,6 +46,8 @@ export interface ConvertOptions {
    * `DEFAULT_NULL_TOKENS` of infer.ts. The unquoted empty field is always null.
    */
   nullValues?: readonly string[];
+  /** The null tokens are null in string columns too (R's `NA`, pandas' `NaN` for missing text). */
+  nullsInStrings?: boolean;
 }
 
 /** The null-token set of `options`. */
@@ -84,8 +86,11 @@ export async function inferCsvColumns(
 ): Promise<InferredColumn[]> {
   let state: ReturnType<typeof startInference> | undefined;
   for await (const ev of events) {
-    if (ev.kind === "header") state = startInference(ev.names, nullSet(options));
-    else if (state) observeRows(state, ev.rows);
+    if (ev.kind === "header") {
+      state = startInference(ev.names, nullSet(options), {
+        stringNulls: options.nullsInStrings === true,
+      });
+    } else if (state) observeRows(state, ev.rows);
   }
   if (state === undefined) {
     throw new InputError("no header row", { file: options.file, line: 1, col: 1 });
@@ -134,6 +139,8 @@ export interface ChunkBuilder {
   index: number;
   /** Null tokens for non-string columns. */
   nulls: ReadonlySet<string>;
+  /** The tokens are null in string columns too. */
+  stringNulls: boolean;
   /** Per column: exact int64 values, allocated at the chunk's first integer beyond ±2^53. */
   exact: (BigInt64Array | undefined)[];
 }
@@ -201,6 +208,7 @@ function startChunks(
     capacity: 0,
     index: 0,
     nulls: nullSet(options),
+    stringNulls: options.nullsInStrings === true,
     exact: [],
   };
   resetColumns(b);
@@ -225,7 +233,8 @@ function addRows(
       const col = b.cols[c];
       if (
         text === "" ||
-        (spec.type !== "string" && (text === QUOTED_EMPTY || b.nulls.has(text)))
+        (spec.type !== "string" && (text === QUOTED_EMPTY || b.nulls.has(text))) ||
+        (spec.type === "string" && b.stringNulls && b.nulls.has(text))
       ) {
         if (spec.nullable === false) {
           throw new ValueError(

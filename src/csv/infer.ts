@@ -295,12 +295,15 @@ export interface InferenceState {
   sawToken: boolean[];
   /** Null tokens (see the module rules). */
   nulls: ReadonlySet<string>;
+  /** The tokens are null in string columns too (`sdp ingest --null-in-strings`). */
+  stringNulls: boolean;
 }
 
 /** Start inferring types for columns `names` (in file order). */
 export function startInference(
   names: readonly string[],
   nulls: ReadonlySet<string> = DEFAULT_NULLS,
+  options: { stringNulls?: boolean } = {},
 ): InferenceState {
   return {
     names: [...names],
@@ -309,6 +312,7 @@ export function startInference(
     sawNull: names.map(() => false),
     sawToken: names.map(() => false),
     nulls,
+    stringNulls: options.stringNulls ?? false,
   };
 }
 
@@ -339,7 +343,8 @@ export function inferredColumns(state: InferenceState): InferredColumn[] {
   return state.names.map((name, c) => {
     const type = state.sawValue[c] ? typeOf(state.candidates[c]) : "string";
     // In a string column the tokens are text; in any other they are nulls.
-    const nullable = state.sawNull[c] || (type !== "string" && state.sawToken[c]);
+    const nullable = state.sawNull[c] ||
+      ((type !== "string" || state.stringNulls) && state.sawToken[c]);
     return { name, type, nullable };
   });
 }

@@ -66,8 +66,11 @@ export class TextFacts {
   #firstValue: (string | undefined)[];
   #naive: boolean[];
   readonly nulls: ReadonlySet<string>;
+  /** The tokens are null in string columns too. */
+  readonly stringNulls: boolean;
 
-  constructor(width: number, nulls: ReadonlySet<string>) {
+  constructor(width: number, nulls: ReadonlySet<string>, options: { stringNulls?: boolean } = {}) {
+    this.stringNulls = options.stringNulls === true;
     this.#empty = new Array(width).fill(0);
     this.#tokens = new Array(width).fill(0);
     this.#quotedEmpty = new Array(width).fill(0);
@@ -108,6 +111,17 @@ export class TextFacts {
     c: number,
     type: ColumnType,
   ): { nullCount: number; example: string | null; naive: boolean } {
+    if (type === "string" && this.stringNulls) {
+      return {
+        nullCount: this.#empty[c] + this.#tokens[c],
+        example: renderText(
+          type,
+          this.#firstValue[c] ?? (this.#quotedEmpty[c] > 0 ? QUOTED_EMPTY : undefined),
+          this.nulls,
+        ),
+        naive: false,
+      };
+    }
     if (type === "string") {
       return {
         nullCount: this.#empty[c],

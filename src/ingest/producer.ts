@@ -97,6 +97,8 @@ export interface ScanResult {
   nullValues?: readonly string[];
   /** CSV only: the field separator used for both passes. */
   separator?: SeparatorChoice;
+  /** CSV only: the null tokens are null in string columns too. */
+  nullsInStrings?: boolean;
   /** JSON only: nested values are kept as JSON text (else they are errors). */
   nestedAsJson?: boolean;
   /** Per column (sorted by name): what was decided, for the decision table. */
@@ -112,6 +114,8 @@ export interface ScanOptions {
   nullValues?: readonly string[];
   /** CSV field separator (checked with separatorProblem); detected when absent. */
   separator?: string;
+  /** CSV: the null tokens are null in string columns too (R's NA, pandas' NaN). */
+  nullsInStrings?: boolean;
   /** JSON: keep nested objects and arrays as JSON text in string columns. */
   nestedAsJson?: boolean;
 }
@@ -209,7 +213,12 @@ async function* mapCsvHeader(
   events: AsyncIterable<CsvEvent>,
   declared: readonly IngestColumn[] | undefined,
   into: CsvSeen,
-  options: { file: string; nulls?: ReadonlySet<string>; schemaName?: string },
+  options: {
+    file: string;
+    nulls?: ReadonlySet<string>;
+    schemaName?: string;
+    nullsInStrings?: boolean;
+  },
 ): AsyncGenerator<CsvEvent> {
   for await (const ev of events) {
     if (ev.kind === "rows") {
@@ -235,7 +244,11 @@ async function* mapCsvHeader(
     into.source = ev.names;
     into.names = names;
     into.line = ev.line;
-    if (options.nulls) into.facts = new TextFacts(names.length, options.nulls);
+    if (options.nulls) {
+      into.facts = new TextFacts(names.length, options.nulls, {
+        stringNulls: options.nullsInStrings === true,
+      });
+    }
     yield { ...ev, names };
   }
 }
@@ -297,6 +310,7 @@ async function scanCsv(
   options: ScanOptions,
 ): Promise<ScanResult> {
   const nullValues = options.nullValues;
+  const nullsInStrings = options.nullsInStrings === true;
   const nulls = nullValues === undefined ? DEFAULT_NULLS : new Set(nullValues);
   const file = baseName(path);
   const separator = await chooseSeparator(path, options.separator);
@@ -306,16 +320,16 @@ async function scanCsv(
     parseCsv(stream, { file, separator: separator.separator }),
     declared,
     seen,
-    { file, nulls, schemaName: options.schemaName },
+    { file, nulls, schemaName: options.schemaName, nullsInStrings },
   );
   let columns: IngestColumn[];
   if (declared) {
-    for await (const _ of csvToChunks(events, declared, { file, nullValues })) {
+    for await (const _ of csvToChunks(events, declared, { file, nullValues, nullsInStrings })) {
       /* parse only */
     }
     columns = declared;
   } else {
-    const inferred = await inferCsvColumns(events, { file, nullValues });
+    const inferred = await inferCsvColumns(events, { file, nullValues, nullsInStrings });
     columns = inferred.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
   }
   if (seen.rows === 0) {
@@ -349,6 +363,7 @@ async function scanCsv(
     columns: sortColumns(columns),
     provenance,
     ...(nullValues === undefined ? {} : { nullValues }),
+    ...(nullsInStrings ? { nullsInStrings } : {}),
     separator,
     report: sortColumns(report),
   };
@@ -561,7 +576,11 @@ export async function* readInputChunks(path: string, scan: ScanResult): AsyncGen
       { rows: 0 },
       { file },
     );
-    chunks = csvToChunks(events, scan.columns, { file, nullValues: scan.nullValues });
+    chunks = csvToChunks(events, scan.columns, {
+      file,
+      nullValues: scan.nullValues,
+      nullsInStrings: scan.nullsInStrings === true,
+    });
   } else if (scan.format === "json") {
     const h = await hashedStream(path);
     digest = h.digest;

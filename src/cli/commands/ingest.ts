@@ -113,6 +113,11 @@ export const spec: CommandSpec = {
         "CSV tokens read as null in non-string columns, comma-separated (default: NA,N/A,NULL,null,NaN,nan,None,#N/A; the empty field is always null)",
       valueName: "A,B,...",
     },
+    "null-in-strings": {
+      type: "boolean",
+      help:
+        "CSV: the null tokens are null in string columns too (R's NA and pandas' NaN for missing text; default: text columns keep them as text)",
+    },
     delimiter: {
       type: "string",
       help:
@@ -219,6 +224,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     ? undefined
     : nullFlag.split(",").filter((t) => t !== "");
   const nestedAsJson = p.values["nested-as-json"] === true;
+  const nullsInStrings = p.values["null-in-strings"] === true;
   const inputFormat = await detectFormat(path);
   const onlyFor = (flag: string, used: boolean, wanted: string) => {
     if (used && inputFormat !== wanted) {
@@ -231,12 +237,14 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   onlyFor("--delimiter", separator !== undefined, "csv");
   onlyFor("--null-values", nullValues !== undefined, "csv");
   onlyFor("--nested-as-json", nestedAsJson, "json");
+  onlyFor("--null-in-strings", nullsInStrings, "csv");
   const scan = await scanInput(path, declared, {
     schemaName: choice.label || "the schema",
     format: inputFormat,
     ...(nullValues === undefined ? {} : { nullValues }),
     ...(separator === undefined ? {} : { separator }),
     ...(nestedAsJson ? { nestedAsJson } : {}),
+    ...(nullsInStrings ? { nullsInStrings } : {}),
   });
   const schemaText = choice.schemaYaml ??
     schemaYaml(
