@@ -5,7 +5,7 @@ import { discreteOf, ksStatistic, psi, wasserstein1 } from "./metrics.ts";
 import { profileOf } from "../../tests/helpers/evaluate.ts";
 import type { PlainColumn } from "../../tests/helpers/profile.ts";
 
-const T = { ...DEFAULT_THRESHOLDS };
+const T = { thresholds: { ...DEFAULT_THRESHOLDS } };
 
 function range<T>(n: number, f: (i: number) => T): T[] {
   return Array.from({ length: n }, (_, i) => f(i));
@@ -27,7 +27,7 @@ Deno.test("identical profiles: zero metrics, verdict ok", () => {
   const r = compareProfiles(a, profileOf(cols, 7), T);
   assert.equal(r.available, true);
   assert.equal(r.verdict, "ok");
-  assert.deepEqual(r.summary, { compared: 3, ok: 3, warn: 0, drift: 0, drift_share: 0 });
+  assert.deepEqual(r.summary, { compared: 3, ok: 3, expected: 0, warn: 0, drift: 0, drift_share: 0 });
   assert.equal(r.columns.x.psi!.value, 0);
   assert.equal(r.columns.x.ks!.statistic, 0);
   assert.equal(r.columns.x.ks!.p_value, 1);
