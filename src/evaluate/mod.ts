@@ -183,7 +183,10 @@ export function formatDriftTable(drift: DriftReport): string {
   for (const name of Object.keys(drift.columns).sort(compareNames)) {
     const c = drift.columns[name];
     if (c.status === "ok") continue;
-    const line = `  ${name}: ${c.explanation}`;
+    const why = c.status === "expected" && c.declared !== null
+      ? `expected: declared ${c.declared.description}`
+      : c.explanation;
+    const line = `  ${name}: ${why}`;
     lines.push(line.length > 100 ? `${line.slice(0, 99)}~` : line);
   }
   for (const n of drift.schema.added) lines.push(`column added: ${n}`);
