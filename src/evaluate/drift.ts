@@ -422,11 +422,15 @@ function compareColumn(ref: ColumnProfile, cur: ColumnProfile, ctx: ColumnContex
   }
   const refValues = ref.count - ref.nulls;
   const curValues = cur.count - cur.nulls;
-  if (ctx.identifier !== undefined) return identifierColumn(out, { ref, cur, reason: ctx.identifier, warnRatio: t.warnRatio });
+  if (ctx.identifier !== undefined) {
+    return identifierColumn(out, { ref, cur, reason: ctx.identifier, warnRatio: t.warnRatio });
+  }
   if (isNumericType(cur.type)) {
     const rn = ref.numeric;
     const cn = cur.numeric;
-    if (rn === null || cn === null) return emptySide(out, { ref: rn === null, cur: cn === null }, t.warnRatio);
+    if (rn === null || cn === null) {
+      return emptySide(out, { ref: rn === null, cur: cn === null }, t.warnRatio);
+    }
     out.kind = "numeric";
     out.approximate = !rn.support.exact || !cn.support.exact;
     if (out.approximate) {
@@ -597,7 +601,10 @@ function categoricalMetrics(
   t: Thresholds,
 ): { psi: JudgedMetric & { bins: number }; jensen_shannon: JudgedMetric } {
   return {
-    psi: { ...judge(psi(refShares, shares(curCounts)), t.psi, t.warnRatio), bins: refShares.length },
+    psi: {
+      ...judge(psi(refShares, shares(curCounts)), t.psi, t.warnRatio),
+      bins: refShares.length,
+    },
     jensen_shannon: judge(
       jensenShannonDistance(refShares, curCounts),
       t.jensenShannon,
@@ -729,9 +736,9 @@ function describeEntry(e: DriftSpec, steps: number): string {
     case "scale":
       return `scale ${fmt(e.factor)} per version (x${fmt(Math.pow(e.factor, steps))} ${over})`;
     case "mix":
-      return `mix toward ${
-        Object.keys(e.target).sort(compareNames).join(", ")
-      } by ${fmt(e.perVersion)} per version`;
+      return `mix toward ${Object.keys(e.target).sort(compareNames).join(", ")} by ${
+        fmt(e.perVersion)
+      } per version`;
     case "rate":
       return `rate ${fmt(e.amount)} per version (${fmt(e.amount * steps)} ${over})`;
     case "missingness":
@@ -762,7 +769,9 @@ function identifierColumn(
   };
   const exact = ref.distinct.exact && cur.distinct.exact;
   // An HLL count may read a little low: unique within 3 standard errors.
-  const slack = (p: ColumnProfile) => (p.distinct.exact ? 0 : 3 * p.distinct.relative_standard_error);
+  const slack = (
+    p: ColumnProfile,
+  ) => (p.distinct.exact ? 0 : 3 * p.distinct.relative_standard_error);
   const unique = (p: ColumnProfile) => {
     const r = ratio(p);
     return r === null || r >= 1 - slack(p);
@@ -776,7 +785,9 @@ function identifierColumn(
   };
   if (lost) {
     out.reasons.push(
-      `identifier no longer unique: ${fmt(uniqueness.current ?? 0)} distinct per value (reference 1)`,
+      `identifier no longer unique: ${
+        fmt(uniqueness.current ?? 0)
+      } distinct per value (reference 1)`,
     );
   }
   let format: IdentifierChecks["format"] = null;
@@ -800,10 +811,12 @@ function identifierColumn(
   }
   const rn = ref.numeric;
   const cn = cur.numeric;
-  const range = rn && cn ? { reference: [rn.min, rn.max], current: [cn.min, cn.max] } as {
+  const range = rn && cn
+    ? { reference: [rn.min, rn.max], current: [cn.min, cn.max] } as {
       reference: [number, number];
       current: [number, number];
-    } : null;
+    }
+    : null;
   out.identifier = { reason, uniqueness, format, range };
   out.notes.push(
     `identifier (${reason}): checked for uniqueness, format and null rate; distribution drift is not tested`,
@@ -895,9 +908,10 @@ function explain(out: ColumnDrift, warnRatio: number): ColumnDrift {
       }
       out.explanation = `expected: declared ${declared!.description}; the declaration explains ` +
         `the realised change (${
-          [...deciding, `null rate within ± ${pct(out.null_rate.band)} of ${
-            pct(out.null_rate.expected)
-          }`].join(", ")
+          [
+            ...deciding,
+            `null rate within ± ${pct(out.null_rate.band)} of ${pct(out.null_rate.expected)}`,
+          ].join(", ")
         })`;
       return out;
     }

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_THRESHOLDS } from "../model/mod.ts";
 import { compareProfiles, identifierColumns, judge, psiBounds } from "./drift.ts";
-import {
-  binShares,
-  discreteOf,
-  ksStatistic,
-  psi,
-  quantileEdges,
-  wasserstein1,
-} from "./metrics.ts";
+import { binShares, discreteOf, ksStatistic, psi, quantileEdges, wasserstein1 } from "./metrics.ts";
 import { profileOf } from "../../tests/helpers/evaluate.ts";
 import type { PlainColumn } from "../../tests/helpers/profile.ts";
 
@@ -34,7 +27,14 @@ Deno.test("identical profiles: zero metrics, verdict ok", () => {
   const r = compareProfiles(a, profileOf(cols, 7), T);
   assert.equal(r.available, true);
   assert.equal(r.verdict, "ok");
-  assert.deepEqual(r.summary, { compared: 3, ok: 3, expected: 0, warn: 0, drift: 0, drift_share: 0 });
+  assert.deepEqual(r.summary, {
+    compared: 3,
+    ok: 3,
+    expected: 0,
+    warn: 0,
+    drift: 0,
+    drift_share: 0,
+  });
   assert.equal(r.columns.x.psi!.value, 0);
   assert.equal(r.columns.x.ks!.statistic, 0);
   assert.equal(r.columns.x.ks!.p_value, 1);
@@ -389,7 +389,9 @@ Deno.test("sketch-mode bounds: exact Wasserstein-1 and PSI of heavy-tailed data 
     const exactW = wasserstein1(rd, cd);
     assert.ok(
       Math.abs(d.wasserstein!.distance - exactW) <= d.wasserstein!.error_bound,
-      `${name}: W1 ${d.wasserstein!.distance} vs exact ${exactW} (bound ${d.wasserstein!.error_bound})`,
+      `${name}: W1 ${d.wasserstein!.distance} vs exact ${exactW} (bound ${
+        d.wasserstein!.error_bound
+      })`,
     );
     const scale = rp.columns.x.numeric!.std;
     const [wlo, whi] = d.wasserstein!.normalized.bounds;

@@ -407,16 +407,18 @@ function driftTable(d: ColumnDrift | undefined): string {
     lines.push(row(["residual JS", metricCell(j), num(j.threshold), badge(j.status)]));
   }
   const declared = d.declared && d.declared.changes.length > 0
-    ? `<table class="kv declared">${row(["declared change", "prior", "declared", "realised"], true)}${
+    ? `<table class="kv declared">${
+      row(["declared change", "prior", "declared", "realised"], true)
+    }${
       d.declared.changes.slice(0, 12).map((c) =>
         row([esc(c.quantity), num(c.reference), num(c.declared), num(c.realised)])
       ).join("")
     }</table>`
     : "";
   const notes = [...d.reasons, ...d.notes].map((n) => `<li>${esc(n)}</li>`).join("");
-  return `<p class="why">${esc(d.explanation)}</p><table class="metrics">${lines.join("")}</table>${
-    declared
-  }${notes ? `<ul class="notes">${notes}</ul>` : ""}`;
+  return `<p class="why">${esc(d.explanation)}</p><table class="metrics">${
+    lines.join("")
+  }</table>${declared}${notes ? `<ul class="notes">${notes}</ul>` : ""}`;
 }
 
 const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;` +

@@ -32,16 +32,16 @@ import { assessQuality, type QualityReport, type ValidationSummary } from "./qua
 
 export {
   type ColumnDrift,
-  compareProfiles,
   type CompareOptions,
+  compareProfiles,
   type DeclaredChange,
   type DeclaredDrift,
   DRIFT_REPORT_FORMAT,
   type DriftReport,
   type DriftStatus,
   type DriftThresholds,
-  identifierColumns,
   type IdentifierChecks,
+  identifierColumns,
   type JudgedMetric,
   type MetricStatus,
   psiBounds,

@@ -125,7 +125,7 @@ Deno.test("reports are deterministic and the summary fits 100 columns", () => {
       spec: SPEC,
       profile,
       versionIndex: 1,
-    prior: { version: "v1", profile: prior, versionIndex: 0 },
+      prior: { version: "v1", profile: prior, versionIndex: 0 },
       validation: VALID,
     });
     const html = renderReportHtml({
@@ -194,7 +194,13 @@ Deno.test("report.html is self-contained with one chart per column", () => {
     spec: SPEC,
     profile: prior,
     prior: null,
-    evaluation: evaluate({ spec: SPEC, profile: prior, versionIndex: 0, prior: null, validation: VALID }),
+    evaluation: evaluate({
+      spec: SPEC,
+      profile: prior,
+      versionIndex: 0,
+      prior: null,
+      validation: VALID,
+    }),
     validation: VALID,
   });
   assert.match(first, /id="no-prior"/);

@@ -106,7 +106,9 @@ export async function choosePrior(dataset: string, options: PriorOptions): Promi
         `--prior ${wanted}: ${dataset} has no finalized version ${wanted}; ` +
           (names.length === 0
             ? "it has no versions yet"
-            : `its versions: ${names.slice(-10).join(", ")}${names.length > 10 ? " (latest 10)" : ""}`),
+            : `its versions: ${names.slice(-10).join(", ")}${
+              names.length > 10 ? " (latest 10)" : ""
+            }`),
       );
     }
     const prior = await loadPrior(options.runsDir, dataset, { version: wanted, position });

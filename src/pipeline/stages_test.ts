@@ -46,7 +46,11 @@ Deno.test("prior: the given index and prior win (reproduction)", async () => {
     prior: { version: "v3", profile, versionIndex: 3 },
     log: silentLogger,
   });
-  assert.deepEqual(got, { versionIndex: 4, prior: { version: "v3", profile, versionIndex: 3 }, note: null });
+  assert.deepEqual(got, {
+    versionIndex: 4,
+    prior: { version: "v3", profile, versionIndex: 3 },
+    note: null,
+  });
 });
 
 Deno.test("prior: first version has none; an unusable prior fails unless allowed", async () => {

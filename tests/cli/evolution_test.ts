@@ -42,7 +42,9 @@ Deno.test("declared drift is applied per version and detected; evolved rates pas
   assert.equal(score.psi.status, "info");
   assert.equal(score.declared.reference_index, 0);
   assert.equal(score.declared.current_index, 1);
-  const meanChange = score.declared.changes.find((c: { quantity: string }) => c.quantity === "mean");
+  const meanChange = score.declared.changes.find((c: { quantity: string }) =>
+    c.quantity === "mean"
+  );
   assert.ok(Math.abs(meanChange.declared - meanChange.reference - 5) < 1e-9);
   assert.ok(Math.abs(meanChange.realised - meanChange.declared) < 0.5, JSON.stringify(meanChange));
   assert.equal(score.declared.residual.wasserstein.normalized.status, "ok");

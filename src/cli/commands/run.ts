@@ -27,7 +27,14 @@ import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "../args.ts";
 import { checkAccess, type Io } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment, workerCount } from "../shared.ts";
-import { FAIL_ON_FLAG, failOn, type FailOn, gateExitCode, gateMessage, runSummary } from "../gate.ts";
+import {
+  FAIL_ON_FLAG,
+  type FailOn,
+  failOn,
+  gateExitCode,
+  gateMessage,
+  runSummary,
+} from "../gate.ts";
 import { runShard } from "./run_shard.ts";
 
 /** Rows of a `--dry-run` sample unless --rows is given (fewer when row_count is smaller). */
@@ -68,7 +75,13 @@ export function priorChoice(
 export function reportResult(
   io: Io,
   result: RunResult,
-  options: { cmd: string; json: boolean; failOn: FailOn | undefined; text: string; dryRun?: boolean },
+  options: {
+    cmd: string;
+    json: boolean;
+    failOn: FailOn | undefined;
+    text: string;
+    dryRun?: boolean;
+  },
 ): number {
   const code = gateExitCode(result.evaluation.drift, options.failOn);
   if (options.json) {
@@ -184,7 +197,16 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   const log = makeLogger(io, { dataset: name, version });
   if (dryRun) {
     const sampleRows = rows ?? Math.min(spec.rowCount, DRY_RUN_ROWS);
-    return await dryRunDataset(io, { spec, version, rows: sampleRows, format, d, prior, gate, json });
+    return await dryRunDataset(io, {
+      spec,
+      version,
+      rows: sampleRows,
+      format,
+      d,
+      prior,
+      gate,
+      json,
+    });
   }
   const workers = workerCount(p, io, "run", { chunks: chunkCount(rows ?? spec.rowCount) });
   const estimate = estimateOutput(spec, { rows: rows ?? spec.rowCount, format });
@@ -255,15 +277,14 @@ async function dryRunDataset(
       outputDir: `${root}/${spec.name}`,
       producer: parallelGenerationProducer(spec),
     }, runEnvironment(io, log, token));
-    const priorText = choice.prior === null
-      ? "no prior"
-      : `prior ${choice.prior.version}`;
+    const priorText = choice.prior === null ? "no prior" : `prior ${choice.prior.version}`;
     return reportResult(io, result, {
       cmd: "run",
       json: input.json,
       failOn: input.gate,
       dryRun: true,
-      text: `Dry run of ${spec.name}: ${result.rows} sample rows as version index ${choice.versionIndex} ` +
+      text:
+        `Dry run of ${spec.name}: ${result.rows} sample rows as version index ${choice.versionIndex} ` +
         `against ${priorText}; nothing was written to ${d.runsDir} or ${d.registryFile}\n` +
         formatSummary(result.evaluation),
     });
