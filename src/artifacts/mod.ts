@@ -54,7 +54,14 @@ export interface FinalMetadata {
   /** SHA-256 over `name  sha256\n` lines of `files`, sorted by name. */
   content_hash: string;
   /** For ingested versions: where the data came from. */
-  provenance?: { file_name: string; bytes: number; sha256: string; separator?: string };
+  provenance?: {
+    file_name: string;
+    bytes: number;
+    sha256: string;
+    separator?: string;
+    /** Column name -> the input's name for it, only for renamed columns. */
+    source_names?: Record<string, string>;
+  };
 }
 
 /** Content hash over a set of file digests (order-independent). */

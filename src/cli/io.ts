@@ -35,6 +35,8 @@ export interface Io {
   mkdir(path: string): Promise<void>;
   /** Write a new file; fails when it exists. */
   writeNewTextFile(path: string, text: string): Promise<void>;
+  /** Append to a file, creating it when absent. */
+  appendTextFile(path: string, text: string): Promise<void>;
   readTextFile(path: string): Promise<string>;
   /** Facts about a file; rejects with an error {@link isNotFound} recognises when absent. */
   stat(path: string): Promise<FileFacts>;
@@ -94,6 +96,7 @@ export function processIo(): Io {
     },
     mkdir: (path) => Deno.mkdir(path, { recursive: true }),
     writeNewTextFile: (path, text) => Deno.writeTextFile(path, text, { createNew: true }),
+    appendTextFile: (path, text) => Deno.writeTextFile(path, text, { append: true }),
     readTextFile: (path) => Deno.readTextFile(path),
     stat: async (path) => {
       const st = await Deno.stat(path);

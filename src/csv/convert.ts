@@ -157,6 +157,17 @@ function startChunks(
   const file = options.file;
   const line = options.headerLine ?? 1;
   const byName = new Map(columns.map((c) => [c.name, c]));
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new InputError(
+        `column name "${name}" appears twice (columns ${first} and ${i + 1})`,
+        { file, line, col: i + 1 },
+      );
+    }
+    seen.set(name, i + 1);
+  });
   const specs = header.map((name, i) => {
     const spec = byName.get(name);
     if (spec === undefined) {

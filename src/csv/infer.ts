@@ -33,9 +33,14 @@
  *              integer-looking value beyond ±(2^53 − 1) is not accepted as a
  *              float either: such values are identifiers whose digits a float
  *              would silently change, so a column mixing them with fractions,
- *              or with integers beyond int64, becomes string.
- * 4. datetime: date-only `YYYY-MM-DD` (midnight UTC), or a date `YYYY-MM-DD`
- *              or `YYYY/MM/DD`, then `T` or one space, then `HH:MM:SS`, an
+ *              or with integers beyond int64, becomes string. (A declared
+ *              float column does take such digits when the float prints back
+ *              as the same digits: `12345678901234567000`.)
+ * 4. date:     date-only `YYYY-MM-DD` or `YYYY/MM/DD`, a real calendar date
+ *              (leap years checked). Stored as whole days since 1970-01-01.
+ * 5. datetime: date-only `YYYY-MM-DD` or `YYYY/MM/DD` (midnight UTC, so a
+ *              column mixing dates and timestamps is datetime), or a date
+ *              `YYYY-MM-DD` or `YYYY/MM/DD`, then `T` or one space, then `HH:MM:SS`, an
  *              optional fraction of 1 to 9 digits, and an optional offset
  *              `Z`, `±HH`, `±HHMM` or `±HH:MM` (hours 00-23, minutes 00-59).
  *              A real calendar date (leap years checked), hours 00-23, no
@@ -44,7 +49,7 @@
  *              Stored as epoch milliseconds: digits beyond milliseconds are
  *              dropped (truncation, i.e. floor toward the past:
  *              `00:00:00.9999Z` is 999 ms).
- * 5. string:   anything else.
+ * 6. string:   anything else.
  * A column with no non-null value at all is string.
  *
  * @module
@@ -54,8 +59,8 @@ import type { ColumnType } from "../data/mod.ts";
 import { QUOTED_EMPTY } from "./read.ts";
 
 /**
- * A parsed cell: number for integer/float/datetime (epoch ms), bigint for an
- * integer beyond ±(2^53 − 1), or null.
+ * A parsed cell: number for integer/float/datetime (epoch ms)/date (days),
+ * bigint for an integer beyond ±(2^53 − 1), or null.
  */
 export type CellValue = string | number | bigint | boolean | null;
 
@@ -138,6 +143,11 @@ export function parseValue(
     case "float": {
       const v = parseFloatText(text);
       if (v !== undefined) return { ok: true, value: v };
+      // A declared float column takes integer digits beyond 2^53 that a float
+      // prints back unchanged (how sdp's CSV writer writes such floats).
+      if (INTEGER_RE.test(text) && String(Number(text)) === text) {
+        return { ok: true, value: Number(text) };
+      }
       return {
         ok: false,
         reason: INTEGER_RE.test(text)
@@ -152,12 +162,41 @@ export function parseValue(
       if (v !== undefined) return { ok: true, value: v };
       return {
         ok: false,
-        reason: DATETIME_RE.test(text) && !/^\d{4}\/\d{2}\/\d{2}$/.test(text)
+        reason: DATETIME_RE.test(text)
           ? "not a real date or time of day"
           : "expected YYYY-MM-DD or YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH|+HH:MM|+HHMM]",
       };
     }
+    case "date":
+      return parseDateValue(text);
   }
+}
+
+const DATE_RE = /^(\d{4})([-/])(\d{2})\2(\d{2})$/;
+
+/** {@link parseValue} of a non-null cell of a date column. */
+function parseDateValue(text: string): ParseResult {
+  const v = parseDate(text);
+  if (v !== undefined) return { ok: true, value: v };
+  return {
+    ok: false,
+    reason: DATE_RE.test(text)
+      ? "not a real calendar date"
+      : DATETIME_RE.test(text)
+      ? "a date column holds no time of day; expected YYYY-MM-DD or YYYY/MM/DD"
+      : "expected a date YYYY-MM-DD or YYYY/MM/DD",
+  };
+}
+
+/** Whole days since 1970-01-01 of a date-only `text` (see the module rules), or undefined. */
+export function parseDate(text: string): number | undefined {
+  const m = DATE_RE.exec(text);
+  if (m === null) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[3]);
+  const day = Number(m[4]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return daysFromCivil(year, month, day);
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -187,8 +226,6 @@ function parseFloatText(text: string): number | undefined {
 export function parseDatetime(text: string): number | undefined {
   const m = DATETIME_RE.exec(text);
   if (m === null) return undefined;
-  // Date-only values keep today's form: YYYY-MM-DD only.
-  if (m[5] === undefined && m[2] !== "-") return undefined;
   const year = Number(m[1]);
   const month = Number(m[3]);
   const day = Number(m[4]);
@@ -244,7 +281,8 @@ const BOOL = 1;
 const INT = 2;
 const FLOAT = 4;
 const DATETIME = 8;
-const ALL = BOOL | INT | FLOAT | DATETIME;
+const DATE = 16;
+const ALL = BOOL | INT | FLOAT | DATETIME | DATE;
 
 /** Running inference over the rows of one table. */
 export interface InferenceState {
@@ -321,6 +359,7 @@ function typeOf(cand: number): ColumnType {
   if (cand & BOOL) return "boolean";
   if (cand & INT) return "integer";
   if (cand & FLOAT) return "float";
+  if (cand & DATE) return "date";
   if (cand & DATETIME) return "datetime";
   return "string";
 }
@@ -338,5 +377,6 @@ function typesOf(text: string, cand: number): number {
     }
   }
   if (cand & DATETIME && text.length >= 10 && parseDatetime(text) !== undefined) ok |= DATETIME;
+  if (cand & DATE && text.length === 10 && parseDate(text) !== undefined) ok |= DATE;
   return ok;
 }

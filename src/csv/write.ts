@@ -3,9 +3,10 @@
  * ends, fields quoted only when they contain `"`, `,`, `\r` or `\n` (or start
  * or end with a space). Null is the empty field; an empty string is `""`.
  * Floats print with JavaScript's shortest round-trip form (locale-free),
- * datetimes as ISO-8601 UTC with milliseconds and `Z`, booleans as true/false.
+ * datetimes as ISO-8601 UTC with milliseconds and `Z`, dates as `YYYY-MM-DD`,
+ * booleans as true/false.
  */
-import { type Chunk, type ColumnValues, formatDatetime } from "../data/mod.ts";
+import { type Chunk, type ColumnValues, formatDate, formatDatetime } from "../data/mod.ts";
 
 function quote(s: string): string {
   if (s === "") return '""';
@@ -30,6 +31,8 @@ function cell(col: ColumnValues, i: number): string {
       return col.exact !== undefined ? String(col.exact[i]) : String(col.values[i]);
     case "datetime":
       return formatDatetime(col.values[i]);
+    case "date":
+      return formatDate(col.values[i]);
     case "boolean":
       return col.values[i] ? "true" : "false";
   }

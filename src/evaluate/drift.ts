@@ -7,7 +7,7 @@
  * Per column (present in both, same type), one status: `ok`, `expected`,
  * `warn` or `drift`, decided by the column's deciding metrics only; every
  * other metric is informational (status `info`) and never colours a verdict.
- * - numeric (integer, float, datetime): deciding PSI on reference-decile
+ * - numeric (integer, float, datetime, date): deciding PSI on reference-decile
  *   bins and Wasserstein-1 divided by the reference population std, floored
  *   at 0.001 as Evidently does (`max(std_ref, 0.001)`). Informational: KS
  *   statistic and asymptotic p-value (with large row counts any difference is

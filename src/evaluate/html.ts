@@ -16,7 +16,7 @@
  * @module
  */
 import type { ColumnSpec, DatasetSpec } from "../model/mod.ts";
-import { compareNames, formatDatetime } from "../data/mod.ts";
+import { compareNames, formatDate, formatDatetime } from "../data/mod.ts";
 import {
   type ColumnProfile,
   type DatasetProfile,
@@ -72,6 +72,7 @@ function badge(status: DriftStatus | MetricStatus | "no_prior" | "pass" | "fail"
 
 function valueLabel(type: ColumnProfile["type"], v: number): string {
   if (type === "datetime") return formatDatetime(v);
+  if (type === "date") return formatDate(Math.floor(v));
   return fmt(v);
 }
 
@@ -242,7 +243,7 @@ function emptyChart(name: string): string {
 /** One line describing what the schema declares for a column. */
 function declared(c: ColumnSpec | undefined): string {
   if (c === undefined) return "";
-  const bound = (v: number): string => c.type === "datetime" ? formatDatetime(v) : fmt(v);
+  const bound = (v: number): string => valueLabel(c.type, v);
   const parts: string[] = [c.nullable ? "nullable" : "not null"];
   if (c.unique) parts.push("unique");
   if (c.min !== undefined) parts.push(`min ${bound(c.min)}`);

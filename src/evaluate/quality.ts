@@ -14,7 +14,7 @@
  *   column; missingness realised = nulls / rows. The binomial 3-sigma band
  *   configured +- 3 sqrt(c (1 - c) / n) is reported for information.
  * - column_shapes (SDMetrics-style, vs the prior version): mean over columns of
- *   KSComplement = 1 - KS statistic (integer, float, datetime) or
+ *   KSComplement = 1 - KS statistic (integer, float, datetime, date) or
  *   TVComplement = 1 - total variation distance (string, boolean); columns
  *   empty on either side are skipped. Null without a prior.
  * - column_pair_trends (SDMetrics CorrelationSimilarity, vs the prior): mean over

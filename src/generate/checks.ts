@@ -11,10 +11,8 @@ import {
   type ConfigProblem,
   type DatasetSpec,
   DIST_KINDS,
-  type DistSpec,
   type GeneratorSpec,
   type Location,
-  type NumericCommon,
 } from "../model/mod.ts";
 import { type CheckInput, isUniqueGenerator, kindOf } from "./kinds/mod.ts";
 import { dependencyOrder } from "./order.ts";
@@ -90,14 +88,15 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
         return add(c.loc, field, `column ${excerpt(name)} is in two correlation blocks`);
       }
       inCopula.add(name);
-      const g = effectiveDist(col);
-      if (!g) {
+      if (!copulaReady(col)) {
         add(
           c.loc,
           field,
           `column ${
             excerpt(name)
-          } needs a numeric distribution generator (uniform, normal, lognormal, exponential, gamma, beta, poisson) to join a copula`,
+          } needs a generator with a CDF to join a copula: a numeric distribution (${
+            DIST_KINDS.join(", ")
+          }), categorical, boolean or datetime`,
         );
       }
     });
@@ -109,6 +108,18 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
     if (!col) add(r.loc, `label_rates.${name}`, `unknown column ${excerpt(name)}`);
     else if (col.type !== "boolean") {
       add(r.loc, `label_rates.${name}`, `column ${excerpt(name)} is ${col.type}, not boolean`);
+    } else if (col.generator !== undefined) {
+      // The rate drives only an inferred generator; a declared one would ignore it and the
+      // quality check would then fail on the rate the config states.
+      add(
+        r.loc,
+        `label_rates.${name}`,
+        `column ${
+          excerpt(name)
+        } declares its own generator (${col.generator.loc.file}:${col.generator.loc.line}:${col.generator.loc.col}), ` +
+          `which the rate would not change; remove the generator to let the rate set the share of true ` +
+          `values, or remove the rate and set it in the generator (e.g. {kind: boolean, rate: 0.02})`,
+      );
     }
   }
   for (const [name, r] of spec.evolution.missingness) {
@@ -182,11 +193,15 @@ export function checkGeneration(spec: DatasetSpec): ConfigProblem[] {
   return problems;
 }
 
-/** The distribution behind a column if it can join a copula. */
-function effectiveDist(col: ColumnSpec): (DistSpec & NumericCommon) | undefined {
+/**
+ * Whether a column's values come from one uniform through a CDF, so it can
+ * join a copula: a declared numeric distribution, categorical (the category
+ * whose cumulative interval holds the uniform, in the declared order),
+ * boolean or datetime generator, or a boolean column without a generator.
+ */
+function copulaReady(col: ColumnSpec): boolean {
   const g = col.generator;
-  if (!g) return undefined;
-  return (DIST_KINDS as readonly string[]).includes(g.kind)
-    ? g as DistSpec & NumericCommon
-    : undefined;
+  if (!g) return col.type === "boolean";
+  return (DIST_KINDS as readonly string[]).includes(g.kind) || g.kind === "categorical" ||
+    g.kind === "boolean" || g.kind === "datetime";
 }

@@ -126,6 +126,7 @@ function zeroAt(col: ColumnValues, i: number): void {
     case "integer":
     case "float":
     case "datetime":
+    case "date":
       col.values[i] = 0;
       return;
   }
@@ -154,7 +155,8 @@ function copulaUniforms(env: ChunkEnv, b: number, rng: Rng): void {
 function generateColumn(col: PlanColumn, env: ChunkEnv, rng: Rng): ColumnValues {
   const n = env.rows;
   const v = env.ctx.versionIndex;
-  if (col.labelRate !== undefined) {
+  // A label column in a copula draws through its boolean generator (from the uniforms).
+  if (col.labelRate !== undefined && !env.copula.has(col.name)) {
     // Label columns: exactly round(rate * rows) true values per chunk.
     const rate = clamp01(col.labelRate + driftSum(col, "rate") * v);
     return { type: "boolean", values: pickRows(n, Math.round(rate * n), rng), valid: null };

@@ -248,6 +248,8 @@ export function distCdf(d: DistSpec, x: number): number {
       return x <= 0 ? 0 : gammaP(d.shape, x / d.scale);
     case "beta":
       return betaI((x - d.min) / (d.max - d.min), d.alpha, d.beta);
+    case "empirical":
+      return empiricalCdf(d.quantiles, x);
     case "poisson":
       if (x < 0) return 0;
       return d.lambda >= POISSON_APPROX_LAMBDA
@@ -276,7 +278,39 @@ export function distQuantile(d: DistSpec, p: number): number {
       return d.min + (d.max - d.min) * betaQuantile(d.alpha, d.beta, p);
     case "poisson":
       return poissonQuantile(d.lambda, p);
+    case "empirical":
+      return empiricalQuantile(d.quantiles, p);
   }
+}
+
+/**
+ * Quantile of an `empirical` table at p in [0, 1]: knots at probabilities
+ * j / m, linear in between (a flat run of equal knots is a point mass).
+ */
+export function empiricalQuantile(q: readonly number[], p: number): number {
+  const m = q.length - 1;
+  const t = p * m;
+  const j = Math.min(m - 1, Math.max(0, Math.floor(t)));
+  return q[j] + (q[j + 1] - q[j]) * (t - j);
+}
+
+/**
+ * CDF of an `empirical` table: the largest p whose quantile is <= x (the
+ * inverse of {@link empiricalQuantile}; a point mass is a jump).
+ */
+export function empiricalCdf(q: readonly number[], x: number): number {
+  const m = q.length - 1;
+  if (x < q[0]) return 0;
+  if (x >= q[m]) return 1;
+  // Last knot <= x (binary search; knots are non-decreasing).
+  let lo = 0;
+  let hi = m;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (q[mid] <= x) lo = mid;
+    else hi = mid;
+  }
+  return (lo + (x - q[lo]) / (q[lo + 1] - q[lo])) / m;
 }
 
 /**

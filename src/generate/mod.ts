@@ -28,6 +28,16 @@ export type { CorrelationSpec, DriftSpec, GeneratorSpec } from "../model/mod.ts"
 export { parseCorrelations } from "./correlations.ts";
 export { parseDrift } from "./drift.ts";
 export { parseGenerator } from "./parse.ts";
+export {
+  choleskyPsd,
+  distCdf,
+  empiricalCdf,
+  gammaP,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+} from "./math.ts";
+export { parseRegex } from "./regex.ts";
 
 /** Options of {@link generateChunks}. */
 export interface GenerateOptions {

@@ -5,7 +5,9 @@
  * @module
  */
 import {
+  DEFAULT_END_DAYS,
   DEFAULT_END_MS,
+  DEFAULT_START_DAYS,
   DEFAULT_START_MS,
   type DistSpec,
   type GeneratorSpec,
@@ -13,6 +15,7 @@ import {
   type TemplatePart,
 } from "../model/mod.ts";
 import type { ColumnValues } from "../model/mod.ts";
+import { formatDate } from "../data/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import { branchAt, distBranch, drawBranch } from "./dist_branch.ts";
 import type { Affine, ChunkEnv, RowFn } from "./env.ts";
@@ -21,7 +24,7 @@ import type { PlanColumn } from "./plan.ts";
 import { CdfTable } from "./samplers.ts";
 import { FIRST_NAMES, LAST_NAMES } from "./words.ts";
 
-/** Text key of a value for `conditional` lookups ("true"/"false", numbers, strings, "null"). */
+/** Text key of a value for `conditional` lookups ("true"/"false", numbers, YYYY-MM-DD, strings, "null"). */
 export function keyOf(c: ColumnValues, i: number): string {
   if (c.valid !== null && c.valid[i] === 0) return "null";
   switch (c.type) {
@@ -33,6 +36,8 @@ export function keyOf(c: ColumnValues, i: number): string {
     case "float":
     case "datetime":
       return String(c.values[i]);
+    case "date":
+      return formatDate(c.values[i]);
   }
 }
 
@@ -118,6 +123,10 @@ export function categorical(
   env: ChunkEnv,
 ): RowFn {
   const { table, acc, values } = categoricalTable(g, col, env);
+  // In a copula, the value is the category whose cumulative-weight interval
+  // (in the declared order) holds the column's uniform.
+  const u0 = env.copula.get(col.name);
+  if (u0 !== undefined) return (i) => values[table.search(u0[i] * acc)];
   return (_i, rng) => values[table.search(rng.nextFloat() * acc)];
 }
 
@@ -161,7 +170,11 @@ export function templateFn(
           const c = env.cols.get(p.name);
           const v = valueAt(c, i);
           if (v === null) return null;
-          s += c?.type === "datetime" ? new Date(Number(v)).toISOString() : String(v);
+          s += c?.type === "datetime"
+            ? new Date(Number(v)).toISOString()
+            : c?.type === "date"
+            ? formatDate(Number(v))
+            : String(v);
           break;
         }
       }
@@ -211,20 +224,35 @@ export function isoWeekday(t: number): number {
 export function datetimeFn(
   g: Extract<GeneratorSpec, { kind: "datetime" }>,
   col: PlanColumn,
+  copula?: Float64Array,
 ): RowFn {
-  return memoTable(g, col, 0, () => buildDatetimeFn(g, col));
+  const fns = memoTable(g, col, 0, () => buildDatetimeFn(g, col));
+  if (copula === undefined) return fns.draw;
+  const at = fns.at;
+  return (i) => at(copula[i]);
 }
 
-function buildDatetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: PlanColumn): RowFn {
+/** A datetime column's sampler (`draw`) and its inverse CDF (`at`, for copula uniforms). */
+interface DatetimeFns {
+  draw: RowFn;
+  at(u: number): number | null;
+}
+
+function buildDatetimeFn(
+  g: Extract<GeneratorSpec, { kind: "datetime" }>,
+  col: PlanColumn,
+): DatetimeFns {
+  if (col.type === "date") return buildDateFns(g, col);
   const res = g.resolutionMs;
   let a = Math.max(g.start ?? col.min ?? DEFAULT_START_MS, col.min ?? -Infinity);
   let b = Math.min(g.end ?? col.max ?? DEFAULT_END_MS, col.max ?? Infinity);
   a = Math.ceil(a / res) * res;
   b = Math.floor(b / res) * res;
-  if (!(b >= a)) return () => null;
+  if (!(b >= a)) return { draw: () => null, at: () => null };
   const count = (b - a) / res + 1;
+  const flat = (u: number) => a + Math.min(count - 1, Math.floor(u * count)) * res;
   if (!g.weekdayWeights && !g.hourWeights) {
-    return (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res;
+    return { draw: (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res, at: flat };
   }
   const wd = g.weekdayWeights ?? [1, 1, 1, 1, 1, 1, 1];
   const hw = g.hourWeights ?? new Array<number>(24).fill(1);
@@ -250,11 +278,56 @@ function buildDatetimeFn(g: Extract<GeneratorSpec, { kind: "datetime" }>, col: P
     firstK[k] = k0;
     nK[k] = m;
   }
-  if (!(acc > 0)) return (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res;
+  if (!(acc > 0)) {
+    return { draw: (_i, rng) => a + Math.floor(rng.nextFloat() * count) * res, at: flat };
+  }
   // The first slot with cum > u, as a binary search finds it, in O(1) on average.
   const table = new CdfTable(cum, true);
-  return (_i, rng) => {
-    const k = table.search(rng.nextFloat() * acc);
-    return a + (firstK[k] + Math.floor(rng.nextFloat() * nK[k])) * res;
+  return {
+    draw: (_i, rng) => {
+      const k = table.search(rng.nextFloat() * acc);
+      return a + (firstK[k] + Math.floor(rng.nextFloat() * nK[k])) * res;
+    },
+    // Inverse CDF: the slot whose cumulative interval holds u, then the instant
+    // at u's relative position inside that interval.
+    at: (u) => {
+      const x = u * acc;
+      const k = table.search(x);
+      const c0 = k > 0 ? cum[k - 1] : 0;
+      const span = cum[k] - c0;
+      const r = span > 0 ? (x - c0) / span : 0;
+      return a + (firstK[k] + Math.min(nK[k] - 1, Math.floor(r * nK[k]))) * res;
+    },
+  };
+}
+
+/**
+ * Date sampler: the datetime sampler at day resolution over the UTC midnights
+ * of [start, end] (days, both inclusive; default 2024-01-01 to 2024-12-31),
+ * each midnight turned back into its day number. Weekday weights weight whole
+ * days; there are no hour weights.
+ */
+function buildDateFns(
+  g: Extract<GeneratorSpec, { kind: "datetime" }>,
+  col: PlanColumn,
+): DatetimeFns {
+  const ms = (d: number | undefined) => d === undefined ? undefined : d * DAY;
+  const start = g.start ?? col.min ?? DEFAULT_START_DAYS;
+  const end = g.end ?? col.max ?? DEFAULT_END_DAYS;
+  const inner = buildDatetimeFn(
+    {
+      kind: "datetime",
+      start: start * DAY,
+      end: end * DAY,
+      weekdayWeights: g.weekdayWeights,
+      resolutionMs: DAY,
+      loc: g.loc,
+    },
+    { ...col, type: "datetime", min: ms(col.min), max: ms(col.max) },
+  );
+  const day = (v: number | string | null) => typeof v === "number" ? v / DAY : v;
+  return {
+    draw: (i, rng) => day(inner.draw(i, rng)),
+    at: (u) => day(inner.at(u)) as number | null,
   };
 }

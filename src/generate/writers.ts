@@ -63,6 +63,19 @@ function booleanCases<T>(
   return { on, cases: cases as (T | null)[] };
 }
 
+/**
+ * The generators of a conditional's true, false and null cases (the order of
+ * {@link booleanCases}), or null for any other generator.
+ */
+function caseGenerators(g: GeneratorSpec): (GeneratorSpec | null)[] | null {
+  if (g.kind !== "conditional") return null;
+  const pick = (key: string) => {
+    const c = g.cases.find((c) => c.when === key);
+    return c ? c.generator : g.otherwise;
+  };
+  return [pick("true"), pick("false"), pick("null")];
+}
+
 /** What the row loops pick a case with (see {@link casePicker}). */
 interface CasePicker<T> {
   vals: Uint8Array | null;
@@ -122,6 +135,7 @@ export function writeColumn(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng)
     case "integer":
     case "float":
     case "datetime":
+    case "date":
       return writeNumbers(col, col.type, env, fn, rng);
   }
 }
@@ -143,10 +157,10 @@ function valueError(col: PlanColumn, row: number, what: string): ConfigError {
   }]);
 }
 
-function rangeWhat(type: "integer" | "float" | "datetime", num: number): string {
+function rangeWhat(type: "integer" | "float" | "datetime" | "date", num: number): string {
   if (!Number.isFinite(num)) return `the non-finite value ${num}`;
   const [lo, hi] = typeRange(type);
-  const range = type === "datetime"
+  const range = type === "datetime" || type === "date"
     ? "years 0000 to 9999"
     : `${lo.toExponential()} to ${hi.toExponential()}`;
   return `${num}, outside what ${type === "integer" ? "an" : "a"} ${type} column holds (${range})`;
@@ -224,8 +238,12 @@ interface Rounding {
   hi: number;
 }
 
-function roundingOf(col: PlanColumn, type: "integer" | "float" | "datetime"): Rounding {
-  const decimals = type === "float" ? declaredDecimals(col.gen) : undefined;
+function roundingOf(
+  col: PlanColumn,
+  type: "integer" | "float" | "datetime" | "date",
+  gen: GeneratorSpec | null = col.gen,
+): Rounding {
+  const decimals = type === "float" ? declaredDecimals(gen) : undefined;
   const whole = type !== "float";
   // Bounds on the rounding grid so rounded values never leave [min, max].
   let lo = col.min ?? -Infinity;
@@ -256,7 +274,7 @@ function rounded(num: number, p: number, lo: number, hi: number): number {
 
 function writeNumbers(
   col: PlanColumn,
-  type: "integer" | "float" | "datetime",
+  type: "integer" | "float" | "datetime" | "date",
   env: ChunkEnv,
   fn: RowFn,
   rng: Rng,
@@ -293,22 +311,28 @@ export function writeBranches(
   rng: Rng,
 ): ColumnValues {
   const n = env.rows;
-  const type = col.type as "integer" | "float" | "datetime";
+  const type = col.type as "integer" | "float" | "datetime" | "date";
   let valid: Uint8Array | null = null;
   const values = outputF64(n);
-  const { p, lo, hi } = roundingOf(col, type);
   const [least, most] = typeRange(type);
-  const pk = casePicker(br);
+  // Each case rounds to its own decimals (a conditional's cases may differ).
+  const gens = caseGenerators(col.gen);
+  const pk = casePicker({
+    on: br.on,
+    cases: br.cases.map((b, k) =>
+      b === null ? null : { b, ...roundingOf(col, type, gens === null ? col.gen : gens[k]) }
+    ),
+  });
   for (let i = 0; i < n; i++) {
-    const b = caseFor(pk, i);
-    if (b === null) {
+    const c = caseFor(pk, i);
+    if (c === null) {
       valid = markNull(valid, n, i);
       continue;
     }
-    const num = drawBranch(b, rng);
+    const num = drawBranch(c.b, rng);
     // A draw that overflowed is an error, never a silent null (nor clamped to a bound).
     if (!Number.isFinite(num)) throw valueError(col, env.start + i, rangeWhat(type, num));
-    const y = rounded(num, p, lo, hi);
+    const y = rounded(num, c.p, c.lo, c.hi);
     if (!(y >= least && y <= most)) throw valueError(col, env.start + i, rangeWhat(type, y));
     values[i] = y;
   }
@@ -336,7 +360,8 @@ const MAX_DICT = 256;
  * as {@link writeStrings} would store them; null for every other shape.
  */
 export function codeBranches(col: PlanColumn, env: ChunkEnv): CodeBranches | null {
-  if (col.type !== "string") return null;
+  // Copula columns read their uniforms through the categorical row function.
+  if (col.type !== "string" || env.copula.has(col.name)) return null;
   const dict: string[] = [];
   const index = new Map<string, number>();
   const maxLen = col.maxLength;

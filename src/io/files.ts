@@ -80,3 +80,8 @@ export async function makeReadOnly(path: string): Promise<void> {
   if (Deno.build.os === "windows") return;
   await Deno.chmod(path, 0o444);
 }
+
+/** Rename a file or folder (same file system: atomic). */
+export async function renamePath(from: string, to: string): Promise<void> {
+  await Deno.rename(from, to);
+}

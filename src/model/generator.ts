@@ -30,7 +30,16 @@ export type DistSpec =
   | { kind: "exponential"; mean: number }
   | { kind: "gamma"; shape: number; scale: number }
   | { kind: "beta"; alpha: number; beta: number; min: number; max: number }
-  | { kind: "poisson"; lambda: number };
+  | { kind: "poisson"; lambda: number }
+  | {
+    /**
+     * A quantile table: `quantiles[j]` is the value at probability j / m
+     * (m = quantiles.length - 1), non-decreasing; values between knots are
+     * interpolated linearly (written by `sdp fit` when no parametric kind fits).
+     */
+    kind: "empirical";
+    quantiles: number[];
+  };
 
 /** A part of a string template. */
 export type TemplatePart =

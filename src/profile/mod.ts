@@ -36,7 +36,7 @@
  *   out of every numeric statistic.
  *
  * Dataset level: pairwise Pearson correlations of the first
- * {@link MAX_CORRELATION_COLUMNS} numeric (integer, float, datetime) columns by
+ * {@link MAX_CORRELATION_COLUMNS} numeric (integer, float, datetime, date) columns by
  * name, over pairwise-complete rows: two-pass co-moments per chunk, combined
  * by the bivariate form of the same pairwise update.
  *
@@ -76,7 +76,7 @@ import {
 } from "./summary.ts";
 
 export { DISTINCT_EXACT_LIMIT, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
-export { SKETCH_LEVEL_CAPACITY } from "./kll.ts";
+export { QuantileSketch, SKETCH_LEVEL_CAPACITY, type WeightedItems } from "./kll.ts";
 export { HISTOGRAM_BINS, QUANTILE_POINTS, SUPPORT_ATOMS } from "./summary.ts";
 
 /**
@@ -131,7 +131,7 @@ export interface SupportProfile {
   cdf_error_bound: number;
 }
 
-/** Statistics of the finite values of an integer, float or datetime column. */
+/** Statistics of the finite values of an integer, float, datetime (ms) or date (days) column. */
 export interface NumericProfile {
   /** Finite values. */
   count: number;
@@ -171,7 +171,7 @@ export interface ColumnProfile {
   count: number;
   nulls: number;
   distinct: DistinctProfile;
-  /** Present for integer, float and datetime columns with a finite value. */
+  /** Present for integer, float, datetime and date columns with a finite value. */
   numeric: NumericProfile | null;
   /** Present for string and boolean columns. */
   categorical: CategoricalProfile | null;
@@ -197,7 +197,7 @@ export interface DatasetProfile {
   correlations: CorrelationProfile;
 }
 
-const NUMERIC_TYPES: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime"]);
+const NUMERIC_TYPES: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime", "date"]);
 
 /** Whether a column type is profiled numerically. */
 export function isNumericType(type: ColumnType): boolean {

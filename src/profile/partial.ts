@@ -122,7 +122,7 @@ export interface PartOptions {
   settled?: ReadonlySet<number>;
 }
 
-const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime"]);
+const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime", "date"]);
 
 /** Column declarations in profile order and the correlation columns among them. */
 export function profileLayout(

@@ -21,6 +21,9 @@ export const KAGGLE_FIELD_TYPES: Readonly<Record<ColumnType, KaggleFieldType>> =
   float: "number",
   boolean: "boolean",
   datetime: "datetime",
+  // Kaggle documents string, number and datetime field types (a subset of the
+  // Frictionless Table Schema); YYYY-MM-DD values are valid datetimes there.
+  date: "datetime",
 };
 
 /** Kaggle's defaults and limits, as enforced by the official client. */
@@ -110,8 +113,8 @@ export function kaggleSlug(name: string): string {
 
 /** Build dataset-metadata.json content from sdp inputs. */
 export function kaggleMetadata(input: KaggleMetadataInput): KaggleDatasetMetadata {
-  const slug = input.slug ?? kaggleSlug(input.name);
-  const title = input.title ?? titleCase(input.name);
+  const slug = input.slug ?? defaultSlug(input.name);
+  const title = input.title ?? defaultTitle(input.name);
   const columns = [...input.columns].sort((a, b) => compareNames(a.name, b.name));
   const fields: KaggleField[] = columns.map((c) => ({
     name: c.name,
@@ -202,6 +205,29 @@ function describe(text: string | undefined, columns: MetadataColumn[]): string {
 
 function md(s: string): string {
   return s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * The title from the dataset name (`Finance Transactions`), made valid for
+ * Kaggle: a name shorter than its 6-character minimum gets " Synthetic Data"
+ * (`tx` -> `Tx Synthetic Data`), a longer one than 50 is cut at a word.
+ */
+function defaultTitle(name: string): string {
+  let t = titleCase(name);
+  if (t.length < KAGGLE_LIMITS.titleMin) t = `${t} Synthetic Data`.trim();
+  if (t.length > KAGGLE_LIMITS.titleMax) {
+    const cut = t.slice(0, KAGGLE_LIMITS.titleMax + 1);
+    t = cut.slice(0, Math.max(cut.lastIndexOf(" "), KAGGLE_LIMITS.titleMin)).trimEnd();
+  }
+  return t;
+}
+
+/** The slug from the name, made valid the same way (`tx` -> `tx-synthetic`). */
+function defaultSlug(name: string): string {
+  let s = kaggleSlug(name);
+  if (s.length < KAGGLE_LIMITS.slugMin) s = s === "" ? "synthetic-data" : `${s}-synthetic`;
+  if (s.length > KAGGLE_LIMITS.slugMax) s = s.slice(0, KAGGLE_LIMITS.slugMax).replace(/-+$/, "");
+  return s;
 }
 
 function titleCase(name: string): string {

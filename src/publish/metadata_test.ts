@@ -92,6 +92,7 @@ Deno.test("sdp types map to Kaggle field types", () => {
     float: "number",
     boolean: "boolean",
     datetime: "datetime",
+    date: "datetime",
   });
 });
 
@@ -120,4 +121,28 @@ Deno.test("checkKaggleMetadata reports what Kaggle would reject", () => {
     assert.equal(problems.length, 1, JSON.stringify(patch));
     assert.match(problems[0], re);
   }
+});
+
+Deno.test("default title and slug are valid for Kaggle whatever the dataset name's length", () => {
+  const cases: [string, string, string][] = [
+    ["tx", "Tx Synthetic Data", "tx-synthetic"],
+    ["abc_d", "Abc D Synthetic Data", "abc-d-synthetic"],
+    ["orders", "Orders", "orders"],
+    ["finance_transactions", "Finance Transactions", "finance-transactions"],
+    [
+      "a_very_long_dataset_name_that_goes_past_the_fifty_character_limit",
+      "A Very Long Dataset Name That Goes Past The Fifty",
+      "a-very-long-dataset-name-that-goes-past-the-fifty",
+    ],
+  ];
+  for (const [name, title, slug] of cases) {
+    const meta = kaggleMetadata({ ...input, name });
+    assert.equal(meta.title, title, name);
+    assert.equal(meta.id, `alice/${slug}`, name);
+    assert.deepEqual(checkKaggleMetadata(meta), [], name);
+  }
+  // An explicit title is kept, and checked.
+  assert.deepEqual(checkKaggleMetadata(kaggleMetadata({ ...input, name: "tx", title: "Tx" })), [
+    "title must be 6-50 characters (has 2)",
+  ]);
 });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { main } from "../../src/cli/mod.ts";
 import type { Io, PermissionQuery } from "../../src/cli/io.ts";
 import { testIo } from "../fixtures/io.ts";
+import { runCli } from "../cli_harness.ts";
 
 function recordingIo(granted: (q: PermissionQuery) => boolean) {
   const out: string[] = [];
@@ -21,6 +22,10 @@ function recordingIo(granted: (q: PermissionQuery) => boolean) {
     },
     writeNewTextFile: (path, text) => {
       written.set(path, text);
+      return Promise.resolve();
+    },
+    appendTextFile: (path, text) => {
+      written.set(path, (written.get(path) ?? "") + text);
       return Promise.resolve();
     },
   };
@@ -55,4 +60,25 @@ Deno.test("an input file Io may not read is refused with a hint, exit code 2", a
   const code = await main(["ingest", "../outside.csv", "--dataset", "shop"], r.io);
   assert.equal(code, 2);
   assert.match(r.out.join(""), /input file "\.\.\/outside\.csv" is outside the working directory/);
+});
+
+Deno.test("sdp init in a git working tree adds .kaggle/ to .gitignore once", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "sdp-init-git-" });
+  await Deno.mkdir(`${cwd}/.git`);
+  await Deno.writeTextFile(`${cwd}/.gitignore`, "/runs/");
+  const first = await runCli(["init", "shop"], { cwd });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /added \.kaggle\/ to \.gitignore/);
+  const second = await runCli(["init", "orders"], { cwd });
+  assert.equal(second.code, 0, second.stderr);
+  assert.match(second.stdout, /already lists \.kaggle\//);
+  assert.equal(
+    await Deno.readTextFile(`${cwd}/.gitignore`),
+    "/runs/\n# Kaggle credentials (sdp publish)\n.kaggle/\n",
+  );
+  // Outside a git working tree nothing is created; the hint is printed.
+  const plain = await Deno.makeTempDir({ prefix: "sdp-init-plain-" });
+  const r = await runCli(["init", "shop"], { cwd: plain });
+  assert.match(r.stdout, /keep \.kaggle\/ out of version control/);
+  await assert.rejects(Deno.stat(`${plain}/.gitignore`));
 });

@@ -119,7 +119,18 @@ export async function startPostgres(): Promise<Postgres | null> {
     `-c listen_addresses='' -k ${dir} -c TimeZone=UTC -c DateStyle=ISO,MDY`,
     "start",
   ]);
-  const psqlArgs = ["-h", dir, "-U", "postgres", "-d", "postgres", "-X", "-q", "-v", "ON_ERROR_STOP=1"];
+  const psqlArgs = [
+    "-h",
+    dir,
+    "-U",
+    "postgres",
+    "-d",
+    "postgres",
+    "-X",
+    "-q",
+    "-v",
+    "ON_ERROR_STOP=1",
+  ];
   return {
     psql: (sql) => exec(`${PG_BIN}/psql`, [...psqlArgs, "-f", "-"], sql),
     copyCsv: (query, options = "") =>

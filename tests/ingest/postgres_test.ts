@@ -84,7 +84,7 @@ Deno.test("ingest PostgreSQL COPY CSV: every column typed like the table; CSV an
     assert.equal(c.customer_name.nulls, 1);
     assert.deepEqual(
       c.customer_name.categorical.top.map((v: { value: string }) => v.value).sort(),
-      ["", "Ann, \"A\"", "Zoë"],
+      ["", 'Ann, "A"', "Zoë"],
     );
     assert.equal(c.paid.nulls, 1);
     assert.deepEqual(c.amount.numeric.support.values, [-1.25, 0, 12.5]);

@@ -1,5 +1,5 @@
 /**
- * `sdp ingest <file> --dataset NAME`: a CSV or Parquet file as a new
+ * `sdp ingest <file> --dataset NAME`: a CSV, JSON or Parquet file as a new
  * finalized version (validated, profiled, drift vs the prior version). The
  * configs it uses are chosen in src/ingest/schema_choice.ts.
  *
@@ -13,6 +13,10 @@
  * CSV separator: detected among `,` `;` tab `|` from the header and up to
  * 50 records (src/csv/read.ts `detectSeparator`), or `--delimiter`; printed
  * as `separator: ";" (detected)` and kept in the provenance when not `,`.
+ *
+ * After the version is finalized, a table shows per column what was decided
+ * (name and source name, type, nullable, null count, first value, notes);
+ * `--json` prints it with the summary as one JSON object instead.
  *
  * @module
  */
@@ -32,6 +36,7 @@ import { PRIOR_FLAGS, priorChoice } from "./run.ts";
 import {
   baseName,
   chooseSchema,
+  type ColumnReport,
   detectFormat,
   generatedDatasetYaml,
   type IngestColumn,
@@ -41,6 +46,25 @@ import {
   schemaYaml,
   withRowCount,
 } from "../../ingest/mod.ts";
+
+/** The decision table: one line per column, in name order. */
+function formatColumnTable(report: readonly ColumnReport[]): string {
+  const head = ["column", "source name", "type", "nullable", "nulls", "example", "notes"];
+  const rows = report.map((c) => [
+    c.name,
+    c.sourceName === c.name ? "" : c.sourceName === "" ? '""' : printable(c.sourceName, 40),
+    c.type,
+    c.nullable ? "yes" : "no",
+    String(c.nullCount),
+    c.example === null ? "-" : printable(c.example, 40),
+    c.notes.join("; "),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((x, i) => (i === cells.length - 1 ? x : x.padEnd(widths[i]))).join("  ").trimEnd() +
+    "\n";
+  return line(head) + rows.map(line).join("");
+}
 
 function readable(io: Io, path: string, what: string): void {
   if (!io.granted({ name: "read", path })) {
@@ -69,7 +93,7 @@ async function checkInputFile(io: Io, path: string, what: string): Promise<void>
 export const spec: CommandSpec = {
   name: "ingest",
   summary:
-    "Ingest a CSV or Parquet file as a new finalized version of a dataset (validated, profiled, drift vs the prior version).",
+    "Ingest a CSV, JSON (array or JSON Lines) or Parquet file as a new finalized version of a dataset (validated, profiled, drift vs the prior version).",
   positionals: ["file"],
   flags: {
     dataset: { type: "string", help: "Dataset name (required)", valueName: "NAME" },
@@ -96,6 +120,15 @@ export const spec: CommandSpec = {
       help:
         "CSV field separator: , ; tab | or any single character (default: detected among , ; tab | from the first lines, else ,)",
       valueName: "C",
+    },
+    "nested-as-json": {
+      type: "boolean",
+      help:
+        "JSON input: keep nested objects and arrays as JSON text in a string column (default: they are an error)",
+    },
+    json: {
+      type: "boolean",
+      help: "Print the result (columns as decided, version, paths, summary) as one JSON object",
     },
     "allow-missing-prior": {
       type: "boolean",
@@ -183,6 +216,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       name: c.name,
       type: c.type,
       nullable: c.nullable,
+      ...(c.sourceName === undefined ? {} : { sourceName: c.sourceName }),
     }));
   }
 
@@ -190,19 +224,32 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   const nullValues = nullFlag === undefined
     ? undefined
     : nullFlag.split(",").filter((t) => t !== "");
-  if (separator !== undefined && await detectFormat(path) !== "csv") {
-    throw new UsageError(`sdp ingest: --delimiter applies to CSV input; ${shownFile} is Parquet`);
-  }
+  const nestedAsJson = p.values["nested-as-json"] === true;
+  const inputFormat = await detectFormat(path);
+  const onlyFor = (flag: string, used: boolean, wanted: string) => {
+    if (used && inputFormat !== wanted) {
+      throw new UsageError(
+        `sdp ingest: ${flag} applies to ${wanted.toUpperCase()} input; ${shownFile} is ` +
+          `${inputFormat === "parquet" ? "Parquet" : inputFormat.toUpperCase()}`,
+      );
+    }
+  };
+  onlyFor("--delimiter", separator !== undefined, "csv");
+  onlyFor("--null-values", nullValues !== undefined, "csv");
+  onlyFor("--nested-as-json", nestedAsJson, "json");
   const scan = await scanInput(path, declared, {
     schemaName: choice.label || "the schema",
+    format: inputFormat,
     ...(nullValues === undefined ? {} : { nullValues }),
     ...(separator === undefined ? {} : { separator }),
+    ...(nestedAsJson ? { nestedAsJson } : {}),
   });
   const schemaText = choice.schemaYaml ??
     schemaYaml(
       scan.columns,
       `Inferred by sdp ingest from ${file} (${scan.format}).\n` +
-        `Rules: src/ingest/infer.ts (CSV), src/ingest/parquet_input.ts (Parquet).`,
+        `Rules: src/csv/infer.ts (CSV), src/json/convert.ts (JSON), ` +
+        `src/ingest/parquet_input.ts (Parquet), src/ingest/names.ts (column names).`,
     );
   const label = choice.label || `inferred from ${file}`;
   const spec = parseSources(
@@ -233,6 +280,45 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       ...prior,
       producer: ingestProducer(path, scan),
     }, runEnvironment(io, log));
+    if (p.values.json === true) {
+      io.out(
+        JSON.stringify(
+          {
+            dataset: result.dataset,
+            version: result.version,
+            path: result.path,
+            rows: result.rows,
+            content_hash: result.final.content_hash,
+            input: {
+              format: scan.format,
+              ...scan.provenance,
+              ...(scan.separator ? { separator_how: scan.separator.how } : {}),
+            },
+            schema: label,
+            columns: scan.report.map((c) => ({
+              name: c.name,
+              source_name: c.sourceName,
+              type: c.type,
+              nullable: c.nullable,
+              null_count: c.nullCount,
+              example: c.example,
+              notes: c.notes,
+            })),
+            quality: result.evaluation.quality.score,
+            quality_components: result.evaluation.quality.components,
+            prior_version: result.evaluation.prior_version,
+            drift: {
+              verdict: result.evaluation.drift.verdict,
+              message: result.evaluation.drift.message,
+              ...result.evaluation.drift.summary,
+            },
+          },
+          null,
+          2,
+        ) + "\n",
+      );
+      return 0;
+    }
     io.out(
       `Ingested ${shownFile} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
         (scan.separator
@@ -241,11 +327,9 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
           })\n`
           : "") +
         `schema: ${printable(label, 300)}\n` +
+        formatColumnTable(scan.report) +
         `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` +
-        (scan.format === "csv" && scan.columns.some((c) => c.type === "datetime")
-          ? "note: CSV timestamps without an offset were read as UTC\n"
-          : "") +
         formatSummary(result.evaluation),
     );
     const code = gateExitCode(result.evaluation.drift, gate);

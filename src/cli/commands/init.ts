@@ -33,5 +33,25 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     await io.writeNewTextFile(`${dir}/${file}`, text);
   }
   io.out(`Created ${dir}/ (dataset.yaml, schema.yaml, evolution.yaml). Next: sdp run ${name}\n`);
+  io.out(await kaggleHint(io));
   return 0;
+}
+
+/**
+ * `sdp publish` suggests credentials in `./.kaggle` (sdp reads only inside
+ * the working directory), so in a git working tree `.kaggle/` is added to
+ * `.gitignore` (once) before anyone puts a key there.
+ */
+async function kaggleHint(io: Io): Promise<string> {
+  const hint = "To publish: put kaggle.json in ./.kaggle and set KAGGLE_CONFIG_DIR=./.kaggle";
+  const inGit = (await exists(".git")) || (await exists(".gitignore"));
+  if (!inGit || !io.granted({ name: "write", path: ".gitignore" })) {
+    return `${hint} (keep .kaggle/ out of version control).\n`;
+  }
+  const current = (await exists(".gitignore")) ? await io.readTextFile(".gitignore") : "";
+  const listed = current.split(/\r?\n/).some((l) => /^\/?\.kaggle\/?\s*$/.test(l));
+  if (listed) return `${hint} (.gitignore already lists .kaggle/).\n`;
+  const sep = current === "" || current.endsWith("\n") ? "" : "\n";
+  await io.appendTextFile(".gitignore", `${sep}# Kaggle credentials (sdp publish)\n.kaggle/\n`);
+  return `${hint}; added .kaggle/ to .gitignore so the key stays out of git.\n`;
 }

@@ -10,7 +10,9 @@ import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
 import type { Command } from "../shared.ts";
 import * as assemble from "./assemble.ts";
+import * as compare from "./compare.ts";
 import * as diff from "./diff.ts";
+import * as fit from "./fit.ts";
 import * as ingest from "./ingest.ts";
 import * as init from "./init.ts";
 import * as list from "./list.ts";
@@ -33,6 +35,8 @@ const MODULES: CommandModule[] = [
   registry,
   assemble,
   ingest,
+  fit,
+  compare,
   publish,
 ];
 

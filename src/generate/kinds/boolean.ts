@@ -16,7 +16,10 @@ export const booleanDef: KindDef<"boolean"> = {
   },
   compile(g, { col, env }) {
     const rate = clamp01(g.rate + driftSum(col, "rate") * env.ctx.versionIndex);
+    // In a copula: false below 1 - rate, true above (a larger score leans to true).
+    const u0 = env.copula.get(col.name);
+    if (u0 !== undefined) return (i) => (u0[i] >= 1 - rate ? 1 : 0);
     return (_i, rng) => (rng.nextFloat() < rate ? 1 : 0);
   },
-  rowFree: () => true,
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };

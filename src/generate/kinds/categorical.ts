@@ -60,5 +60,5 @@ export const categoricalDef: KindDef<"categorical"> = {
     return { kind: "categorical", values, weights, loc };
   },
   compile: (g, { col, env }) => categorical(g, col, env),
-  rowFree: () => true,
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
 };

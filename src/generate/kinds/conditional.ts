@@ -1,6 +1,7 @@
 /**
  * `conditional`: a generator per value of another column (`on`), with
- * `otherwise` for the rest; YAML null means a null value.
+ * `otherwise` for the rest; YAML null means a null value. Case keys are the
+ * values as text (a date column's as YYYY-MM-DD).
  *
  * @module
  */
@@ -8,11 +9,15 @@ import type { GeneratorSpec, Location } from "../../model/mod.ts";
 import type { KindDef } from "./kind.ts";
 import type { RowFn } from "../env.ts";
 import { keyOf } from "../row_fns.ts";
+import { parseIsoDate } from "../../data/mod.ts";
+import { roundHalfUp } from "../math.ts";
+// A cycle inside this folder only (mod.ts lists every kind); used at compile time, not load time.
+import { declaredDecimals } from "./mod.ts";
 
 /** `conditional`. */
 export const conditionalDef: KindDef<"conditional"> = {
   keys: ["kind", "on", "cases", "otherwise"],
-  types: ["string", "integer", "float", "boolean", "datetime"],
+  types: ["string", "integer", "float", "boolean", "datetime", "date"],
   parse({ p, ctx, column, loc, sub }) {
     const on = p.str("on");
     const casesNode = p.node_("cases");
@@ -56,15 +61,9 @@ export const conditionalDef: KindDef<"conditional"> = {
     return { kind: "conditional", on, cases, otherwise, loc };
   },
   deps: (g, deps) => [g.on, ...g.cases.flatMap((c) => deps(c.generator)), ...deps(g.otherwise)],
-  decimals(g, decimals) {
-    // The finest decimals among the cases, so no case loses precision.
-    let d: number | undefined;
-    for (const c of [...g.cases.map((c) => c.generator), g.otherwise]) {
-      const x = decimals(c);
-      if (x !== undefined) d = d === undefined ? x : Math.max(d, x);
-    }
-    return d;
-  },
+  // No column-wide decimals: each case rounds to its own `decimals` in compile
+  // (a case without them is not rounded, `decimals: 0` in one case rounds that case only).
+  decimals: () => undefined,
   checkRefs(g, { field, add, need }, refs) {
     const on = need(g.on, "on");
     if (on) {
@@ -73,6 +72,8 @@ export const conditionalDef: KindDef<"conditional"> = {
           ? c.when === "true" || c.when === "false"
           : on.type === "string"
           ? !on.allowed || on.allowed.includes(c.when)
+          : on.type === "date"
+          ? parseIsoDate(c.when) !== undefined
           : Number.isFinite(Number(c.when));
         if (!ok) {
           add(
@@ -90,15 +91,16 @@ export const conditionalDef: KindDef<"conditional"> = {
     g.cases.forEach((c) => mass(c.generator));
     mass(g.otherwise);
   },
-  compile(g, { env, compile }) {
+  compile(g, { env, compile, col }) {
     const on = env.cols.get(g.on);
+    const float = col.type === "float";
+    const build = (sub: GeneratorSpec | null): RowFn | null =>
+      sub === null ? null : float ? roundedCase(compile(sub), declaredDecimals(sub)) : compile(sub);
     const table = new Map<string, RowFn | null>();
     for (const c of g.cases) {
-      if (!table.has(c.when)) {
-        table.set(c.when, c.generator ? compile(c.generator) : null);
-      }
+      if (!table.has(c.when)) table.set(c.when, build(c.generator));
     }
-    const other = g.otherwise ? compile(g.otherwise) : null;
+    const other = build(g.otherwise);
     const pick = (key: string) => (table.has(key) ? table.get(key)! : other);
     if (!on) {
       const f = pick("null");
@@ -122,3 +124,15 @@ export const conditionalDef: KindDef<"conditional"> = {
     };
   },
 };
+
+/** A case's row function rounded half up to its own `decimals` (none: unchanged). */
+function roundedCase(f: RowFn, decimals: number | undefined): RowFn {
+  if (decimals === undefined) return f;
+  const p = Math.pow(10, Math.max(0, decimals));
+  return (i, rng) => {
+    const x = f(i, rng);
+    if (typeof x !== "number" || !Number.isFinite(x)) return x;
+    const y = p === 1 ? roundHalfUp(x) : roundHalfUp(x * p) / p;
+    return y === 0 ? 0 : y;
+  };
+}

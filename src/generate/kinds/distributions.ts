@@ -194,3 +194,58 @@ export const poissonDef: KindDef<"poisson"> = {
   compile: (g, { col, env, t }) => distSampler(g, col, env, t),
   rowFree: (_g, col, env) => !env.copula.has(col.name),
 };
+
+/** Most knots an `empirical` table may have (a bounded table, not the data). */
+export const MAX_EMPIRICAL_KNOTS = 1025;
+
+/**
+ * `empirical`: a quantile table (knots at equally spaced probabilities,
+ * interpolated linearly), as `sdp fit` writes it when no parametric kind fits.
+ */
+export const empiricalDef: KindDef<"empirical"> = {
+  keys: [...COMMON_NUMERIC, "quantiles"],
+  types: NUMERIC_TYPES,
+  parse({ p, ctx, loc }) {
+    const c = p.numeric(loc);
+    if (!p.has("quantiles")) return p.missing("quantiles"), undefined;
+    const node = p.node_("quantiles");
+    const items = ctx.items(node, p.at("quantiles"));
+    if (!items) return undefined;
+    const quantiles: number[] = [];
+    let bad = false;
+    items.forEach((it, i) => {
+      const v = ctx.number(it, p.join(p.at("quantiles"), i));
+      if (v === undefined) bad = true;
+      else if (quantiles.length > 0 && v < quantiles[quantiles.length - 1]) {
+        ctx.problem(
+          it,
+          p.join(p.at("quantiles"), i),
+          `quantiles must not decrease, got ${v} after ${quantiles[quantiles.length - 1]}`,
+        );
+        bad = true;
+      } else quantiles.push(v);
+    });
+    if (bad) return undefined;
+    if (quantiles.length < 2 || quantiles.length > MAX_EMPIRICAL_KNOTS) {
+      ctx.problem(
+        node,
+        p.at("quantiles"),
+        `must list 2 to ${MAX_EMPIRICAL_KNOTS} values (the quantiles at 0, 1/m, ..., 1), got ${quantiles.length}`,
+      );
+      return undefined;
+    }
+    if (!(quantiles[0] < quantiles[quantiles.length - 1])) {
+      ctx.problem(
+        node,
+        p.at("quantiles"),
+        "the last quantile must be above the first (a constant column is a categorical with one value)",
+      );
+      return undefined;
+    }
+    return { kind: "empirical", quantiles, ...c };
+  },
+  decimals,
+  checkMass,
+  compile: (g, { col, env, t }) => distSampler(g, col, env, t),
+  rowFree: (_g, col, env) => !env.copula.has(col.name),
+};

@@ -15,6 +15,7 @@ import { datetimeDef } from "./datetime.ts";
 import { derivedDef } from "./derived.ts";
 import {
   betaDef,
+  empiricalDef,
   exponentialDef,
   gammaDef,
   lognormalDef,
@@ -45,6 +46,7 @@ export const KINDS = {
   gamma: gammaDef,
   beta: betaDef,
   poisson: poissonDef,
+  empirical: empiricalDef,
   categorical: categoricalDef,
   sequence: sequenceDef,
   uuid: uuidDef,
