@@ -147,3 +147,25 @@ Deno.test("choosing the prior: --prior VERSION, --no-prior, and --dry-run writes
   const both = await runCli(["run", "gate", "--prior", "v0", "--no-prior"], { cwd });
   assert.equal(both.code, 2);
 });
+
+Deno.test("ingest --fail-on: exit 3 after finalizing, also with --json", async () => {
+  const cwd = await tempDir();
+  const csv = (offset: number) =>
+    "x\n" + Array.from({ length: 2000 }, (_, i) => String((i % 100) + offset)).join("\n") + "\n";
+  await Deno.writeTextFile(`${cwd}/a.csv`, csv(0));
+  await Deno.writeTextFile(`${cwd}/b.csv`, csv(60));
+  const first = await runCli(
+    ["ingest", "a.csv", "--dataset", "ing", "--run-id", "v0", "--fail-on", "drift"],
+    { cwd },
+  );
+  assert.equal(first.code, 0, first.stderr);
+  const r = await runCli(
+    ["ingest", "b.csv", "--dataset", "ing", "--run-id", "v1", "--fail-on", "drift", "--json"],
+    { cwd },
+  );
+  assert.equal(r.code, 3, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.drift.verdict, "drift");
+  assert.equal(out.exit_code, 3);
+  assert.ok((await Deno.stat(`${cwd}/runs/ing/v1/final_metadata.json`)).isFile);
+});

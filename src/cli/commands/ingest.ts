@@ -280,6 +280,9 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       ...prior,
       producer: ingestProducer(path, scan),
     }, runEnvironment(io, log));
+    // --fail-on is judged after finalizing, whatever the output form.
+    const code = gateExitCode(result.evaluation.drift, gate);
+    if (code !== 0) io.err(gateMessage(result.evaluation.drift, gate!, "ingest"));
     if (p.values.json === true) {
       io.out(
         JSON.stringify(
@@ -312,12 +315,14 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
               message: result.evaluation.drift.message,
               ...result.evaluation.drift.summary,
             },
+            fail_on: gate ?? null,
+            exit_code: code,
           },
           null,
           2,
         ) + "\n",
       );
-      return 0;
+      return code;
     }
     io.out(
       `Ingested ${shownFile} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
@@ -332,8 +337,6 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
         `content hash ${result.final.content_hash}\n` +
         formatSummary(result.evaluation),
     );
-    const code = gateExitCode(result.evaluation.drift, gate);
-    if (code !== 0) io.err(gateMessage(result.evaluation.drift, gate!, "ingest"));
     return code;
   } catch (err) {
     // Leave no empty folders behind (reports of failed validation are kept).
