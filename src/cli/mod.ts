@@ -3,7 +3,8 @@
  * (clock, environment, files, logging, terminal) into the stages, prints
  * results on stdout and one clear message per error on stderr, and chooses
  * the exit code: 0 success, 1 data failed validation or an integrity
- * problem, 2 usage, config or input error.
+ * problem, 2 usage, config or input error, 3 drift at or above `--fail-on`
+ * (chosen by the command after finalizing, see gate.ts).
  *
  * @module
  */
@@ -41,7 +42,8 @@ export function mainHelp(): string {
     "  -h, --help      Show help (also: sdp <command> --help)",
     "  -V, --version   Show the sdp, Deno and determinism contract versions",
     "",
-    "Exit codes: 0 success, 1 validation or integrity failure, 2 usage or config error.",
+    "Exit codes: 0 success, 1 validation or integrity failure, 2 usage or config error,",
+    "3 drift at or above --fail-on (the version is finalized).",
   ];
   return lines.join("\n") + "\n";
 }

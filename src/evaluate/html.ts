@@ -24,15 +24,18 @@ import {
   type SupportProfile,
 } from "../profile/mod.ts";
 import { binIndex, equalWidthEdges, HISTOGRAM_BINS } from "../profile/summary.ts";
-import { type ColumnDrift, type DriftStatus, fmt } from "./drift.ts";
+import { type ColumnDrift, type DriftStatus, fmt, type MetricStatus } from "./drift.ts";
 import type { EvaluationReport } from "./mod.ts";
 import type { ValidationSummary } from "./quality.ts";
 
 /** Categories drawn per categorical chart. */
 export const MAX_BARS = 20;
 
-const COLORS: Record<DriftStatus | "no_prior" | "pass" | "fail", string> = {
+// Colours follow the status rule (docs/artifacts.md): only deciding metrics get a status colour.
+const COLORS: Record<DriftStatus | MetricStatus | "no_prior" | "pass" | "fail", string> = {
   ok: "#2e7d32",
+  expected: "#1565c0",
+  info: "#757575",
   warn: "#b26a00",
   drift: "#c62828",
   no_prior: "#616161",
@@ -61,7 +64,7 @@ function c2(x: number): string {
   return x.toFixed(2);
 }
 
-function badge(status: DriftStatus | "no_prior" | "pass" | "fail"): string {
+function badge(status: DriftStatus | MetricStatus | "no_prior" | "pass" | "fail"): string {
   return `<span class="badge" style="background:${COLORS[status]}">${
     esc(status.replace("_", " "))
   }</span>`;
@@ -257,9 +260,18 @@ function row(cells: string[], header = false): string {
   return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
 }
 
-function metricCell(m: { value: number; status: DriftStatus } | null | undefined): string {
+function metricCell(m: { value: number; status: MetricStatus } | null | undefined): string {
   if (m === null || m === undefined) return "–";
+  // Informational metrics stay plain: a colour would suggest they decide the status.
+  if (m.status === "info") return `<span class="info">${num(m.value)}</span>`;
   return `<span style="color:${COLORS[m.status]};font-weight:600">${num(m.value)}</span>`;
+}
+
+function bounded(m: { value: number; status: MetricStatus; bounds: [number, number] }): string {
+  const [lo, hi] = m.bounds;
+  return lo === m.value && hi === m.value
+    ? metricCell(m)
+    : `${metricCell(m)} <span class="muted">[${num(lo)}, ${num(hi)}]</span>`;
 }
 
 function profileTable(p: ColumnProfile, ref: ColumnProfile | null): string {
@@ -301,28 +313,67 @@ function driftTable(d: ColumnDrift | undefined): string {
   const lines = [
     row(["metric", "value", "threshold", "status"], true),
     row([
-      "null rate shift",
-      `${pct(d.null_rate.reference)} → ${pct(d.null_rate.current)}`,
+      "null rate",
+      `${pct(d.null_rate.reference)} → ${pct(d.null_rate.current)}${
+        d.null_rate.expected === d.null_rate.reference
+          ? ""
+          : ` (declared ${pct(d.null_rate.expected)})`
+      }`,
       `± ${pct(d.null_rate.band)}`,
       badge(d.null_rate.status),
     ]),
   ];
-  if (d.psi) lines.push(row(["PSI", metricCell(d.psi), num(d.psi.threshold), badge(d.psi.status)]));
+  const id = d.identifier;
+  if (id) {
+    const ratio = (x: number | null) => (x === null ? "–" : num(x));
+    lines.push(row([
+      "distinct per value",
+      `${ratio(id.uniqueness.reference)} → ${ratio(id.uniqueness.current)}`,
+      "unique kept",
+      badge(id.uniqueness.status),
+    ]));
+    if (id.format) {
+      lines.push(row([
+        "format (shapes)",
+        esc(id.format.current.slice(0, 5).join(" ")),
+        "no new shape",
+        badge(id.format.status),
+      ]));
+    }
+    if (id.range) {
+      lines.push(row([
+        "range",
+        `${num(id.range.reference[0])}..${num(id.range.reference[1])} → ${
+          num(id.range.current[0])
+        }..${num(id.range.current[1])}`,
+        "",
+        badge("info"),
+      ]));
+    }
+  }
+  if (d.psi) lines.push(row(["PSI", bounded(d.psi), num(d.psi.threshold), badge(d.psi.status)]));
   if (d.wasserstein) {
     lines.push(row([
       "Wasserstein / ref std",
-      metricCell(d.wasserstein.normalized),
+      bounded(d.wasserstein.normalized),
       num(d.wasserstein.normalized.threshold),
       badge(d.wasserstein.normalized.status),
     ]));
-    lines.push(row(["Wasserstein-1", num(d.wasserstein.distance), "", ""]));
+    lines.push(row([
+      "Wasserstein-1",
+      `${num(d.wasserstein.distance)}${
+        d.wasserstein.error_bound > 0 ? ` ± ${num(d.wasserstein.error_bound)}` : ""
+      }`,
+      "",
+      badge("info"),
+    ]));
   }
   if (d.ks) {
     lines.push(row([
       "KS statistic (p-value)",
       `${num(d.ks.statistic)} (p = ${num(d.ks.p_value)})`,
       "",
-      d.ks.significant ? "significant" : "",
+      badge("info"),
     ]));
   }
   if (d.jensen_shannon) {
@@ -340,14 +391,35 @@ function driftTable(d: ColumnDrift | undefined): string {
         d.mean.shift_in_std === null ? "" : ` (${num(d.mean.shift_in_std)} σ)`
       }`,
       "",
-      "",
+      badge("info"),
     ]));
   }
-  if (d.std) lines.push(row(["std shift", num(d.std.shift), "", ""]));
+  if (d.std) lines.push(row(["std shift", num(d.std.shift), "", badge("info")]));
+  const r = d.declared?.residual;
+  if (r?.psi) {
+    lines.push(row(["residual PSI", metricCell(r.psi), num(r.psi.threshold), badge(r.psi.status)]));
+  }
+  if (r?.wasserstein) {
+    const w = r.wasserstein.normalized;
+    lines.push(row(["residual W / std", metricCell(w), num(w.threshold), badge(w.status)]));
+  }
+  if (r?.jensen_shannon) {
+    const j = r.jensen_shannon;
+    lines.push(row(["residual JS", metricCell(j), num(j.threshold), badge(j.status)]));
+  }
+  const declared = d.declared && d.declared.changes.length > 0
+    ? `<table class="kv declared">${
+      row(["declared change", "prior", "declared", "realised"], true)
+    }${
+      d.declared.changes.slice(0, 12).map((c) =>
+        row([esc(c.quantity), num(c.reference), num(c.declared), num(c.realised)])
+      ).join("")
+    }</table>`
+    : "";
   const notes = [...d.reasons, ...d.notes].map((n) => `<li>${esc(n)}</li>`).join("");
-  return `<table class="metrics">${lines.join("")}</table>${
-    notes ? `<ul class="notes">${notes}</ul>` : ""
-  }`;
+  return `<p class="why">${esc(d.explanation)}</p><table class="metrics">${
+    lines.join("")
+  }</table>${declared}${notes ? `<ul class="notes">${notes}</ul>` : ""}`;
 }
 
 const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;` +
@@ -355,7 +427,7 @@ const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-ser
   `#ddd;padding-bottom:4px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid ` +
   `#ddd;padding:4px 8px;text-align:left;font-size:14px}th{background:#f5f5f5}.badge{color:#fff;` +
   `border-radius:4px;padding:1px 6px;font-size:12px;font-weight:600}.muted{color:#757575}` +
-  `.notes{font-size:13px;color:#555}.ax{font-size:11px;fill:#424242}.lg{font-size:11px;` +
+  `.notes{font-size:13px;color:#555}.info{color:#616161}.why{font-size:13px;margin:4px 0}.ax{font-size:11px;fill:#424242}.lg{font-size:11px;` +
   `fill:#424242}.score{font-size:28px;font-weight:700}section.column{margin-bottom:24px}` +
   `.grid{display:flex;gap:24px;flex-wrap:wrap}`;
 

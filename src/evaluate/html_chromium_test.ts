@@ -46,9 +46,10 @@ function reportHtml(): { html: string; columns: number } {
   const profile = profileOf(cols(2));
   const validation: ValidationSummary = { passed: true, rows: 800, columns: {}, checks: {} };
   const evaluation = evaluate({
+    versionIndex: 1,
     spec,
     profile,
-    prior: { version: "v1", profile: prior },
+    prior: { version: "v1", profile: prior, versionIndex: 0 },
     validation,
   });
   const html = renderReportHtml({

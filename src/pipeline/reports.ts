@@ -48,7 +48,11 @@ export function evaluateRun(input: ReportInput): EvaluationReport {
   const evaluation = evaluate({
     spec: evolvedRates(input.spec, input.versionIndex),
     profile: input.profile,
+    versionIndex: input.versionIndex,
     prior: input.prior,
+    ...(input.prior === null && input.priorNote
+      ? { noPriorMessage: `No prior: ${input.priorNote}, so drift was not computed.` }
+      : {}),
     validation: validationSummary(input.validation),
   });
   return input.priorNote ? { ...evaluation, prior_note: input.priorNote } : evaluation;

@@ -31,6 +31,8 @@ import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, str } from "../args.ts";
 import { checkAccess, type FileFacts, type Io, isNotFound } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment } from "../shared.ts";
+import { FAIL_ON_FLAG, failOn, gateExitCode, gateMessage } from "../gate.ts";
+import { PRIOR_FLAGS, priorChoice } from "./run.ts";
 import {
   baseName,
   chooseSchema,
@@ -137,6 +139,8 @@ export const spec: CommandSpec = {
       type: "boolean",
       help: "Evaluate without a prior when the prior version is missing or corrupt",
     },
+    ...PRIOR_FLAGS,
+    ...FAIL_ON_FLAG,
     ...DIR_FLAGS,
   },
 };
@@ -161,6 +165,8 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   if (!["parquet", "csv", "both"].includes(format)) {
     throw new UsageError(`sdp ingest: --format must be parquet, csv or both, got "${format}"`);
   }
+  const gate = failOn(p, "ingest");
+  const prior = priorChoice(p, "ingest");
   const delimiterFlag = str(p, "delimiter");
   let separator: string | undefined;
   if (delimiterFlag !== undefined) {
@@ -279,8 +285,12 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       runsDir: d.runsDir,
       registryFile: d.registryFile,
       allowMissingPrior: p.values["allow-missing-prior"] === true,
+      ...prior,
       producer: ingestProducer(path, scan),
     }, runEnvironment(io, log));
+    // --fail-on is judged after finalizing, whatever the output form.
+    const code = gateExitCode(result.evaluation.drift, gate);
+    if (code !== 0) io.err(gateMessage(result.evaluation.drift, gate!, "ingest"));
     if (p.values.json === true) {
       io.out(
         JSON.stringify(
@@ -313,12 +323,14 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
               message: result.evaluation.drift.message,
               ...result.evaluation.drift.summary,
             },
+            fail_on: gate ?? null,
+            exit_code: code,
           },
           null,
           2,
         ) + "\n",
       );
-      return 0;
+      return code;
     }
     io.out(
       `Ingested ${shownFile} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
@@ -333,7 +345,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
         `content hash ${result.final.content_hash}\n` +
         formatSummary(result.evaluation),
     );
-    return 0;
+    return code;
   } catch (err) {
     // Leave no empty folders behind (reports of failed validation are kept).
     if (!datasetDirExisted) await io.remove(`${d.runsDir}/${name}`).catch(() => {});

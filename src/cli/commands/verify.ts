@@ -179,6 +179,8 @@ async function reproduce(
     ? {
       version: meta.prior_version,
       profile: parseProfile(priorText, `${dir}/${ARTIFACTS.priorProfile}`),
+      // Declared drift was applied from the prior's index the run recorded.
+      versionIndex: await storedPriorIndex(`${dir}/${ARTIFACTS.evaluation}`),
     }
     : null;
   const token = io.token();
@@ -231,6 +233,18 @@ async function reproduce(
     await io.remove(out, { recursive: true }).catch(() => {});
     await io.remove(`${out}.failed`, { recursive: true }).catch(() => {});
     await io.remove(`${out}.staging-${token}`, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The prior's version index recorded in a stored evaluation_report.json (null when absent). */
+async function storedPriorIndex(file: string): Promise<number | null> {
+  const text = await readTextIfExists(file);
+  if (text === undefined) return null;
+  try {
+    const v = (JSON.parse(text) as { prior_version_index?: unknown }).prior_version_index;
+    return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null;
+  } catch {
+    return null;
   }
 }
 
