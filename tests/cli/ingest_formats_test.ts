@@ -290,8 +290,12 @@ Deno.test("--schema applies the lenient rules; values that do not parse name fil
   });
   assert.deepEqual([out.columns[1].null_count, out.columns[1].example], [2, "3"]);
   assert.equal(out.columns[2].example, "true");
-  assert.equal(typeof out.quality, "number");
+  // The same summary as run and assemble --json, plus the ingest decisions.
+  assert.equal(out.command, "ingest");
+  assert.equal(typeof out.quality.score, "number");
+  assert.equal(typeof out.files["data.parquet"].sha256, "string");
   assert.equal(out.drift.verdict, "no_prior");
+  assert.equal(out.exit_code, 0);
   const prof = await profileOf(cwd, "pg");
   const t = Date.UTC(2024, 11, 5, 19, 27, 44);
   assert.deepEqual(prof.columns.at.numeric.support.values, [t, t + 1_800_500].sort());

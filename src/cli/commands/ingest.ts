@@ -31,7 +31,7 @@ import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, str } from "../args.ts";
 import { checkAccess, type FileFacts, type Io, isNotFound } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment } from "../shared.ts";
-import { FAIL_ON_FLAG, failOn, gateExitCode, gateMessage } from "../gate.ts";
+import { FAIL_ON_FLAG, failOn, gateExitCode, gateMessage, runSummary } from "../gate.ts";
 import { PRIOR_FLAGS, priorChoice } from "./run.ts";
 import {
   baseName,
@@ -292,14 +292,12 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     const code = gateExitCode(result.evaluation.drift, gate);
     if (code !== 0) io.err(gateMessage(result.evaluation.drift, gate!, "ingest"));
     if (p.values.json === true) {
+      // The summary of run and assemble (src/cli/gate.ts), plus what ingest decided.
+      const summary = runSummary("ingest", result, { failOn: gate });
       io.out(
         JSON.stringify(
           {
-            dataset: result.dataset,
-            version: result.version,
-            path: result.path,
-            rows: result.rows,
-            content_hash: result.final.content_hash,
+            ...summary,
             input: {
               format: scan.format,
               ...scan.provenance,
@@ -315,16 +313,6 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
               example: c.example,
               notes: c.notes,
             })),
-            quality: result.evaluation.quality.score,
-            quality_components: result.evaluation.quality.components,
-            prior_version: result.evaluation.prior_version,
-            drift: {
-              verdict: result.evaluation.drift.verdict,
-              message: result.evaluation.drift.message,
-              ...result.evaluation.drift.summary,
-            },
-            fail_on: gate ?? null,
-            exit_code: code,
           },
           null,
           2,
