@@ -64,6 +64,9 @@ const RESOLUTIONS: Array<[number, Resolution]> = [
   [1, "millisecond"],
 ];
 
+/** Cells (rows x columns) of the first pass kept in memory for the second (about 40 MB). */
+const CACHE_CELLS = 4_000_000;
+
 function fail(file: string, message: string): never {
   throw new InputError(`${file}: ${message}`);
 }
@@ -97,10 +100,19 @@ export async function learnTable(input: FitInput, options: FitOptions): Promise<
   }
   const split = await holdoutSplit(input.sha256, options.holdout);
   const stats = input.columns.map((c) => newStats(c.name, c.type));
+  // A small table's chunks are kept for the second pass instead of reading
+  // (and parsing) the file again; a larger one is read again: memory stays bounded.
+  let cached: Chunk[] | null = [];
+  let cells = 0;
   for await (const chunk of input.chunks()) {
     const train = holdoutMask(split, chunk.start, chunk.rows);
     for (let i = 0; i < train.length; i++) train[i] ^= 1;
     for (const s of stats) addColumn(s, chunk.columns.get(s.name)!, train, k);
+    if (cached !== null) {
+      cells += chunk.rows * chunk.columns.size;
+      if (cells <= CACHE_CELLS) cached.push(chunk);
+      else cached = null;
+    }
   }
   const trainingRows = stats[0].rows;
   if (trainingRows < 2 * k) {
@@ -137,7 +149,7 @@ export async function learnTable(input: FitInput, options: FitOptions): Promise<
     const moments = new ScoreMoments(names.length);
     const fns = names.map((n) => scorers.get(n)!.score);
     const z = new Float64Array(names.length);
-    for await (const chunk of input.chunks()) {
+    for await (const chunk of cached ?? input.chunks()) {
       const hold = holdoutMask(split, chunk.start, chunk.rows);
       const cols = names.map((n) => chunk.columns.get(n)!);
       for (let i = 0; i < chunk.rows; i++) {
