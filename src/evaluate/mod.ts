@@ -43,7 +43,7 @@ export {
   type ValidationSummary,
 } from "./quality.ts";
 export { PSI_BINS, PSI_EPSILON } from "./metrics.ts";
-export { renderReportHtml } from "./html.ts";
+export { type FailingCheck, renderReportHtml } from "./html.ts";
 
 /** Evaluation report format: 2 since determinism contract 5 (every key snake_case). */
 export const EVALUATION_REPORT_FORMAT = 2;
