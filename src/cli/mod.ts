@@ -116,7 +116,6 @@ function reportError(err: unknown, io: Io): number {
     return 1;
   }
   const e = err as Error;
-  if (io.env("SDP_DEBUG_STACK")) io.err(String(e?.stack) + "\n");
   print(
     `sdp: internal error: ${e?.message ?? String(err)}${
       e?.cause ? ` (cause: ${(e.cause as Error).message})` : ""

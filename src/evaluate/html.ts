@@ -176,23 +176,30 @@ function profileTable(p: ColumnProfile, ref: ColumnProfile | null): string {
     lines.push(["median", ...n((x) => x.quantiles.values[50])]);
     lines.push(["p95", ...n((x) => x.quantiles.values[95])]);
     lines.push(["max", ...n((x) => x.max)]);
-    lines.push(["mean", ...stat((c) =>
-      c.numeric === null
-        ? "–"
-        : c.type === "datetime"
-        ? dateLabel(c.numeric.mean)
-        : valueLabel("float", c.numeric.mean)
-    )]);
+    lines.push([
+      "mean",
+      ...stat((c) =>
+        c.numeric === null
+          ? "–"
+          : c.type === "datetime"
+          ? dateLabel(c.numeric.mean)
+          : valueLabel("float", c.numeric.mean)
+      ),
+    ]);
     lines.push(["std", ...spread((x) => x.std)]);
-    lines.push(["IQR (p75 − p25)", ...spread((x) => x.quantiles.values[75] - x.quantiles.values[25])]);
+    lines.push([
+      "IQR (p75 − p25)",
+      ...spread((x) => x.quantiles.values[75] - x.quantiles.values[25]),
+    ]);
   } else {
     lines.push([
       "top",
       ...stat((c) =>
         esc(
-          (c.categorical?.top ?? []).slice(0, 3).map((t) => `${t.value} (${grouped(t.count)})`).join(
-            ", ",
-          ),
+          (c.categorical?.top ?? []).slice(0, 3).map((t) => `${t.value} (${grouped(t.count)})`)
+            .join(
+              ", ",
+            ),
         )
       ),
     ]);
@@ -256,7 +263,8 @@ function driftTable(d: ColumnDrift | undefined): string {
   }`;
 }
 
-const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;` +
+const CSS =
+  `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;` +
   `padding:0 24px;color:#212121;max-width:1600px}svg{max-width:100%;height:auto}` +
   `.columns{display:grid;grid-template-columns:repeat(auto-fill,minmax(680px,1fr));gap:16px 32px}` +
   `section.column{min-width:0;border:1px solid #eee;border-radius:6px;padding:4px 12px}` +
@@ -337,9 +345,11 @@ export function renderReportHtml(input: {
         ["column shapes", comp.column_shapes],
         ["column-pair trends", comp.column_pair_trends],
       ].map(([k, v]) => row([esc(String(k)), pct(v as number | null)])).join("")
-    }${row(["× checks passed", pct(q.checks_passed)])}${row(["<b>score</b>", `<b>${pct(q.score)}</b>`])}</table><p class="muted">${
-      esc(q.formula)
-    }</p>${q.notes.map((n) => `<p class="muted">${esc(n)}</p>`).join("")}`,
+    }${row(["× checks passed", pct(q.checks_passed)])}${
+      row(["<b>score</b>", `<b>${pct(q.score)}</b>`])
+    }</table><p class="muted">${esc(q.formula)}</p>${
+      q.notes.map((n) => `<p class="muted">${esc(n)}</p>`).join("")
+    }`,
   );
   if (q.rates.length > 0) {
     parts.push(
@@ -364,9 +374,9 @@ export function renderReportHtml(input: {
   const colV = Object.keys(validation.columns).sort(compareNames);
   const chkV = Object.keys(validation.checks).sort(compareNames);
   parts.push(
-    `<h2 id="validation">Validation</h2><p>${
-      badge(validation.passed ? "pass" : "fail")
-    } ${grouped(validation.rows)} rows checked.</p><table>${row(["column or check", "violations"], true)}${
+    `<h2 id="validation">Validation</h2><p>${badge(validation.passed ? "pass" : "fail")} ${
+      grouped(validation.rows)
+    } rows checked.</p><table>${row(["column or check", "violations"], true)}${
       colV.map((c) => row([esc(c), grouped(validation.columns[c].violations)])).join("")
     }${
       chkV.map((c) => row([`check: ${esc(c)}`, grouped(validation.checks[c].violations)])).join("")

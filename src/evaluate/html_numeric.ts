@@ -86,7 +86,9 @@ export function chooseBins(type: ColumnType, profiles: readonly NumericProfile[]
   }
   edges[0] = lo;
   edges[edges.length - 1] = hi;
-  if (integer) edges = dedupe(edges.map((e, i) => i === 0 || i === edges.length - 1 ? e : Math.round(e)));
+  if (integer) {
+    edges = dedupe(edges.map((e, i) => i === 0 || i === edges.length - 1 ? e : Math.round(e)));
+  }
   return { edges, scale };
 }
 
@@ -214,7 +216,9 @@ export function histogramSvg(
     `text-anchor="end">${pct(maxShare)}</text><text x="${PAD_L - 4}" y="${PAD_T + plotH}" ` +
     `class="ax" text-anchor="end">0</text>` +
     (scaleNote
-      ? `<text x="${PAD_L}" y="${H - 4}" class="ax scale" data-scale="${bins.scale}">${scaleNote}</text>`
+      ? `<text x="${PAD_L}" y="${
+        H - 4
+      }" class="ax scale" data-scale="${bins.scale}">${scaleNote}</text>`
       : "");
   return `<svg class="chart" data-column="${esc(name)}" data-scale="${bins.scale}" ` +
     `xmlns="http://www.w3.org/2000/svg" width="${w}" height="${H}" viewBox="0 0 ${w} ${H}" ` +

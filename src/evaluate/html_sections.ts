@@ -43,7 +43,11 @@ export function isHighCardinality(p: ColumnProfile): boolean {
 }
 
 /** Cardinality summary and top values of a high-cardinality string column. */
-export function cardinalityBlock(name: string, cur: ColumnProfile, ref: ColumnProfile | null): string {
+export function cardinalityBlock(
+  name: string,
+  cur: ColumnProfile,
+  ref: ColumnProfile | null,
+): string {
   const side = (p: ColumnProfile): { n: number; top: string; inTop: number } => {
     const n = p.count - p.nulls;
     const top = (p.categorical?.top ?? []).slice(0, TOP_VALUES);
@@ -61,10 +65,12 @@ export function cardinalityBlock(name: string, cur: ColumnProfile, ref: ColumnPr
     `<tr><td>distinct values</td><td>${distinct(cur)}</td><td>${
       ref ? distinct(ref) : "–"
     }</td></tr>` +
-    `<tr><td>distinct / non-null</td><td>${ratio(cur)}</td><td>${ref ? ratio(ref) : "–"}</td></tr>` +
-    `<tr><td>share of the top ${TOP_VALUES}</td><td>${
-      pct(c.n === 0 ? 0 : c.inTop / c.n)
-    }</td><td>${ref ? pct(side(ref).n === 0 ? 0 : side(ref).inTop / side(ref).n) : "–"}</td></tr>` +
+    `<tr><td>distinct / non-null</td><td>${ratio(cur)}</td><td>${
+      ref ? ratio(ref) : "–"
+    }</td></tr>` +
+    `<tr><td>share of the top ${TOP_VALUES}</td><td>${pct(c.n === 0 ? 0 : c.inTop / c.n)}</td><td>${
+      ref ? pct(side(ref).n === 0 ? 0 : side(ref).inTop / side(ref).n) : "–"
+    }</td></tr>` +
     `<tr><td>counting</td><td colspan="2">${
       esc(
         cur.categorical?.method === "exact"
@@ -86,9 +92,9 @@ export function cardinalityBlock(name: string, cur: ColumnProfile, ref: ColumnPr
     const label = t.value.length > 60 ? t.value.slice(0, 59) + "…" : t.value;
     return `<tr><td class="val" title="${esc(t.value)}">${esc(label)}</td><td>${
       grouped(t.count)
-    }</td><td><span class="hbar" style="width:${
-      (80 * share / maxShare).toFixed(1)
-    }px"></span> ${pct(share)}</td><td>${prior}</td></tr>`;
+    }</td><td><span class="hbar" style="width:${(80 * share / maxShare).toFixed(1)}px"></span> ${
+      pct(share)
+    }</td><td>${prior}</td></tr>`;
   }).join("");
   return `<div class="highcard" data-column="${esc(name)}"><p class="muted">High cardinality: ` +
     `the ${TOP_VALUES} most frequent values instead of a bar per value.</p><div class="grid2">` +
@@ -296,14 +302,15 @@ function rateBars(
     const n = r.true + r.false;
     const rate = n === 0 ? 0 : r.true / n;
     const label = r.value.length > 24 ? r.value.slice(0, 23) + "…" : r.value;
-    body += `<text x="${labelW - 6}" y="${y + 13}" class="ax" text-anchor="end">${
-      esc(label)
-    }<title>${esc(r.value)}</title></text><rect class="bar rate" x="${labelW}" y="${y + 3}" ` +
-      `width="${(Math.max(0.5, (rate / maxRate) * plotW)).toFixed(2)}" height="12" fill="${
-        CLASS_FILL.true
-      }" fill-opacity="0.7"><title>${esc(r.value)}: ${pct(rate)} true of ${
-        grouped(n)
-      } rows</title></rect><text x="${
+    body +=
+      `<text x="${labelW - 6}" y="${y + 13}" class="ax" text-anchor="end">${esc(label)}<title>${
+        esc(r.value)
+      }</title></text><rect class="bar rate" x="${labelW}" y="${y + 3}" ` +
+      `width="${
+        (Math.max(0.5, (rate / maxRate) * plotW)).toFixed(2)
+      }" height="12" fill="${CLASS_FILL.true}" fill-opacity="0.7"><title>${esc(r.value)}: ${
+        pct(rate)
+      } true of ${grouped(n)} rows</title></rect><text x="${
         (labelW + (rate / maxRate) * plotW + 4).toFixed(2)
       }" y="${y + 13}" class="ax">${pct(rate)} (n=${grouped(n)})</text>`;
   });

@@ -126,7 +126,13 @@ async function failingRows(
   for (const name of Object.keys(validation.checks).sort(compareNames)) {
     const r = validation.checks[name];
     if (r.violations > 0) {
-      failures.push({ check: name, column: null, violations: r.violations, rows: [], want: r.first_rows });
+      failures.push({
+        check: name,
+        column: null,
+        violations: r.violations,
+        rows: [],
+        want: r.first_rows,
+      });
     }
   }
   const wanted = new Set(failures.flatMap((f) => f.want));

@@ -18,7 +18,7 @@
  * @module
  */
 import { type Chunk, type ColumnType, compareNames } from "../data/mod.ts";
-import { QuantileSketch, sortedSketchState, type SketchState } from "./kll.ts";
+import { QuantileSketch, type SketchState, sortedSketchState } from "./kll.ts";
 import { QUANTILE_POINTS, quantilesOf, supportOf } from "./summary.ts";
 
 /** Label columns summarised per profile, at most. */
@@ -183,8 +183,9 @@ class NumericClass {
         values: s.values,
         counts: s.counts,
         exact: false,
-        cdf_error_bound: this.sketch.rankErrorBound + (Math.floor(this.n / LABEL_SUPPORT_ATOMS) + 1) /
-          this.n,
+        cdf_error_bound: this.sketch.rankErrorBound +
+          (Math.floor(this.n / LABEL_SUPPORT_ATOMS) + 1) /
+            this.n,
       },
     };
   }
@@ -207,7 +208,11 @@ function mergeCounts(into: Map<string, number>, from: Map<string, number>, limit
 type ColumnState =
   | null
   | { kind: "numeric"; classes: [NumericClass, NumericClass] }
-  | { kind: "categorical"; classes: [Map<string, number>, Map<string, number>] | null; under: number };
+  | {
+    kind: "categorical";
+    classes: [Map<string, number>, Map<string, number>] | null;
+    under: number;
+  };
 
 /** Merges {@link LabelPart}s of one label column in chunk order. */
 export class LabelAccumulator {
@@ -267,7 +272,11 @@ export class LabelAccumulator {
       } else if (s.classes !== null) {
         const [f, t] = s.classes;
         const keys = [...new Set([...f.keys(), ...t.keys()])];
-        const cats = keys.map((value) => ({ value, false: f.get(value) ?? 0, true: t.get(value) ?? 0 }))
+        const cats = keys.map((value) => ({
+          value,
+          false: f.get(value) ?? 0,
+          true: t.get(value) ?? 0,
+        }))
           .sort((a, b) => b.false + b.true - (a.false + a.true) || compareNames(a.value, b.value))
           .slice(0, LABEL_CATEGORIES_KEPT);
         columns[name] = { kind: "categorical", max_undercount: s.under, categories: cats };
