@@ -23,6 +23,7 @@ import { confineCommand } from "./confine.ts";
 import { COMMANDS } from "./commands/mod.ts";
 import { type Io, isNotCapable, isPermissionDenied } from "./io.ts";
 import { makeLogger, printable } from "./shared.ts";
+import { didYouMean } from "../suggest.ts";
 
 export { COMMANDS } from "./commands/mod.ts";
 export type { Io } from "./io.ts";
@@ -63,9 +64,9 @@ export async function main(args: string[], io: Io): Promise<number> {
     const cmd = COMMANDS.find((c) => c.name === args[0]);
     if (!cmd) {
       throw new UsageError(
-        `unknown command "${printable(args[0])}"; commands: ${
-          COMMANDS.map((c) => c.name).join(", ")
-        }. See 'sdp --help'`,
+        `unknown command "${printable(args[0])}".${
+          didYouMean(args[0], COMMANDS.map((c) => c.name))
+        } Commands: ${COMMANDS.map((c) => c.name).join(", ")}. See 'sdp --help'`,
       );
     }
     const parsed = parseCommand(cmd, args.slice(1));

@@ -12,7 +12,8 @@ import { readTextIfExists } from "../../io/files.ts";
 import { loadPriorProfile } from "../../pipeline/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
-import { checkName, checkVersion, DIR_FLAGS, dirs } from "../shared.ts";
+import { readRegistry } from "../../registry/mod.ts";
+import { checkName, checkVersion, DIR_FLAGS, dirs, requireExisting } from "../shared.ts";
 
 /** The `sdp diff` command: arguments and options, from which --help and docs/cli.md are printed. */
 export const spec: CommandSpec = {
@@ -29,6 +30,8 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   checkVersion("diff", a);
   checkVersion("diff", b);
   const d = dirs(p);
+  const reg = await readRegistry(d.registryFile, { pid: io.pid, notify: (l) => io.err(`${l}\n`) });
+  await requireExisting("diff", { dataset, versions: [a, b] }, { runsDir: d.runsDir, reg });
   const ref = await loadPriorProfile(d.runsDir, dataset, a);
   const cur = await loadPriorProfile(d.runsDir, dataset, b);
   const snap = JSON.parse(
