@@ -52,7 +52,9 @@ export async function main(args: string[], io: Io): Promise<number> {
   try {
     if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
       if (args[0] === "help" && args[1]) return await main([args[1], "--help"], io);
-      io.out(mainHelp());
+      // Without arguments it is a usage error: the usage goes to stderr, exit 2.
+      if (args.length === 0) io.err(mainHelp());
+      else io.out(mainHelp());
       return args.length === 0 ? 2 : 0;
     }
     if (args[0] === "--version" || args[0] === "-V") {
