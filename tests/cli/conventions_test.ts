@@ -96,3 +96,40 @@ Deno.test("a version index is never reused after a rebuild de-lists a version; l
     .versions.map((v: { version: string }) => v.version);
   assert.deepEqual(versions, ["v1", "v2", "v3"]);
 });
+
+Deno.test("sdp gc lists failed attempts and staging leftovers with sizes, removes them with --yes", async () => {
+  const cwd = await tempDir();
+  await run(cwd, "v1");
+  const dir = `${cwd}/runs/${DS}`;
+  await Deno.mkdir(`${dir}/_failed/v2-123-abcd`, { recursive: true });
+  await Deno.writeFile(`${dir}/_failed/v2-123-abcd/data.parquet`, new Uint8Array(3000));
+  for (const [name, old] of [[".staging-v3-99999-dead", true], [".staging-v4-99998-live", false]]) {
+    await Deno.mkdir(`${dir}/${name}`);
+    await Deno.writeFile(`${dir}/${name}/data.parquet`, new Uint8Array(2048));
+    if (old) await Deno.utime(`${dir}/${name}`, 1_000_000, 1_000_000);
+  }
+  const list = await runCli(["gc"], { cwd });
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /failed attempt\s+2\.9 KiB\s+runs\/finance_transactions\/_failed\/v2-123-abcd\s+would remove/);
+  assert.match(list.stdout, /staging leftover\s+2\.0 KiB\s+\S+\.staging-v3-99999-dead\s+would remove/);
+  assert.match(list.stdout, /\.staging-v4-99998-live\s+kept \(recent/);
+  assert.match(list.stdout, /3 leftover\(s\)/);
+  // A typo in a flag is a usage error.
+  assert.equal((await runCli(["gc", "--yse"], { cwd })).code, 2);
+  const gc = await runCli(["gc", "--yes"], { cwd });
+  assert.equal(gc.code, 0, gc.stderr);
+  assert.match(gc.stdout, /Removed 2 of 3, freed 4\.9 KiB/);
+  const left = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  assert.deepEqual(left, [".staging-v4-99998-live", "_failed", "v1"]);
+  // The next run reports the recent leftover it leaves alone.
+  const next = await runCli(["run", DS, "--run-id", "v5", "--rows", "500", "--workers", "1"], {
+    cwd,
+    env: { SDP_LOGGING_ENABLED: "true", SDP_LOG_LEVEL: "WARNING" },
+  });
+  assert.equal(next.code, 0, next.stderr);
+  assert.match(next.stderr, /leftover_present.*staging-v4-99998-live.*sdp gc/);
+  // Finalized versions are never listed.
+  const json = JSON.parse((await runCli(["gc", "--json", "--include-recent", "--yes"], { cwd })).stdout);
+  assert.deepEqual(json.leftovers.map((l: { kind: string }) => l.kind), ["staging"]);
+  assert.ok([...Deno.readDirSync(dir)].every((e) => !e.name.startsWith(".staging")));
+});
