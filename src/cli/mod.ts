@@ -41,15 +41,46 @@ export function mainHelp(): string {
     "Options:",
     "  -h, --help      Show help (also: sdp <command> --help)",
     "  -V, --version   Show the sdp, Deno and determinism contract versions",
+    "  --log-format F  json or human (default: human on a terminal, else json; also SDP_LOG_FORMAT)",
     "",
     "Exit codes: 0 success, 1 validation or integrity failure, 2 usage or config error.",
   ];
   return lines.join("\n") + "\n";
 }
 
+/**
+ * Take the global `--log-format json|human` out of `args` (anywhere after the
+ * command); it then reads as SDP_LOG_FORMAT through `io.env`.
+ */
+function takeLogFormat(args: string[], io: Io): { args: string[]; io: Io } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (a === "--log-format") {
+      if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+        throw new UsageError("--log-format needs a value: json or human");
+      }
+      value = args[++i];
+    } else if (a.startsWith("--log-format=")) value = a.slice("--log-format=".length);
+    else rest.push(a);
+  }
+  if (value === undefined) return { args, io };
+  const v = value;
+  return { args: rest, io: { ...io, env: (name) => name === "SDP_LOG_FORMAT" ? v : io.env(name) } };
+}
+
 /** Run the CLI with `args`; returns the exit code. Never throws. */
-export async function main(args: string[], io: Io): Promise<number> {
+export async function main(argv: string[], ioIn: Io): Promise<number> {
+  let io = ioIn;
   try {
+    const taken = takeLogFormat(argv, ioIn);
+    io = taken.io;
+    const args = taken.args;
     if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
       if (args[0] === "help" && args[1]) return await main([args[1], "--help"], io);
       // Without arguments it is a usage error: the usage goes to stderr, exit 2.

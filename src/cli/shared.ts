@@ -6,7 +6,14 @@ import { listDirs } from "../io/files.ts";
 import { type Registry, versionsOf, withheldOf } from "../registry/mod.ts";
 import { didYouMean } from "../suggest.ts";
 import { escapeControls, MESSAGE_BYTES, UsageError } from "../errors.ts";
-import { jsonLogger, type Logger, loggerSettings, silentLogger } from "../log/mod.ts";
+import {
+  humanLogger,
+  jsonLogger,
+  type Logger,
+  logFormat,
+  loggerSettings,
+  silentLogger,
+} from "../log/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";
 import { checkVersionId, DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
@@ -56,7 +63,7 @@ function trimSlash(s: string): string {
   return s.length > 1 ? s.replace(/\/+$/, "") : s;
 }
 
-/** Build the logger from SDP_LOGGING_ENABLED / SDP_LOG_LEVEL. */
+/** Build the logger from SDP_LOGGING_ENABLED / SDP_LOG_LEVEL / SDP_LOG_FORMAT (or --log-format). */
 export function makeLogger(io: Io, context: Record<string, unknown> = {}): Logger {
   const settings = loggerSettings({
     enabled: io.env("SDP_LOGGING_ENABLED"),
@@ -64,6 +71,11 @@ export function makeLogger(io: Io, context: Record<string, unknown> = {}): Logge
   });
   if (typeof settings === "string") throw new UsageError(settings);
   if (!settings.enabled) return silentLogger;
+  const format = logFormat(io.env("SDP_LOG_FORMAT"), io.isTerminal);
+  if (format !== "json" && format !== "human") throw new UsageError(`SDP_LOG_FORMAT or --log-format: ${format}`);
+  if (format === "human") {
+    return humanLogger({ level: settings.level, write: (line) => io.err(line) });
+  }
   const write = (line: string) => io.err(boundLogLine(line));
   return jsonLogger({ level: settings.level, now: io.now, write, context });
 }
