@@ -9,8 +9,8 @@ import { escapeControls, MESSAGE_BYTES, UsageError } from "../errors.ts";
 import {
   humanLogger,
   jsonLogger,
-  type Logger,
   logFormat,
+  type Logger,
   loggerSettings,
   silentLogger,
 } from "../log/mod.ts";
@@ -72,7 +72,9 @@ export function makeLogger(io: Io, context: Record<string, unknown> = {}): Logge
   if (typeof settings === "string") throw new UsageError(settings);
   if (!settings.enabled) return silentLogger;
   const format = logFormat(io.env("SDP_LOG_FORMAT"), io.isTerminal);
-  if (format !== "json" && format !== "human") throw new UsageError(`SDP_LOG_FORMAT or --log-format: ${format}`);
+  if (format !== "json" && format !== "human") {
+    throw new UsageError(`SDP_LOG_FORMAT or --log-format: ${format}`);
+  }
   if (format === "human") {
     return humanLogger({ level: settings.level, write: (line) => io.err(line) });
   }

@@ -16,7 +16,6 @@ import type {
 import { esc, grouped, pct, valueLabel } from "./html_format.ts";
 import {
   chooseBins,
-  CURRENT_FILL,
   histogramSvg,
   PRIOR_FILL,
   type Series,

@@ -41,7 +41,10 @@ Deno.test("config typos: unknown keys and generator kinds suggest the nearest va
   const cwd = await tempDir();
   const dir = `${cwd}/datasets/tiny`;
   await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(`${dir}/dataset.yaml`, "name: tiny\ndomain: test\ndescription: t\nrow_count: 10\n");
+  await Deno.writeTextFile(
+    `${dir}/dataset.yaml`,
+    "name: tiny\ndomain: test\ndescription: t\nrow_count: 10\n",
+  );
   await Deno.writeTextFile(
     `${dir}/schema.yaml`,
     "columns:\n  x:\n    type: float\n    nulable: false\n    generator: { kind: unifrom, min: 0, max: 1 }\n",
@@ -110,8 +113,14 @@ Deno.test("sdp gc lists failed attempts and staging leftovers with sizes, remove
   }
   const list = await runCli(["gc"], { cwd });
   assert.equal(list.code, 0, list.stderr);
-  assert.match(list.stdout, /failed attempt\s+2\.9 KiB\s+runs\/finance_transactions\/_failed\/v2-123-abcd\s+would remove/);
-  assert.match(list.stdout, /staging leftover\s+2\.0 KiB\s+\S+\.staging-v3-99999-dead\s+would remove/);
+  assert.match(
+    list.stdout,
+    /failed attempt\s+2\.9 KiB\s+runs\/finance_transactions\/_failed\/v2-123-abcd\s+would remove/,
+  );
+  assert.match(
+    list.stdout,
+    /staging leftover\s+2\.0 KiB\s+\S+\.staging-v3-99999-dead\s+would remove/,
+  );
   assert.match(list.stdout, /\.staging-v4-99998-live\s+kept \(recent/);
   assert.match(list.stdout, /3 leftover\(s\)/);
   // A typo in a flag is a usage error.
@@ -129,7 +138,9 @@ Deno.test("sdp gc lists failed attempts and staging leftovers with sizes, remove
   assert.equal(next.code, 0, next.stderr);
   assert.match(next.stderr, /leftover_present.*staging-v4-99998-live.*sdp gc/);
   // Finalized versions are never listed.
-  const json = JSON.parse((await runCli(["gc", "--json", "--include-recent", "--yes"], { cwd })).stdout);
+  const json = JSON.parse(
+    (await runCli(["gc", "--json", "--include-recent", "--yes"], { cwd })).stdout,
+  );
   assert.deepEqual(json.leftovers.map((l: { kind: string }) => l.kind), ["staging"]);
   assert.ok([...Deno.readDirSync(dir)].every((e) => !e.name.startsWith(".staging")));
 });

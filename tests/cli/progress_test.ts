@@ -43,7 +43,11 @@ Deno.test({
     const logged = async (extra: string) =>
       new TextDecoder().decode(
         (await new Deno.Command(script!, {
-          args: ["-qec", `${cmd.replace("'tty'", `'tty${extra ? "j" : "h"}'`)} ${extra}`, "/dev/null"],
+          args: [
+            "-qec",
+            `${cmd.replace("'tty'", `'tty${extra ? "j" : "h"}'`)} ${extra}`,
+            "/dev/null",
+          ],
           cwd,
           env: { SDP_LOGGING_ENABLED: "true" },
           stdout: "piped",
@@ -54,7 +58,10 @@ Deno.test({
     assert.match(human, /stage validate done \([\d.]+ s\)/);
     assert.match(human, /stage evaluate done/);
     assert.doesNotMatch(human, /\{"ts":/);
-    assert.match(await logged("--log-format json"), /\{"ts":"[^"]+","level":"INFO","event":"stage_done"/);
+    assert.match(
+      await logged("--log-format json"),
+      /\{"ts":"[^"]+","level":"INFO","event":"stage_done"/,
+    );
 
     const piped = await runCli([
       "run",

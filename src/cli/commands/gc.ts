@@ -9,7 +9,12 @@
  * @module
  */
 import { UsageError } from "../../errors.ts";
-import { findLeftovers, type Leftover, removeLeftover, STALE_AFTER_MS } from "../../integrity/mod.ts";
+import {
+  findLeftovers,
+  type Leftover,
+  removeLeftover,
+  STALE_AFTER_MS,
+} from "../../integrity/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
 import { checkName, DIR_FLAGS, dirs, printable } from "../shared.ts";
@@ -69,7 +74,11 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   if (p.values.json) {
     io.out(
       JSON.stringify(
-        { leftovers: all.map((l) => ({ ...l, removed: removed.includes(l) })), bytes: total, freed },
+        {
+          leftovers: all.map((l) => ({ ...l, removed: removed.includes(l) })),
+          bytes: total,
+          freed,
+        },
         null,
         2,
       ) + "\n",
