@@ -58,7 +58,7 @@ export {
   type ValidationSummary,
 } from "./quality.ts";
 export { PSI_BINS, PSI_EPSILON } from "./metrics.ts";
-export { renderReportHtml } from "./html.ts";
+export { type FailingCheck, renderReportHtml } from "./html.ts";
 
 /**
  * Evaluation report format: 3 since determinism contract 6 (prior_version_index,

@@ -181,7 +181,9 @@ Deno.test("report.html is self-contained with one chart per column", () => {
     validation: VALID,
   });
   assert.ok(html.startsWith("<!DOCTYPE html>"));
-  assert.equal((html.match(/<svg class="chart/g) ?? []).length, 7);
+  // `id` (500 distinct strings) is a cardinality summary, every other column a chart.
+  assert.equal((html.match(/<svg class="chart/g) ?? []).length, 6);
+  assert.equal((html.match(/<div class="highcard" data-column="id"/g) ?? []).length, 1);
   assert.equal((html.match(/<section class="column"/g) ?? []).length, 7);
   assert.ok(!/<script|<link|@import|url\(|src=/i.test(html));
   assert.ok(!/https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(html));

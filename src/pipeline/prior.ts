@@ -7,10 +7,11 @@
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import { IntegrityError, UsageError } from "../errors.ts";
 import { describeVerify, readFinalMetadata, verifyVersion } from "../integrity/mod.ts";
-import { readTextIfExists } from "../io/files.ts";
+import { listDirs, readTextIfExists } from "../io/files.ts";
 import type { Logger } from "../log/mod.ts";
 import { type DatasetProfile, parseProfile } from "../profile/mod.ts";
-import { type Registry, versionsOf } from "../registry/mod.ts";
+import { type Registry, versionsOf, withheldOf } from "../registry/mod.ts";
+import { checkVersionId } from "../version/mod.ts";
 
 /** A prior version, its profile and its version index. */
 export interface PriorInput {
@@ -86,13 +87,43 @@ export async function loadPrior(
 }
 
 /**
+ * The version index of the next version of `dataset`: one past every index
+ * ever used, so an index is never reused, not even after a version was
+ * withheld (de-listed) by a rebuild or its folder removed: the larger of the
+ * count of recorded versions (listed and withheld) and 1 + the largest
+ * `version_index` in the finalized folders on disk.
+ */
+export async function nextVersionIndex(
+  runsDir: string,
+  dataset: string,
+  registry: Registry | undefined,
+): Promise<number> {
+  let next = registry
+    ? versionsOf(registry, dataset).length + withheldOf(registry, dataset).length
+    : 0;
+  for (const v of await listDirs(`${runsDir}/${dataset}`)) {
+    if (checkVersionId(v) !== undefined) continue;
+    const text = await readTextIfExists(`${runsDir}/${dataset}/${v}/${ARTIFACTS.final}`);
+    if (text === undefined) continue;
+    try {
+      const index = (JSON.parse(text) as { version_index?: unknown }).version_index;
+      if (typeof index === "number" && Number.isSafeInteger(index) && index >= 0) {
+        next = Math.max(next, index + 1);
+      }
+    } catch { /* an unreadable record is verify's business; it reserves nothing */ }
+  }
+  return next;
+}
+
+/**
  * The version index and prior of a new version of `dataset`: the given ones
- * (reproduction), else the registry's count and latest version, whose profile
- * is loaded after verifying its folder.
+ * (reproduction), else the next unused index ({@link nextVersionIndex}) and
+ * the registry's latest version, whose profile is loaded after verifying its folder.
  */
 export async function choosePrior(dataset: string, options: PriorOptions): Promise<PriorChoice> {
   const known = options.registry ? versionsOf(options.registry, dataset) : [];
-  const versionIndex = options.versionIndex ?? known.length;
+  const versionIndex = options.versionIndex ??
+    await nextVersionIndex(options.runsDir, dataset, options.registry);
   if (options.prior !== undefined) return { versionIndex, prior: options.prior, note: null };
   if (options.noPrior) {
     return { versionIndex, prior: null, note: "--no-prior was given" };

@@ -10,6 +10,7 @@ import type { DatasetSpec } from "../model/dataset.ts";
 import {
   evaluate,
   type EvaluationReport,
+  type FailingCheck,
   renderReportHtml,
   type ValidationSummary,
 } from "../evaluate/mod.ts";
@@ -27,6 +28,8 @@ export interface ReportInput {
   prior: PriorInput | null;
   /** Why a prior was left out, recorded as `prior_note` in evaluation.json. */
   priorNote: string | null;
+  /** Failed checks with example rows, shown in report.html. */
+  failures?: FailingCheck[];
 }
 
 /** The short form of a validation report that evaluation and report.html use. */
@@ -80,6 +83,7 @@ export async function writeReports(
       prior,
       evaluation,
       validation: { ...validationSummary(validation), report: validation },
+      failures: input.failures ?? [],
     }),
   );
 }

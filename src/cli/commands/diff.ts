@@ -13,7 +13,8 @@ import { loadPrior } from "../../pipeline/mod.ts";
 import { FAIL_ON_FLAG, failOn, gateExitCode, gateMessage } from "../gate.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
-import { checkName, checkVersion, DIR_FLAGS, dirs } from "../shared.ts";
+import { readRegistry } from "../../registry/mod.ts";
+import { checkName, checkVersion, DIR_FLAGS, dirs, requireExisting } from "../shared.ts";
 
 /** The `sdp diff` command: arguments and options, from which --help and docs/cli.md are printed. */
 export const spec: CommandSpec = {
@@ -35,6 +36,8 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   checkVersion("diff", b);
   const gate = failOn(p, "diff");
   const d = dirs(p);
+  const reg = await readRegistry(d.registryFile, { pid: io.pid, notify: (l) => io.err(`${l}\n`) });
+  await requireExisting("diff", { dataset, versions: [a, b] }, { runsDir: d.runsDir, reg });
   const ref = await loadPrior(d.runsDir, dataset, { version: a, position: null });
   const cur = await loadPrior(d.runsDir, dataset, { version: b, position: null });
   const snap = JSON.parse(

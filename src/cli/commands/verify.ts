@@ -28,7 +28,15 @@ import { readRegistry, type Registry, versionsOf, withheldOf } from "../../regis
 import { checkVersionId, DETERMINISM_CONTRACT } from "../../version/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
-import { checkName, checkVersion, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
+import {
+  checkName,
+  checkVersion,
+  DIR_FLAGS,
+  dirs,
+  makeLogger,
+  requireExisting,
+  runEnvironment,
+} from "../shared.ts";
 
 /** A line safe for a terminal: control characters replaced (never shortened: hashes matter). */
 function shown(s: string): string {
@@ -100,6 +108,10 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   const reg = await readRegistry(d.registryFile, {
     pid: io.pid,
     notify: (l) => io.err(`${l}\n`),
+  });
+  await requireExisting("verify", { dataset, versions: given ? [given] : [] }, {
+    runsDir: d.runsDir,
+    reg,
   });
   let versions: string[];
   if (p.values.all) {
