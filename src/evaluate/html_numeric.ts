@@ -57,11 +57,13 @@ function dedupe(edges: number[]): number[] {
 export function chooseBins(type: ColumnType, profiles: readonly NumericProfile[]): Binning {
   const lo = Math.min(...profiles.map((p) => p.min));
   const hi = Math.max(...profiles.map((p) => p.max));
-  const integer = type === "integer";
+  // Beyond ±2^52 whole numbers have no half-unit edges in float64 (ingested int64 ids):
+  // such a column is binned like a float.
+  const integer = type === "integer" && Math.max(Math.abs(lo), Math.abs(hi)) < 2 ** 52;
   if (lo === hi) return { edges: [lo, hi], scale: integer ? "integer" : "linear" };
   if (integer && hi - lo + 1 <= UNIT_BIN_LIMIT) {
     const edges: number[] = [];
-    for (let k = lo; k <= hi + 1; k++) edges.push(k - 0.5);
+    for (let j = 0; j <= hi - lo + 1; j++) edges.push(lo + j - 0.5);
     return { edges, scale: "integer" };
   }
   const linear = integer ? integerEdges(lo, hi) : equalWidthEdges(lo, hi, HISTOGRAM_BINS);
