@@ -23,9 +23,17 @@ export function csvHeader(columns: readonly string[]): string {
 
 function cell(col: ColumnValues, i: number): string {
   if (col.valid !== null && col.valid[i] === 0) return "";
+  return col.type === "string" ? quote(col.values[i]) : valueText(col, i);
+}
+
+/**
+ * A present value as data.csv writes it, unquoted: integers exactly (int64
+ * beyond 2^53 included), datetimes in ISO 8601 UTC, dates as YYYY-MM-DD.
+ */
+export function valueText(col: ColumnValues, i: number): string {
   switch (col.type) {
     case "string":
-      return quote(col.values[i]);
+      return col.values[i];
     case "integer":
     case "float":
       return col.exact !== undefined ? String(col.exact[i]) : String(col.values[i]);

@@ -10,15 +10,8 @@
  */
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../model/dataset.ts";
-import {
-  type Chunk,
-  CHUNK_ROWS,
-  type ColumnValues,
-  compareNames,
-  formatDate,
-  formatDatetime,
-  isValid,
-} from "../data/mod.ts";
+import { type Chunk, CHUNK_ROWS, type ColumnValues, compareNames, isValid } from "../data/mod.ts";
+import { valueText } from "../csv/write.ts";
 import type { FailingCheck } from "../evaluate/mod.ts";
 import type { ArrowColumn } from "../arrow/table.ts";
 import { openFileSource } from "../io/byte_source.ts";
@@ -160,23 +153,9 @@ async function failingRows(
   }));
 }
 
-/** One cell as text: null as "null", datetimes in ISO-8601, integers exactly. */
+/** One cell as text: null as "null", else as data.csv writes it. */
 function cellText(col: ColumnValues, i: number): string {
-  if (!isValid(col, i)) return "null";
-  switch (col.type) {
-    case "integer":
-      return col.exact ? String(col.exact[i]) : String(col.values[i]);
-    case "float":
-      return String(col.values[i]);
-    case "datetime":
-      return formatDatetime(col.values[i]);
-    case "date":
-      return formatDate(col.values[i]);
-    case "boolean":
-      return col.values[i] ? "true" : "false";
-    case "string":
-      return col.values[i];
-  }
+  return isValid(col, i) ? valueText(col, i) : "null";
 }
 
 /**
