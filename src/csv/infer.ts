@@ -218,12 +218,15 @@ function parseFloatText(text: string): number | undefined {
   if (!FLOAT_RE.test(text)) return undefined;
   const v = Number(text);
   if (!Number.isFinite(v)) return undefined;
-  if (INTEGER_RE.test(text) && !Number.isSafeInteger(v)) return undefined;
+  // Integer digits only matter beyond 2^53, where a float would change them.
+  if (!Number.isSafeInteger(v) && INTEGER_RE.test(text)) return undefined;
   return v;
 }
 
 /** Epoch milliseconds (UTC) of `text`, or undefined (see the module rules). */
 export function parseDatetime(text: string): number | undefined {
+  const fast = fixedIso(text);
+  if (fast !== null) return fast;
   const m = DATETIME_RE.exec(text);
   if (m === null) return undefined;
   const year = Number(m[1]);
@@ -254,12 +257,55 @@ export function parseDatetime(text: string): number | undefined {
   return ms;
 }
 
+const MONTH_DAYS = [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) {
     const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
     return leap ? 29 : 28;
   }
-  return [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return MONTH_DAYS[month - 1];
+}
+
+/** Digits `text[at, at + n)` as a number, or -1 when one is not an ASCII digit. */
+function digitsAt(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * The value of the fixed-width forms most files use (`YYYY-MM-DDTHH:MM:SS`,
+ * with `T` or a space, optionally `.sss` and `Z`: what sdp, JavaScript and
+ * pandas write) by character arithmetic, or null for any other shape, which
+ * the regular expression then reads. The same rules, so the same result.
+ */
+function fixedIso(text: string): number | undefined | null {
+  const n = text.length;
+  if (n !== 19 && n !== 20 && n !== 23 && n !== 24) return null;
+  const zulu = n === 20 || n === 24;
+  if (zulu && text.charCodeAt(n - 1) !== 90 /* Z */) return null;
+  const sep = text.charCodeAt(10);
+  if (
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) ||
+    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 ||
+    (n >= 23 && text.charCodeAt(19) !== 46)
+  ) return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const h = digitsAt(text, 11, 2);
+  const min = digitsAt(text, 14, 2);
+  const sec = digitsAt(text, 17, 2);
+  const frac = n >= 23 ? digitsAt(text, 20, 3) : 0;
+  if ((year | month | day | h | min | sec | frac) < 0) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (h > 23 || min > 59 || sec > 59) return undefined;
+  return daysFromCivil(year, month, day) * 86_400_000 + ((h * 60 + min) * 60 + sec) * 1000 + frac;
 }
 
 /**

@@ -206,3 +206,36 @@ Deno.test("custom null tokens replace the defaults", () => {
   assert.equal(parseValue("NA", "float", nulls).ok, false);
   assert.deepEqual(parseValue("NA", "float", new Set()).ok, false);
 });
+
+Deno.test("the fixed-width timestamp fast path equals the general rules on valid and broken values", () => {
+  // The same instant with an explicit +00 offset takes the regular-expression path.
+  const general = (t: string) =>
+    parseDatetime(t.endsWith("Z") ? t.slice(0, -1) + "+00" : t + "+00");
+  const bases = [
+    "2024-12-05T19:27:44.123Z",
+    "2024-02-29 23:59:59.999",
+    "1969-12-31T23:59:59Z",
+    "0001-01-01 00:00:00",
+    "2023-02-29T00:00:00Z",
+    "2024-13-01T00:00:00.000Z",
+    "2024-01-01T24:00:00Z",
+    "2024-01-01T00:60:00",
+  ];
+  const chars = "0123456789-: T.Z/x";
+  let state = 12345;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  let compared = 0;
+  for (const base of bases) {
+    for (let k = 0; k < 400; k++) {
+      const i = next() % base.length;
+      const t = k === 0
+        ? base
+        : base.slice(0, i) + chars[next() % chars.length] + base.slice(i + 1);
+      const fast = parseDatetime(t);
+      if (!/^\d{4}/.test(t) || t.endsWith("+00")) continue;
+      assert.equal(fast, general(t), t);
+      compared++;
+    }
+  }
+  assert.ok(compared > 2000, String(compared));
+});
