@@ -25,6 +25,7 @@ import {
   observeRows,
   parseValue,
   startInference,
+  tokenLength,
 } from "./infer.ts";
 
 /** A column to read: its name in the header and its type. */
@@ -223,6 +224,7 @@ function addRows(
 ): Chunk[] {
   const done: Chunk[] = [];
   const n = b.specs.length;
+  const maxToken = tokenLength(b.nulls);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     const at = b.rows;
@@ -233,8 +235,10 @@ function addRows(
       const col = b.cols[c];
       if (
         text === "" ||
-        (spec.type !== "string" && (text === QUOTED_EMPTY || b.nulls.has(text))) ||
-        (spec.type === "string" && b.stringNulls && b.nulls.has(text))
+        (spec.type !== "string" &&
+          (text === QUOTED_EMPTY || (text.length <= maxToken && b.nulls.has(text)))) ||
+        (spec.type === "string" && b.stringNulls && text.length <= maxToken &&
+          b.nulls.has(text))
       ) {
         if (spec.nullable === false) {
           throw new ValueError(

@@ -314,7 +314,7 @@ function decideString(
   }
   if (s.counts.size === 1) {
     if (isTarget) fail(file, `--target ${s.name} has one class on every training row`);
-    const v = [...s.counts.keys()][0];
+    const v = String([...s.counts.keys()][0]);
     return {
       fit: {
         ...base,
@@ -372,7 +372,7 @@ function decideString(
 
 function rareTest(s: ColumnStats, e: Ecdf, k: number): (v: number) => boolean {
   return (v) => {
-    const c = s.counts.get(String(v));
+    const c = s.counts.get(v);
     if (c !== undefined) return c < k;
     if (!s.overflow) return false;
     const [a, b] = ecdfInterval(e, v);

@@ -57,7 +57,7 @@ export interface ColumnStats {
   high: number[];
   sketch: QuantileSketch | null;
   /** Exact value counts until {@link DISTINCT_CAP} distinct; `overflow` once past it. */
-  counts: Map<string, number>;
+  counts: Map<string | number, number>;
   overflow: boolean;
   // Datetime.
   weekday: number[];
@@ -151,7 +151,8 @@ function keepHigh(arr: number[], x: number, k: number): void {
   if (arr.length > k) arr.shift();
 }
 
-function count(s: ColumnStats, key: string): void {
+// Numbers are their own keys: a number hashes cheaply, a fresh String(x) does not.
+function count(s: ColumnStats, key: string | number): void {
   const c = s.counts.get(key);
   if (c !== undefined) s.counts.set(key, c + 1);
   else if (s.counts.size < DISTINCT_CAP) s.counts.set(key, 1);
@@ -173,7 +174,7 @@ function addNumber(s: ColumnStats, x: number, k: number): void {
   keepLow(s.low, x, k);
   keepHigh(s.high, x, k);
   s.sketch!.add(x);
-  count(s, String(x));
+  count(s, x);
   if (s.type === "float" && s.decimals < 7) s.decimals = Math.max(s.decimals, decimalsOf(x));
   if (s.type === "datetime" || s.type === "date") {
     const day = Math.floor(x / DAY);

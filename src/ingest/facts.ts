@@ -8,7 +8,7 @@
  */
 import type { Chunk, ColumnType } from "../data/mod.ts";
 import { QUOTED_EMPTY } from "../csv/read.ts";
-import { type CellValue, parseValue } from "../csv/infer.ts";
+import { type CellValue, parseValue, tokenLength } from "../csv/infer.ts";
 
 /** One column as ingested, for the decision table. */
 export interface ColumnReport {
@@ -83,6 +83,7 @@ export class TextFacts {
   /** Observe a batch of rows. */
   observe(rows: readonly (readonly string[])[]): void {
     const n = this.#empty.length;
+    const maxToken = tokenLength(this.nulls);
     for (const row of rows) {
       for (let c = 0; c < n; c++) {
         const t = row[c];
@@ -96,7 +97,7 @@ export class TextFacts {
           continue;
         }
         if (this.#firstText[c] === undefined) this.#firstText[c] = t;
-        if (this.nulls.has(t)) {
+        if (t.length <= maxToken && this.nulls.has(t)) {
           this.#tokens[c]++;
           continue;
         }
