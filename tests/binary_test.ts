@@ -48,7 +48,7 @@ Deno.test("sdp --version names the sdp, Deno and contract versions; deno.json ag
   const r = await runCli(["--version"], { cwd: await tempDir() });
   assert.equal(
     r.stdout,
-    `sdp ${SDP_VERSION} (deno ${Deno.version.deno}, determinism contract 5)\n`,
+    `sdp ${SDP_VERSION} (deno ${Deno.version.deno}, determinism contract 6)\n`,
   );
 });
 

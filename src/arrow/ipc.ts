@@ -199,6 +199,15 @@ export class IpcWriter {
         this.#pos += 8 * rows;
         break;
       }
+      case "date": {
+        // Date32: whole days as int32 (the values are whole days of years 0000-9999).
+        this.#reserve(4 * rows);
+        const days = new Int32Array(this.#buf.buffer, this.#pos, rows);
+        const values = col.values;
+        for (let i = 0; i < rows; i++) days[i] = values[i];
+        this.#pos += 4 * rows;
+        break;
+      }
       case "boolean":
         this.#bits(col.values, rows);
         break;

@@ -6,7 +6,8 @@
  *
  * Type mapping (part of the format contract, the same as `arrowType` in
  * table.ts): string -> Utf8, integer -> Int64, float -> Float64, boolean ->
- * Bool, datetime -> Timestamp(millisecond, "UTC"); non-nullable columns are
+ * Bool, datetime -> Timestamp(millisecond, "UTC"), date -> Date(day) (Date32,
+ * Parquet DATE); non-nullable columns are
  * non-nullable fields. Tests decode the message with apache-arrow and compare
  * it with `arrowSchema`; parquet-rs re-serializes the schema it reads, so the
  * Parquet bytes do not depend on how this flatbuffer is laid out (golden
@@ -38,11 +39,14 @@ const TYPE_INT = 2;
 const TYPE_FLOATING_POINT = 3;
 const TYPE_UTF8 = 5;
 const TYPE_BOOL = 6;
+const TYPE_DATE = 8;
 const TYPE_TIMESTAMP = 10;
 /** Precision.DOUBLE */
 const PRECISION_DOUBLE = 2;
 /** TimeUnit.MILLISECOND */
 const UNIT_MILLISECOND = 1;
+/** DateUnit.DAY (the field's default is MILLISECOND, so it is always written). */
+const DATE_UNIT_DAY = 0;
 
 const utf8 = new TextEncoder();
 
@@ -176,6 +180,8 @@ function typeTable(b: Builder, type: ColumnType): number {
       b.ref(t.slots[1], b.string("UTC"));
       return t.start;
     }
+    case "date": // Date { unit }
+      return b.table([{ size: 2, value: DATE_UNIT_DAY }]).start;
   }
 }
 
@@ -226,6 +232,8 @@ function typeTag(type: ColumnType): number {
       return TYPE_BOOL;
     case "datetime":
       return TYPE_TIMESTAMP;
+    case "date":
+      return TYPE_DATE;
   }
 }
 

@@ -1,14 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as arrow from "apache-arrow";
 import * as pw from "parquet-wasm";
-import type { ColumnType } from "../data/mod.ts";
+import { COLUMN_TYPES, type ColumnType } from "../data/mod.ts";
 import { chunksOf, type PlainColumn } from "../../tests/helpers/profile.ts";
 import { arrowSchema, chunkToIpc } from "./table.ts";
 import { type ArrowColumn, ipcEmptyStream, ipcSchemaMessage } from "./schema.ts";
 import { IpcWriter } from "./ipc.ts";
 import { writerProperties } from "../parquet/writer_properties.ts";
 
-const TYPES: ColumnType[] = ["string", "integer", "float", "boolean", "datetime"];
+const TYPES: ColumnType[] = [...COLUMN_TYPES];
 
 /** apache-arrow's own bytes for the same schema: an empty table's stream. */
 function referenceStream(columns: readonly ArrowColumn[]): Uint8Array {

@@ -3,7 +3,8 @@
  *
  * Type mapping (part of the format contract):
  * string -> Utf8, integer -> Int64, float -> Float64, boolean -> Bool,
- * datetime -> Timestamp(millisecond, "UTC"). Non-nullable columns become
+ * datetime -> Timestamp(millisecond, "UTC"), date -> Date32 (days; Parquet
+ * DATE). Non-nullable columns become
  * non-nullable fields (REQUIRED in Parquet).
  */
 import * as arrow from "apache-arrow";
@@ -29,6 +30,8 @@ export function arrowType(type: ColumnType): arrow.DataType {
       return new arrow.Bool();
     case "datetime":
       return new arrow.TimestampMillisecond("UTC");
+    case "date":
+      return new arrow.DateDay();
   }
 }
 
@@ -71,6 +74,12 @@ function columnData(
       // deno-lint-ignore no-explicit-any
       return arrow.makeData({ ...base, type: type as any, data: columnInt64(col) });
     }
+    case "date":
+      return arrow.makeData({
+        ...base,
+        type: type as arrow.DateDay,
+        data: Int32Array.from(col.values),
+      });
     case "boolean": {
       const bits = new Uint8Array(Math.ceil(rows / 8));
       for (let i = 0; i < rows; i++) if (col.values[i]) bits[i >> 3] |= 1 << (i & 7);
@@ -170,6 +179,11 @@ function fromData(data: arrow.Data, type: ColumnType, rows: number): ColumnValue
       const exact = type === "integer" ? exactInt64(src, off, rows) : undefined;
       const values = fromInt64(src, off, rows);
       return exact === undefined ? { type, values, valid } : { type, values, valid, exact };
+    }
+    case "date": {
+      // Our files hold Date32: int32 days.
+      const src = data.values as Int32Array;
+      return { type, values: Float64Array.from(src.subarray(off, off + rows)), valid };
     }
     case "boolean": {
       const bits = data.values as Uint8Array;

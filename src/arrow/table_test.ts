@@ -57,6 +57,11 @@ Deno.test("IpcWriter streams decode like apache-arrow's, call after call", () =>
       values: Array.from({ length: n }, (_, i) => i % 5 === 0 ? null : `é${i}€`.repeat(i % 4)),
     },
     t: { type: "datetime", values: Array.from({ length: n }, (_, i) => 1.7e12 + i) },
+    // Days of years 0000-9999, negative ones too (Date32), with nulls.
+    d: {
+      type: "date",
+      values: Array.from({ length: n }, (_, i) => i % 13 === 0 ? null : -719_528 + i * 730),
+    },
     u: { type: "string", values: Array.from({ length: n }, (_, i) => "x".repeat(i % 3)) },
   };
   const columns: ArrowColumn[] = Object.entries(plain).map(([name, c]) => ({

@@ -60,7 +60,14 @@ export interface FinalMetadata {
    */
   tables?: Record<string, { row_count: number }>;
   /** For ingested versions: where the data came from. */
-  provenance?: { file_name: string; bytes: number; sha256: string; separator?: string };
+  provenance?: {
+    file_name: string;
+    bytes: number;
+    sha256: string;
+    separator?: string;
+    /** Column name -> the input's name for it, only for renamed columns. */
+    source_names?: Record<string, string>;
+  };
 }
 
 /** Content hash over a set of file digests (order-independent). */

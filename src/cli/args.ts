@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { didYouMean } from "../suggest.ts";
 
 /** Option declaration for one flag. */
 export interface FlagSpec {
@@ -77,7 +78,11 @@ export function parseCommand(cmd: CommandSpec, args: string[]): Parsed {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UsageError(`sdp ${cmd.name}: ${msg}. See 'sdp ${cmd.name} --help'`);
+    const unknown = /^Unknown option '--([^'=]+)/.exec(msg)?.[1];
+    const hint = unknown === undefined
+      ? ""
+      : didYouMean(unknown, [...Object.keys(cmd.flags), "help"], "--");
+    throw new UsageError(`sdp ${cmd.name}: ${msg}.${hint} See 'sdp ${cmd.name} --help'`);
   }
   const values = parsed.values as Parsed["values"];
   if (values.help) return { positionals: parsed.positionals, values };

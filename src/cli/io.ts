@@ -169,29 +169,41 @@ export function checkAccess(
   }
 }
 
-/** Progress on a terminal (rows done, rate, ETA); nothing when stderr is not a terminal. */
+/**
+ * Progress on a terminal: rows done with thousands separators, rate and ETA;
+ * nothing when stderr is not a terminal. The rate (and so the ETA) is
+ * measured from the stage's first update with rows done, not from its start,
+ * so worker start-up does not skew the ETA after the first chunks.
+ */
 export function progressReporter(io: Io): Progress | undefined {
   if (!io.isTerminal || io.env("SDP_PROGRESS") === "0") return undefined;
-  let started = 0;
+  let first = 0;
+  let firstDone = 0;
   let last = 0;
   let lastStage = "";
+  const grouped = (n: number) => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return (stage, done, total) => {
     const t = performance.now();
     if (stage !== lastStage || done === 0) {
-      started = t;
       lastStage = stage;
-      if (done === 0) return; // the stage has just begun: start its clock
+      first = 0;
+      if (done === 0) return; // the stage has just begun
+    }
+    if (first === 0) {
+      // The first rows done: the clock for rate and ETA starts here.
+      first = t;
+      firstDone = done;
     }
     if (t - last < 200 && done < total) return;
     last = t;
-    const secs = (t - started) / 1000;
-    const rate = secs > 0 ? done / secs : 0;
-    const eta = rate > 0 ? (total - done) / rate : 0;
+    const secs = (t - first) / 1000;
+    const rate = secs > 0 ? (done - firstDone) / secs : 0;
+    const eta = rate > 0 ? `ETA ${((total - done) / rate).toFixed(1)}s` : "ETA –";
     const pct = total > 0 ? (100 * done / total).toFixed(1) : "100.0";
     io.err(
-      `\r${stage.padEnd(9)} ${done}/${total} rows ${pct}%  ${Math.round(rate)} rows/s  ETA ${
-        eta.toFixed(1)
-      }s   ` +
+      `\r${stage.padEnd(9)} ${grouped(done)}/${grouped(total)} rows ${pct}%  ${
+        rate > 0 ? `${grouped(rate)} rows/s` : ""
+      }  ${done >= total ? "done" : eta}   ` +
         (done >= total ? "\n" : ""),
     );
   };

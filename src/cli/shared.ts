@@ -2,8 +2,18 @@
  * Pieces shared by the CLI commands: folder flags, logger, runtime facts.
  */
 import { checkDatasetName } from "../config/mod.ts";
+import { listDirs } from "../io/files.ts";
+import { type Registry, versionsOf, withheldOf } from "../registry/mod.ts";
+import { didYouMean } from "../suggest.ts";
 import { escapeControls, MESSAGE_BYTES, UsageError } from "../errors.ts";
-import { jsonLogger, type Logger, loggerSettings, silentLogger } from "../log/mod.ts";
+import {
+  humanLogger,
+  jsonLogger,
+  logFormat,
+  type Logger,
+  loggerSettings,
+  silentLogger,
+} from "../log/mod.ts";
 import { SDP_VERSION } from "../version/build.ts";
 import { checkVersionId, DETERMINISM_CONTRACT } from "../version/mod.ts";
 import { type CommandSpec, type FlagSpec, type Parsed, positiveInt, str } from "./args.ts";
@@ -53,7 +63,7 @@ function trimSlash(s: string): string {
   return s.length > 1 ? s.replace(/\/+$/, "") : s;
 }
 
-/** Build the logger from SDP_LOGGING_ENABLED / SDP_LOG_LEVEL. */
+/** Build the logger from SDP_LOGGING_ENABLED / SDP_LOG_LEVEL / SDP_LOG_FORMAT (or --log-format). */
 export function makeLogger(io: Io, context: Record<string, unknown> = {}): Logger {
   const settings = loggerSettings({
     enabled: io.env("SDP_LOGGING_ENABLED"),
@@ -61,6 +71,13 @@ export function makeLogger(io: Io, context: Record<string, unknown> = {}): Logge
   });
   if (typeof settings === "string") throw new UsageError(settings);
   if (!settings.enabled) return silentLogger;
+  const format = logFormat(io.env("SDP_LOG_FORMAT"), io.isTerminal);
+  if (format !== "json" && format !== "human") {
+    throw new UsageError(`SDP_LOG_FORMAT or --log-format: ${format}`);
+  }
+  if (format === "human") {
+    return humanLogger({ level: settings.level, write: (line) => io.err(line) });
+  }
   const write = (line: string) => io.err(boundLogLine(line));
   return jsonLogger({ level: settings.level, now: io.now, write, context });
 }
@@ -159,4 +176,45 @@ export function checkName(cmd: string, name: string): void {
 export function checkVersion(cmd: string, v: string): void {
   const problem = checkVersionId(v);
   if (problem) throw new UsageError(`sdp ${cmd}: version "${v}": ${problem}`);
+}
+
+/**
+ * UsageError (exit 2) when `dataset`, or `version` of it, exists neither as a
+ * folder under `runsDir` nor in the registry `reg`: the message names what
+ * exists and the nearest name when it looks like a typo.
+ */
+export async function requireExisting(
+  cmd: string,
+  names: { dataset: string; versions?: readonly string[] },
+  where: { runsDir: string; reg: Registry },
+): Promise<void> {
+  const { dataset } = names;
+  const { runsDir, reg } = where;
+  const folders = (await listDirs(runsDir)).filter((n) => checkDatasetName(n) === undefined);
+  const datasets = [...new Set([...folders, ...Object.keys(reg.datasets)])].sort();
+  if (!datasets.includes(dataset)) {
+    throw new UsageError(
+      `sdp ${cmd}: no dataset "${printable(dataset)}" in ${runsDir} or the registry (${
+        datasets.length === 0 ? "there are none yet" : `datasets: ${datasets.join(", ")}`
+      }).${didYouMean(dataset, datasets)}`,
+    );
+  }
+  const versions = [
+    ...new Set([
+      ...(await listDirs(`${runsDir}/${dataset}`)).filter((n) => checkVersionId(n) === undefined),
+      ...versionsOf(reg, dataset).map((v) => v.version),
+      ...withheldOf(reg, dataset).map((v) => v.version),
+    ]),
+  ].sort();
+  for (const v of names.versions ?? []) {
+    if (versions.includes(v)) continue;
+    const shown = versions.length > 12
+      ? `${versions.slice(-12).join(", ")} and ${versions.length - 12} older`
+      : versions.join(", ");
+    throw new UsageError(
+      `sdp ${cmd}: ${dataset} has no version "${printable(v)}" (${
+        versions.length === 0 ? "no finalized versions" : `versions: ${shown}`
+      }).${didYouMean(v, versions)}`,
+    );
+  }
 }

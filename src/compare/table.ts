@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Chunk, ColumnType, ColumnValues } from "../data/mod.ts";
+import { type Chunk, type ColumnType, type ColumnValues, formatDate } from "../data/mod.ts";
 
 /** SDMetrics' sdtypes, as sdp column types map onto them. */
 export type ColumnKind = "numerical" | "datetime" | "categorical" | "boolean";
@@ -32,6 +32,7 @@ export function kindOf(type: ColumnType): ColumnKind {
     case "float":
       return "numerical";
     case "datetime":
+    case "date": // read as UTC midnights (numberAt)
       return "datetime";
     case "boolean":
       return "boolean";
@@ -181,6 +182,9 @@ function numberAt(col: ColumnValues, i: number): number {
     case "datetime":
     case "boolean":
       return col.values[i];
+    case "date":
+      // Days as UTC midnights: the datetime metrics, ranges and labels then apply unchanged.
+      return col.values[i] * 86_400_000;
     case "string":
       throw new TypeError("a string column cannot be read as a number");
   }
@@ -196,6 +200,8 @@ function textAt(col: ColumnValues, i: number): string {
     case "float":
     case "datetime":
       return String(col.values[i]);
+    case "date":
+      return formatDate(col.values[i]);
   }
 }
 

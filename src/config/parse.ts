@@ -3,7 +3,14 @@
  * Every problem is collected (with file:line:column and the fix) before
  * anything is rejected, so users fix their configs in one pass.
  */
-import { COLUMN_TYPES, type ColumnType, compareNames, parseIsoUtc } from "../data/mod.ts";
+import {
+  COLUMN_TYPES,
+  type ColumnType,
+  compareNames,
+  formatDate,
+  parseIsoDate,
+  parseIsoUtc,
+} from "../data/mod.ts";
 import { ConfigError, type ConfigProblem } from "../errors.ts";
 import { patternProblem } from "./pattern.ts";
 import { isMultiTable, parseMultiTableSpec } from "./tables.ts";
@@ -34,7 +41,15 @@ export interface ParseOptions {
 
 const DATASET_KEYS = ["name", "domain", "description", "row_count", "keywords", "tables"] as const;
 const SCHEMA_KEYS = ["columns", "checks", "correlations"] as const;
-const COLUMN_KEYS = ["type", "nullable", "unique", "description", "constraints", "generator"];
+const COLUMN_KEYS = [
+  "type",
+  "nullable",
+  "unique",
+  "description",
+  "source_name",
+  "constraints",
+  "generator",
+];
 const CONSTRAINT_KEYS = ["min", "max", "allowed_values", "pattern", "max_length"];
 const EVOLUTION_KEYS = ["fraud_rate", "label_rates", "missingness", "thresholds", "drift"];
 const THRESHOLD_KEYS: Record<string, keyof Thresholds> = {
@@ -188,9 +203,20 @@ function parseSchema(root: YNode, ctx: ParseContext, extraKeys: readonly string[
     }
     const wide = columnCountProblem(entries.length);
     if (wide) ctx.problem(colsNode, "columns", wide);
+    // A header can be read as one column only.
+    const sources = new Map<string, string>();
     for (const [name, keyNode, value] of wide ? [] : entries) {
       const col = parseColumn(name, keyNode, value, ctx);
       if (col) columns.push(col);
+      if (col?.sourceName === undefined) continue;
+      const first = sources.get(col.sourceName);
+      if (first !== undefined) {
+        ctx.problem(
+          keyNode,
+          join(join("columns", name), "source_name"),
+          `${excerpt(col.sourceName)} is already the source_name of column ${excerpt(first)}`,
+        );
+      } else sources.set(col.sourceName, name);
     }
   }
   columns.sort((a, b) => compareNames(a.name, b.name));
@@ -236,9 +262,11 @@ function parseColumn(
   const nullable = ctx.boolean(f.get("nullable"), join(field, "nullable")) ?? false;
   const unique = ctx.boolean(f.get("unique"), join(field, "unique")) ?? false;
   const description = ctx.string(f.get("description"), join(field, "description"));
+  const sourceName = ctx.string(f.get("source_name"), join(field, "source_name"));
   if (type === undefined) return undefined;
   const col: ColumnSpec = { name, type, nullable, unique, loc: ctx.loc(keyNode) };
   if (description !== undefined) col.description = description;
+  if (sourceName !== undefined) col.sourceName = sourceName;
   if (f.has("constraints")) parseConstraints(f.get("constraints"), ctx, col, field);
   if (f.has("generator")) {
     const g = parseGenerator(f.get("generator"), ctx, {
@@ -287,12 +315,25 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
         }
         return ms;
       }
+      case "date": {
+        const s = ctx.string(n, fk);
+        if (s === undefined) return undefined;
+        const days = parseIsoDate(s);
+        if (days === undefined) {
+          ctx.problem(
+            n,
+            fk,
+            `must be a date written YYYY-MM-DD like 2024-01-31, got ${excerpt(s)}`,
+          );
+        }
+        return days;
+      }
       case "string":
       case "boolean":
         ctx.problem(
           n,
           fk,
-          `is only allowed on integer, float and datetime columns, not ${col.type}`,
+          `is only allowed on integer, float, datetime and date columns, not ${col.type}`,
         );
         return undefined;
     }
@@ -359,7 +400,41 @@ function parseConstraints(node: YNode, ctx: ParseContext, col: ColumnSpec, base:
 }
 
 function fmtBound(v: number, type: ColumnType): string {
+  if (type === "date") return formatDate(v);
   return type === "datetime" ? new Date(v).toISOString() : String(v);
+}
+
+/**
+ * Date values are days and datetime values milliseconds, so a date column
+ * compares only with another date column (a number literal would be a day
+ * count nobody writes on purpose).
+ */
+function compareUnitsAgree(
+  node: YNode,
+  field: string,
+  ctx: ParseContext,
+  sides: { left?: ColumnSpec; right?: ColumnSpec },
+): boolean {
+  const { left, right } = sides;
+  if (left === undefined) return true;
+  if (right === undefined) {
+    if (left.type !== "date") return true;
+    ctx.problem(
+      node,
+      field,
+      `column ${excerpt(left.name)} is date; compare it with another date column, not a number`,
+    );
+    return false;
+  }
+  if ((left.type === "date") === (right.type === "date")) return true;
+  ctx.problem(
+    node,
+    field,
+    `columns ${excerpt(left.name)} (${left.type}) and ${
+      excerpt(right.name)
+    } (${right.type}) differ; a date column compares only with another date column`,
+  );
+  return false;
 }
 
 const COMPARE =
@@ -424,6 +499,10 @@ function parseChecks(node: YNode, ctx: ParseContext, columns: ColumnSpec[]): Che
             ok = false;
           }
         }
+        ok = ok && compareUnitsAgree(value, join(field, "compare"), ctx, {
+          left: byName.get(left),
+          right: rightIsNum ? undefined : byName.get(rightText),
+        });
         if (!ok) return;
         out.push({
           kind: "compare",

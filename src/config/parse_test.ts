@@ -61,3 +61,26 @@ Deno.test("every problem is reported at once", () => {
   });
   assert.deepEqual(ps.map((p) => p.field), ["row_count", "extra", "fraud_rate"]);
 });
+
+Deno.test("source_name: carried in ColumnSpec; a string, once per schema", () => {
+  const schema = 'columns:\n  cost_total: {type: float, source_name: "Cost Total $"}\n' +
+    "  id: {type: integer}\n";
+  const spec = parse({ "schema.yaml": schema, "evolution.yaml": "" });
+  assert.deepEqual(spec.columns.map((c) => [c.name, c.sourceName]), [
+    ["cost_total", "Cost Total $"],
+    ["id", undefined],
+  ]);
+  const cases: [string, string, RegExp][] = [
+    [
+      "columns:\n  a: {type: float, source_name: X}\n  b: {type: float, source_name: X}\n",
+      "columns.b.source_name",
+      /"X" is already the source_name of column "a"/,
+    ],
+    ["columns:\n  a: {type: float, source_name: [X]}\n", "columns.a.source_name", /string/],
+  ];
+  for (const [text, field, re] of cases) {
+    const ps = problems({ "schema.yaml": text, "evolution.yaml": "" });
+    assert.deepEqual(ps.map((p) => p.field), [field], text);
+    assert.match(ps[0].message, re);
+  }
+});

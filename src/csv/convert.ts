@@ -25,6 +25,7 @@ import {
   observeRows,
   parseValue,
   startInference,
+  tokenLength,
 } from "./infer.ts";
 
 /** A column to read: its name in the header and its type. */
@@ -46,6 +47,8 @@ export interface ConvertOptions {
    * `DEFAULT_NULL_TOKENS` of infer.ts. The unquoted empty field is always null.
    */
   nullValues?: readonly string[];
+  /** The null tokens are null in string columns too (R's `NA`, pandas' `NaN` for missing text). */
+  nullsInStrings?: boolean;
 }
 
 /** The null-token set of `options`. */
@@ -84,8 +87,11 @@ export async function inferCsvColumns(
 ): Promise<InferredColumn[]> {
   let state: ReturnType<typeof startInference> | undefined;
   for await (const ev of events) {
-    if (ev.kind === "header") state = startInference(ev.names, nullSet(options));
-    else if (state) observeRows(state, ev.rows);
+    if (ev.kind === "header") {
+      state = startInference(ev.names, nullSet(options), {
+        stringNulls: options.nullsInStrings === true,
+      });
+    } else if (state) observeRows(state, ev.rows);
   }
   if (state === undefined) {
     throw new InputError("no header row", { file: options.file, line: 1, col: 1 });
@@ -134,6 +140,8 @@ export interface ChunkBuilder {
   index: number;
   /** Null tokens for non-string columns. */
   nulls: ReadonlySet<string>;
+  /** The tokens are null in string columns too. */
+  stringNulls: boolean;
   /** Per column: exact int64 values, allocated at the chunk's first integer beyond ±2^53. */
   exact: (BigInt64Array | undefined)[];
 }
@@ -157,6 +165,17 @@ function startChunks(
   const file = options.file;
   const line = options.headerLine ?? 1;
   const byName = new Map(columns.map((c) => [c.name, c]));
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new InputError(
+        `column name "${name}" appears twice (columns ${first} and ${i + 1})`,
+        { file, line, col: i + 1 },
+      );
+    }
+    seen.set(name, i + 1);
+  });
   const specs = header.map((name, i) => {
     const spec = byName.get(name);
     if (spec === undefined) {
@@ -190,6 +209,7 @@ function startChunks(
     capacity: 0,
     index: 0,
     nulls: nullSet(options),
+    stringNulls: options.nullsInStrings === true,
     exact: [],
   };
   resetColumns(b);
@@ -204,6 +224,7 @@ function addRows(
 ): Chunk[] {
   const done: Chunk[] = [];
   const n = b.specs.length;
+  const maxToken = tokenLength(b.nulls);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
     const at = b.rows;
@@ -214,7 +235,10 @@ function addRows(
       const col = b.cols[c];
       if (
         text === "" ||
-        (spec.type !== "string" && (text === QUOTED_EMPTY || b.nulls.has(text)))
+        (spec.type !== "string" &&
+          (text === QUOTED_EMPTY || (text.length <= maxToken && b.nulls.has(text)))) ||
+        (spec.type === "string" && b.stringNulls && text.length <= maxToken &&
+          b.nulls.has(text))
       ) {
         if (spec.nullable === false) {
           throw new ValueError(

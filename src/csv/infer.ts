@@ -33,9 +33,14 @@
  *              integer-looking value beyond ±(2^53 − 1) is not accepted as a
  *              float either: such values are identifiers whose digits a float
  *              would silently change, so a column mixing them with fractions,
- *              or with integers beyond int64, becomes string.
- * 4. datetime: date-only `YYYY-MM-DD` (midnight UTC), or a date `YYYY-MM-DD`
- *              or `YYYY/MM/DD`, then `T` or one space, then `HH:MM:SS`, an
+ *              or with integers beyond int64, becomes string. (A declared
+ *              float column does take such digits when the float prints back
+ *              as the same digits: `12345678901234567000`.)
+ * 4. date:     date-only `YYYY-MM-DD` or `YYYY/MM/DD`, a real calendar date
+ *              (leap years checked). Stored as whole days since 1970-01-01.
+ * 5. datetime: date-only `YYYY-MM-DD` or `YYYY/MM/DD` (midnight UTC, so a
+ *              column mixing dates and timestamps is datetime), or a date
+ *              `YYYY-MM-DD` or `YYYY/MM/DD`, then `T` or one space, then `HH:MM:SS`, an
  *              optional fraction of 1 to 9 digits, and an optional offset
  *              `Z`, `±HH`, `±HHMM` or `±HH:MM` (hours 00-23, minutes 00-59).
  *              A real calendar date (leap years checked), hours 00-23, no
@@ -44,7 +49,7 @@
  *              Stored as epoch milliseconds: digits beyond milliseconds are
  *              dropped (truncation, i.e. floor toward the past:
  *              `00:00:00.9999Z` is 999 ms).
- * 5. string:   anything else.
+ * 6. string:   anything else.
  * A column with no non-null value at all is string.
  *
  * @module
@@ -54,8 +59,8 @@ import type { ColumnType } from "../data/mod.ts";
 import { QUOTED_EMPTY } from "./read.ts";
 
 /**
- * A parsed cell: number for integer/float/datetime (epoch ms), bigint for an
- * integer beyond ±(2^53 − 1), or null.
+ * A parsed cell: number for integer/float/datetime (epoch ms)/date (days),
+ * bigint for an integer beyond ±(2^53 − 1), or null.
  */
 export type CellValue = string | number | bigint | boolean | null;
 
@@ -74,15 +79,14 @@ const INTEGER_RE = /^-?\d+$/;
 const FLOAT_RE = /^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const DATETIME_RE =
   /^(\d{4})([-/])(\d{2})\2(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-const TRUE_WORDS = new Set(["true", "t", "yes"]);
-const FALSE_WORDS = new Set(["false", "f", "no"]);
 
 /** Boolean value of `text` (see the module rules), or undefined. */
 export function parseBoolean(text: string): boolean | undefined {
   if (text.length > 5) return undefined;
+  // Comparisons, not a set lookup: hashing each fresh field costs more.
   const lower = text.toLowerCase();
-  if (TRUE_WORDS.has(lower)) return true;
-  if (FALSE_WORDS.has(lower)) return false;
+  if (lower === "true" || lower === "t" || lower === "yes") return true;
+  if (lower === "false" || lower === "f" || lower === "no") return false;
   return undefined;
 }
 
@@ -104,6 +108,24 @@ export const DEFAULT_NULL_TOKENS: readonly string[] = [
 /** The default null tokens as a set. */
 export const DEFAULT_NULLS: ReadonlySet<string> = new Set(DEFAULT_NULL_TOKENS);
 
+const TOKEN_LENGTHS = new WeakMap<ReadonlySet<string>, number>();
+
+/**
+ * The longest token of `nulls`. Readers test `text.length <= it` before
+ * `nulls.has(text)`: a field is a fresh slice of the input, and hashing it
+ * for the lookup costs far more (~600 ns) than the lookup itself, so most
+ * values are ruled out by their length alone.
+ */
+export function tokenLength(nulls: ReadonlySet<string>): number {
+  let n = TOKEN_LENGTHS.get(nulls);
+  if (n === undefined) {
+    n = 0;
+    for (const t of nulls) n = Math.max(n, t.length);
+    TOKEN_LENGTHS.set(nulls, n);
+  }
+  return n;
+}
+
 /**
  * Parse `text` as a value of `type`. The unquoted empty field is null for
  * every type; the quoted empty field is the empty string in a string column
@@ -118,7 +140,7 @@ export function parseValue(
   if (text === QUOTED_EMPTY) return { ok: true, value: type === "string" ? "" : null };
   if (text === "") return { ok: true, value: null };
   if (type === "string") return { ok: true, value: text };
-  if (nulls.has(text)) return { ok: true, value: null };
+  if (text.length <= tokenLength(nulls) && nulls.has(text)) return { ok: true, value: null };
   switch (type) {
     case "boolean": {
       const v = parseBoolean(text);
@@ -138,6 +160,11 @@ export function parseValue(
     case "float": {
       const v = parseFloatText(text);
       if (v !== undefined) return { ok: true, value: v };
+      // A declared float column takes integer digits beyond 2^53 that a float
+      // prints back unchanged (how sdp's CSV writer writes such floats).
+      if (INTEGER_RE.test(text) && String(Number(text)) === text) {
+        return { ok: true, value: Number(text) };
+      }
       return {
         ok: false,
         reason: INTEGER_RE.test(text)
@@ -152,12 +179,41 @@ export function parseValue(
       if (v !== undefined) return { ok: true, value: v };
       return {
         ok: false,
-        reason: DATETIME_RE.test(text) && !/^\d{4}\/\d{2}\/\d{2}$/.test(text)
+        reason: DATETIME_RE.test(text)
           ? "not a real date or time of day"
           : "expected YYYY-MM-DD or YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|+HH|+HH:MM|+HHMM]",
       };
     }
+    case "date":
+      return parseDateValue(text);
   }
+}
+
+const DATE_RE = /^(\d{4})([-/])(\d{2})\2(\d{2})$/;
+
+/** {@link parseValue} of a non-null cell of a date column. */
+function parseDateValue(text: string): ParseResult {
+  const v = parseDate(text);
+  if (v !== undefined) return { ok: true, value: v };
+  return {
+    ok: false,
+    reason: DATE_RE.test(text)
+      ? "not a real calendar date"
+      : DATETIME_RE.test(text)
+      ? "a date column holds no time of day; expected YYYY-MM-DD or YYYY/MM/DD"
+      : "expected a date YYYY-MM-DD or YYYY/MM/DD",
+  };
+}
+
+/** Whole days since 1970-01-01 of a date-only `text` (see the module rules), or undefined. */
+export function parseDate(text: string): number | undefined {
+  const m = DATE_RE.exec(text);
+  if (m === null) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[3]);
+  const day = Number(m[4]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return daysFromCivil(year, month, day);
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -179,16 +235,17 @@ function parseFloatText(text: string): number | undefined {
   if (!FLOAT_RE.test(text)) return undefined;
   const v = Number(text);
   if (!Number.isFinite(v)) return undefined;
-  if (INTEGER_RE.test(text) && !Number.isSafeInteger(v)) return undefined;
+  // Integer digits only matter beyond 2^53, where a float would change them.
+  if (!Number.isSafeInteger(v) && INTEGER_RE.test(text)) return undefined;
   return v;
 }
 
 /** Epoch milliseconds (UTC) of `text`, or undefined (see the module rules). */
 export function parseDatetime(text: string): number | undefined {
+  const fast = fixedIso(text);
+  if (fast !== null) return fast;
   const m = DATETIME_RE.exec(text);
   if (m === null) return undefined;
-  // Date-only values keep today's form: YYYY-MM-DD only.
-  if (m[5] === undefined && m[2] !== "-") return undefined;
   const year = Number(m[1]);
   const month = Number(m[3]);
   const day = Number(m[4]);
@@ -217,12 +274,55 @@ export function parseDatetime(text: string): number | undefined {
   return ms;
 }
 
+const MONTH_DAYS = [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) {
     const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
     return leap ? 29 : 28;
   }
-  return [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return MONTH_DAYS[month - 1];
+}
+
+/** Digits `text[at, at + n)` as a number, or -1 when one is not an ASCII digit. */
+function digitsAt(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * The value of the fixed-width forms most files use (`YYYY-MM-DDTHH:MM:SS`,
+ * with `T` or a space, optionally `.sss` and `Z`: what sdp, JavaScript and
+ * pandas write) by character arithmetic, or null for any other shape, which
+ * the regular expression then reads. The same rules, so the same result.
+ */
+function fixedIso(text: string): number | undefined | null {
+  const n = text.length;
+  if (n !== 19 && n !== 20 && n !== 23 && n !== 24) return null;
+  const zulu = n === 20 || n === 24;
+  if (zulu && text.charCodeAt(n - 1) !== 90 /* Z */) return null;
+  const sep = text.charCodeAt(10);
+  if (
+    text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) ||
+    text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 ||
+    (n >= 23 && text.charCodeAt(19) !== 46)
+  ) return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const h = digitsAt(text, 11, 2);
+  const min = digitsAt(text, 14, 2);
+  const sec = digitsAt(text, 17, 2);
+  const frac = n >= 23 ? digitsAt(text, 20, 3) : 0;
+  if ((year | month | day | h | min | sec | frac) < 0) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (h > 23 || min > 59 || sec > 59) return undefined;
+  return daysFromCivil(year, month, day) * 86_400_000 + ((h * 60 + min) * 60 + sec) * 1000 + frac;
 }
 
 /**
@@ -244,7 +344,8 @@ const BOOL = 1;
 const INT = 2;
 const FLOAT = 4;
 const DATETIME = 8;
-const ALL = BOOL | INT | FLOAT | DATETIME;
+const DATE = 16;
+const ALL = BOOL | INT | FLOAT | DATETIME | DATE;
 
 /** Running inference over the rows of one table. */
 export interface InferenceState {
@@ -257,12 +358,15 @@ export interface InferenceState {
   sawToken: boolean[];
   /** Null tokens (see the module rules). */
   nulls: ReadonlySet<string>;
+  /** The tokens are null in string columns too (`sdp ingest --null-in-strings`). */
+  stringNulls: boolean;
 }
 
 /** Start inferring types for columns `names` (in file order). */
 export function startInference(
   names: readonly string[],
   nulls: ReadonlySet<string> = DEFAULT_NULLS,
+  options: { stringNulls?: boolean } = {},
 ): InferenceState {
   return {
     names: [...names],
@@ -271,12 +375,14 @@ export function startInference(
     sawNull: names.map(() => false),
     sawToken: names.map(() => false),
     nulls,
+    stringNulls: options.stringNulls ?? false,
   };
 }
 
 /** Narrow the candidate types with a batch of rows. */
 export function observeRows(state: InferenceState, rows: readonly (readonly string[])[]): void {
   const n = state.names.length;
+  const maxToken = tokenLength(state.nulls);
   for (const row of rows) {
     for (let c = 0; c < n; c++) {
       // A quoted empty field is an empty string: a value that only a string column holds.
@@ -285,7 +391,7 @@ export function observeRows(state: InferenceState, rows: readonly (readonly stri
         state.sawNull[c] = true;
         continue;
       }
-      if (state.nulls.has(text)) {
+      if (text.length <= maxToken && state.nulls.has(text)) {
         state.sawToken[c] = true;
         continue;
       }
@@ -301,7 +407,8 @@ export function inferredColumns(state: InferenceState): InferredColumn[] {
   return state.names.map((name, c) => {
     const type = state.sawValue[c] ? typeOf(state.candidates[c]) : "string";
     // In a string column the tokens are text; in any other they are nulls.
-    const nullable = state.sawNull[c] || (type !== "string" && state.sawToken[c]);
+    const nullable = state.sawNull[c] ||
+      ((type !== "string" || state.stringNulls) && state.sawToken[c]);
     return { name, type, nullable };
   });
 }
@@ -321,6 +428,7 @@ function typeOf(cand: number): ColumnType {
   if (cand & BOOL) return "boolean";
   if (cand & INT) return "integer";
   if (cand & FLOAT) return "float";
+  if (cand & DATE) return "date";
   if (cand & DATETIME) return "datetime";
   return "string";
 }
@@ -338,5 +446,6 @@ function typesOf(text: string, cand: number): number {
     }
   }
   if (cand & DATETIME && text.length >= 10 && parseDatetime(text) !== undefined) ok |= DATETIME;
+  if (cand & DATE && text.length === 10 && parseDate(text) !== undefined) ok |= DATE;
   return ok;
 }

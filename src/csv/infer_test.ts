@@ -33,7 +33,7 @@ Deno.test("inference picks the first type that accepts every value", () => {
     ["plus sign", ["+1"], "string", false],
     ["comma decimal", ["1,5"], "string", false],
     ["whitespace is not trimmed", [" 12"], "string", false],
-    ["dates", ["2024-02-29", "2023-12-31"], "datetime", false],
+    ["dates", ["2024-02-29", "2023-12-31"], "date", false],
     [
       "dates and datetimes",
       ["2024-01-01", "2024-01-01T12:30:00Z", "2024-01-01T00:00:00.5Z"],
@@ -50,7 +50,7 @@ Deno.test("inference picks the first type that accepts every value", () => {
       false,
     ],
     ["slash dates with time", ["2015/01/01 01:00:00"], "datetime", false],
-    ["slash date-only stays text", ["2015/01/01"], "string", false],
+    ["slash date-only is a date", ["2015/01/01"], "date", false],
     ["mixed separators are text", ["2015-01/01 01:00:00"], "string", false],
     ["month 13 is text", ["2024-13-01"], "string", false],
     ["month 13 with time is text", ["2024-13-01 00:00:00"], "string", false],
@@ -144,6 +144,8 @@ Deno.test("parseValue parses or explains", () => {
     ["1e3", "float", 1000],
     ["-.25", "float", -0.25],
     ["12", "float", 12],
+    // Digits a float prints back unchanged (sdp's own data.csv of a large float).
+    ["12345678901234567000", "float", 12345678901234567000],
     ["1970-01-01", "datetime", 0],
     ["2000-02-29T23:59:59.999Z", "datetime", Date.UTC(2000, 1, 29, 23, 59, 59, 999)],
     ["2024-06-01T12:00:00.5Z", "datetime", Date.UTC(2024, 5, 1, 12, 0, 0, 500)],
@@ -160,13 +162,14 @@ Deno.test("parseValue parses or explains", () => {
     ["Null", "integer", /expected an integer/],
     ["1.0", "integer", /expected an integer/],
     ["9223372036854775808", "integer", /out of the int64 range/],
-    ["9007199254740992", "float", /lose precision/],
+    ["9007199254740993", "float", /lose precision/],
+    ["12345678901234567890", "float", /lose precision/],
     ["1e400", "float", /out of the float64 range/],
     ["abc", "float", /decimal number/],
     ["2024-13-01", "datetime", /not a real date/],
     ["2024-01-01T24:00:00Z", "datetime", /not a real date or time/],
     ["2024-01-01  00:00:00", "datetime", /expected YYYY-MM-DD/],
-    ["2015/01/01", "datetime", /expected YYYY-MM-DD/],
+    ["2015/01/32", "datetime", /not a real date/],
     ["2024-01-01T00:00:00+24:00", "datetime", /not a real date or time/],
     ["2024-01-01T00:00:00+01:60", "datetime", /not a real date or time/],
     ["2024-02-30 00:00:00+00", "datetime", /not a real date/],
@@ -202,4 +205,37 @@ Deno.test("custom null tokens replace the defaults", () => {
   assert.deepEqual(parseValue("-", "float", nulls), { ok: true, value: null });
   assert.equal(parseValue("NA", "float", nulls).ok, false);
   assert.deepEqual(parseValue("NA", "float", new Set()).ok, false);
+});
+
+Deno.test("the fixed-width timestamp fast path equals the general rules on valid and broken values", () => {
+  // The same instant with an explicit +00 offset takes the regular-expression path.
+  const general = (t: string) =>
+    parseDatetime(t.endsWith("Z") ? t.slice(0, -1) + "+00" : t + "+00");
+  const bases = [
+    "2024-12-05T19:27:44.123Z",
+    "2024-02-29 23:59:59.999",
+    "1969-12-31T23:59:59Z",
+    "0001-01-01 00:00:00",
+    "2023-02-29T00:00:00Z",
+    "2024-13-01T00:00:00.000Z",
+    "2024-01-01T24:00:00Z",
+    "2024-01-01T00:60:00",
+  ];
+  const chars = "0123456789-: T.Z/x";
+  let state = 12345;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  let compared = 0;
+  for (const base of bases) {
+    for (let k = 0; k < 400; k++) {
+      const i = next() % base.length;
+      const t = k === 0
+        ? base
+        : base.slice(0, i) + chars[next() % chars.length] + base.slice(i + 1);
+      const fast = parseDatetime(t);
+      if (!/^\d{4}/.test(t) || t.endsWith("+00")) continue;
+      assert.equal(fast, general(t), t);
+      compared++;
+    }
+  }
+  assert.ok(compared > 2000, String(compared));
 });

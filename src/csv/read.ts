@@ -16,7 +16,8 @@
  *   (where it is a null value); blank lines are never skipped silently.
  * - UTF-8 only, decoded strictly: an invalid or truncated byte sequence is an
  *   {@link InputError} at its line and column. A leading BOM is dropped.
- * - The first record is the header; every later record must have the same
+ * - The first record is the header (names as written: empty or repeated
+ *   names are the caller's to judge); every later record must have the same
  *   number of fields ({@link RaggedRowError}).
  *
  * Locations: `line` is the 1-based physical line (a record's errors point at
@@ -235,26 +236,8 @@ function checkHeader(names: string[], file: string, line: number): string[] {
   // Before anything is done per column: wide input costs time and memory per column.
   const wide = columnCountProblem(names.length);
   if (wide) throw new InputError(`the header ${wide}`, { file, line, col: MAX_COLUMNS + 1 });
-  const seen = new Map<string, number>();
+  // Empty and repeated names are the caller's to judge: ingest derives identifiers from them.
   names = names.map((n) => (n === QUOTED_EMPTY ? "" : n));
-  names.forEach((n, i) => {
-    if (n === "") {
-      throw new InputError(`column ${i + 1} of the header has no name`, {
-        file,
-        line,
-        col: i + 1,
-      });
-    }
-    const first = seen.get(n);
-    if (first !== undefined) {
-      throw new InputError(`column name "${n}" appears twice (columns ${first} and ${i + 1})`, {
-        file,
-        line,
-        col: i + 1,
-      });
-    }
-    seen.set(n, i + 1);
-  });
   return names;
 }
 

@@ -3,9 +3,10 @@
  * ends, fields quoted only when they contain `"`, `,`, `\r` or `\n` (or start
  * or end with a space). Null is the empty field; an empty string is `""`.
  * Floats print with JavaScript's shortest round-trip form (locale-free),
- * datetimes as ISO-8601 UTC with milliseconds and `Z`, booleans as true/false.
+ * datetimes as ISO-8601 UTC with milliseconds and `Z`, dates as `YYYY-MM-DD`,
+ * booleans as true/false.
  */
-import { type Chunk, type ColumnValues, formatDatetime } from "../data/mod.ts";
+import { type Chunk, type ColumnValues, formatDate, formatDatetime } from "../data/mod.ts";
 
 function quote(s: string): string {
   if (s === "") return '""';
@@ -22,14 +23,24 @@ export function csvHeader(columns: readonly string[]): string {
 
 function cell(col: ColumnValues, i: number): string {
   if (col.valid !== null && col.valid[i] === 0) return "";
+  return col.type === "string" ? quote(col.values[i]) : valueText(col, i);
+}
+
+/**
+ * A present value as data.csv writes it, unquoted: integers exactly (int64
+ * beyond 2^53 included), datetimes in ISO 8601 UTC, dates as YYYY-MM-DD.
+ */
+export function valueText(col: ColumnValues, i: number): string {
   switch (col.type) {
     case "string":
-      return quote(col.values[i]);
+      return col.values[i];
     case "integer":
     case "float":
       return col.exact !== undefined ? String(col.exact[i]) : String(col.values[i]);
     case "datetime":
       return formatDatetime(col.values[i]);
+    case "date":
+      return formatDate(col.values[i]);
     case "boolean":
       return col.values[i] ? "true" : "false";
   }

@@ -71,3 +71,32 @@ export function parseIsoUtc(s: string): number | undefined {
   }
   return ms - offset;
 }
+
+/** Milliseconds per day: a `date` value `d` is the UTC midnight `d * DAY_MS`. */
+export const DAY_MS = 86_400_000;
+
+/** Format whole days since 1970-01-01 as `YYYY-MM-DD` (never locale-dependent). */
+export function formatDate(days: number): string {
+  return new Date(days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Parse a calendar date written exactly `YYYY-MM-DD` to whole days since
+ * 1970-01-01; anything else (a time of day, an impossible date like
+ * `2024-02-30`, another separator) is undefined.
+ */
+export function parseIsoDate(s: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  return daysFromParts(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** Whole days since 1970-01-01 of a calendar date, or undefined when it does not exist. */
+export function daysFromParts(year: number, month: number, day: number): number | undefined {
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return undefined;
+  return Math.round(d.getTime() / DAY_MS);
+}

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { DEFAULT_THRESHOLDS } from "../model/mod.ts";
-import { compareProfiles, judge } from "./drift.ts";
-import { discreteOf, ksStatistic, psi, wasserstein1 } from "./metrics.ts";
+import { compareProfiles, identifierColumns, judge, psiBounds } from "./drift.ts";
+import { binShares, discreteOf, ksStatistic, psi, quantileEdges, wasserstein1 } from "./metrics.ts";
 import { profileOf } from "../../tests/helpers/evaluate.ts";
 import type { PlainColumn } from "../../tests/helpers/profile.ts";
 
-const T = { ...DEFAULT_THRESHOLDS };
+const T = { thresholds: { ...DEFAULT_THRESHOLDS } };
 
 function range<T>(n: number, f: (i: number) => T): T[] {
   return Array.from({ length: n }, (_, i) => f(i));
@@ -27,7 +27,14 @@ Deno.test("identical profiles: zero metrics, verdict ok", () => {
   const r = compareProfiles(a, profileOf(cols, 7), T);
   assert.equal(r.available, true);
   assert.equal(r.verdict, "ok");
-  assert.deepEqual(r.summary, { compared: 3, ok: 3, warn: 0, drift: 0, drift_share: 0 });
+  assert.deepEqual(r.summary, {
+    compared: 3,
+    ok: 3,
+    expected: 0,
+    warn: 0,
+    drift: 0,
+    drift_share: 0,
+  });
   assert.equal(r.columns.x.psi!.value, 0);
   assert.equal(r.columns.x.ks!.statistic, 0);
   assert.equal(r.columns.x.ks!.p_value, 1);
@@ -184,3 +191,223 @@ Deno.test("sketch-mode profiles: KS within the stated error bound of the exact v
   const exactW = wasserstein1(discreteOf(ref), discreteOf(cur));
   assert.ok(Math.abs(d.wasserstein!.distance - exactW) / exactW < 0.02);
 });
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+}
+
+Deno.test("informational metrics carry status info and never set the column status", () => {
+  const ref = profileOf({ id: { type: "string", values: range(100, (i) => `id${i}`) } });
+  const cur = profileOf({ id: { type: "string", values: range(100, (i) => `id${i + 1000}`) } });
+  const c = compareProfiles(ref, cur, T).columns.id;
+  assert.equal(c.jensen_shannon!.status, "info");
+  assert.equal(c.psi!.status, "info");
+  assert.match(c.explanation, /^ok: high-cardinality/);
+  const x = compareProfiles(
+    profileOf({ x: { type: "float", values: range(2000, (i) => i) } }),
+    profileOf({ x: { type: "float", values: range(2000, (i) => i + 1) } }),
+    T,
+  ).columns.x;
+  assert.equal(x.ks!.status, "info");
+  assert.equal(x.status, "ok");
+  assert.match(x.explanation, /^ok: every deciding metric below its warn level \(PSI/);
+});
+
+Deno.test("identifiers: checks instead of distribution drift; lost uniqueness and a new format drift", () => {
+  const seq = (n: number) => ({ type: "integer" as const, values: range(n, (i) => i + 1) });
+  const ids = { thresholds: T.thresholds, identifiers: { id: "unique: true" } };
+  const same = compareProfiles(profileOf({ id: seq(5000) }), profileOf({ id: seq(100) }), ids);
+  assert.equal(same.columns.id.kind, "identifier");
+  assert.equal(same.columns.id.status, "ok");
+  assert.equal(same.columns.id.psi, null);
+  assert.deepEqual(same.columns.id.identifier!.range, { reference: [1, 5000], current: [1, 100] });
+  // Without the identifier rule the same pair is flagged.
+  const plain = compareProfiles(profileOf({ id: seq(5000) }), profileOf({ id: seq(100) }), T);
+  assert.equal(plain.columns.id.status, "drift");
+  const dup = compareProfiles(
+    profileOf({ id: seq(100) }),
+    profileOf({ id: { type: "integer", values: range(100, (i) => i % 50) } }),
+    ids,
+  ).columns.id;
+  assert.equal(dup.status, "drift");
+  assert.equal(dup.identifier!.uniqueness.status, "drift");
+  const str = (f: (i: number) => string) => ({ type: "string" as const, values: range(50, f) });
+  const fmt = compareProfiles(
+    profileOf({ id: str((i) => `TX-${String(i).padStart(6, "0")}`) }),
+    profileOf({ id: str((i) => `TX_${i}`) }),
+    ids,
+  ).columns.id;
+  assert.equal(fmt.status, "drift");
+  assert.deepEqual(fmt.identifier!.format!.new, ["w_w"]);
+  assert.deepEqual(fmt.identifier!.format!.reference, ["w-w"]);
+});
+
+Deno.test("identifierColumns: unique, sequence, uuid, template with {seq}, session ids, entity templates", () => {
+  const LOC = { file: "s.yaml", line: 1, col: 1 };
+  const got = identifierColumns([
+    { name: "a", unique: true },
+    { name: "b", unique: false, generator: { kind: "sequence", start: 1, step: 1, loc: LOC } },
+    { name: "c", unique: false, generator: { kind: "uuid", loc: LOC } },
+    {
+      name: "d",
+      unique: false,
+      generator: {
+        kind: "template",
+        template: "X{seq}",
+        parts: [{ t: "lit", v: "X" }, { t: "seq", width: 0 }],
+        start: 1,
+        loc: LOC,
+      },
+    },
+    {
+      name: "e",
+      unique: false,
+      generator: {
+        kind: "template",
+        template: "{digits:3}",
+        parts: [{ t: "digits", n: 3 }],
+        start: 1,
+        loc: LOC,
+      },
+    },
+    { name: "f", unique: false },
+  ]);
+  assert.deepEqual({ ...got }, {
+    a: "unique: true",
+    b: "generator sequence",
+    c: "generator uuid",
+    d: "generator template with {seq}",
+  });
+});
+
+Deno.test("declared drift: explained change is expected, the unexplained part is flagged", () => {
+  const LOC = { file: "evolution.yaml", line: 1, col: 1 };
+  const r = lcg(3);
+  const base = range(20000, () => 50 + 10 * (r() + r() + r() - 1.5));
+  const scaled = base.map((x) => x * 1.08);
+  const declared = (drift: import("../model/mod.ts").DriftSpec[]) => ({
+    thresholds: T.thresholds,
+    declared: { drift, referenceIndex: 1, currentIndex: 2 },
+  });
+  const ref = profileOf({ x: { type: "float", values: base } });
+  const cur = profileOf({ x: { type: "float", values: scaled } });
+  assert.equal(compareProfiles(ref, cur, T).columns.x.status, "drift");
+  const scale = declared([{ kind: "scale", column: "x", factor: 1.08, loc: LOC }]);
+  const ok = compareProfiles(ref, cur, scale).columns.x;
+  assert.equal(ok.status, "expected", ok.explanation);
+  assert.equal(ok.psi!.status, "info");
+  assert.ok(ok.declared!.residual!.wasserstein!.normalized.value < 1e-9);
+  const mean = ok.declared!.changes.find((c) => c.quantity === "mean")!;
+  assert.ok(Math.abs(mean.declared - mean.realised) < 1e-9);
+  // Declared +8 %, realised +30 %: the residual drifts.
+  const far = profileOf({ x: { type: "float", values: base.map((x) => x * 1.3) } });
+  const beyond = compareProfiles(ref, far, scale).columns.x;
+  assert.equal(beyond.status, "drift");
+  assert.match(beyond.explanation, /^drift: beyond the declared scale/);
+  // A shift from index 1 to 2 with amount 5: values + 5.
+  const shifted = profileOf({ x: { type: "float", values: base.map((x) => x + 5) } });
+  const shift = compareProfiles(
+    ref,
+    shifted,
+    declared([{ kind: "shift", column: "x", amount: 5, loc: LOC }]),
+  );
+  assert.equal(shift.columns.x.status, "expected");
+  assert.equal(shift.verdict, "expected");
+
+  // Mix: from t = 0.1 to t = 0.2 toward "b" moves k = 1/9 of the way.
+  const cats = (pb: number) => ({
+    type: "string" as const,
+    values: range(9000, (i) => (i < 9000 * pb ? "b" : i % 2 === 0 ? "a" : "c")),
+  });
+  const p1 = 0.1 + 0.9 * (1 / 3);
+  const p2 = p1 + (1 - p1) / 9;
+  const mix = declared([{ kind: "mix", column: "s", target: { b: 1 }, perVersion: 0.1, loc: LOC }]);
+  const m = compareProfiles(profileOf({ s: cats(p1) }), profileOf({ s: cats(p2) }), mix).columns.s;
+  assert.equal(m.status, "expected", m.explanation);
+  const b = m.declared!.changes.find((c) => c.quantity === "share of b")!;
+  assert.ok(Math.abs(b.declared - p2) < 1e-3, JSON.stringify(b));
+
+  // Rate on a boolean and missingness on the null rate.
+  const bools = (p: number) => ({
+    type: "boolean" as const,
+    values: range(10000, (i) => i < 10000 * p),
+  });
+  const rate = compareProfiles(
+    profileOf({ f: bools(0.1) }),
+    profileOf({ f: bools(0.3) }),
+    declared([{ kind: "rate", column: "f", amount: 0.2, loc: LOC }]),
+  ).columns.f;
+  assert.equal(rate.status, "expected", rate.explanation);
+  const nulls = (p: number) => ({
+    type: "float" as const,
+    values: range(10000, (i) => (i % 100 < p * 100 ? null : i % 37)),
+  });
+  const miss = compareProfiles(
+    profileOf({ y: nulls(0.05) }),
+    profileOf({ y: nulls(0.15) }),
+    declared([{ kind: "missingness", column: "y", amount: 0.1, loc: LOC }]),
+  ).columns.y;
+  assert.equal(miss.null_rate.status, "ok");
+  assert.ok(Math.abs(miss.null_rate.expected - 0.15) < 1e-12);
+  assert.equal(miss.status, "expected", miss.explanation);
+});
+
+Deno.test("psiBounds: exact inputs give the point value; the box contains every PSI within delta", () => {
+  const r = [0.1, 0.2, 0.3, 0.4];
+  const c = [0.15, 0.15, 0.35, 0.35];
+  const v = psi(r, c);
+  assert.deepEqual(psiBounds(r, c, { ref: 0, cur: 0 }), [v, v]);
+  const [lo, hi] = psiBounds(r, c, { ref: 0.01, cur: 0.01 });
+  const rand = lcg(5);
+  for (let k = 0; k < 2000; k++) {
+    const rr = r.map((x) => x + (rand() * 2 - 1) * 0.01);
+    const cc = c.map((x) => x + (rand() * 2 - 1) * 0.01);
+    const p = psi(rr, cc);
+    assert.ok(p >= lo - 1e-12 && p <= hi + 1e-12, `${p} outside [${lo}, ${hi}]`);
+  }
+  assert.ok(lo < v && v < hi);
+});
+
+Deno.test("sketch-mode bounds: exact Wasserstein-1 and PSI of heavy-tailed data lie within the stated bounds", () => {
+  const n = 150_000; // sketch quantiles and 1000 compressed atoms
+  const cases: Array<[string, (u: () => number) => number, (u: () => number) => number]> = [
+    ["lognormal", (u) => Math.exp(1.5 * normal(u)), (u) => Math.exp(0.2 + 1.5 * normal(u))],
+    ["pareto", (u) => 1 / Math.pow(u(), 1 / 1.5), (u) => 1.1 / Math.pow(u(), 1 / 1.4)],
+  ];
+  for (const [name, f, g] of cases) {
+    const u1 = lcg(17);
+    const u2 = lcg(29);
+    const ref = range(n, () => f(u1));
+    const cur = range(n, () => g(u2));
+    const rp = profileOf({ x: { type: "float", values: ref } }, 65_536);
+    const cp = profileOf({ x: { type: "float", values: cur } }, 65_536);
+    const d = compareProfiles(rp, cp, T).columns.x;
+    assert.equal(d.approximate, true, name);
+    const rd = discreteOf(ref);
+    const cd = discreteOf(cur);
+    const exactW = wasserstein1(rd, cd);
+    assert.ok(
+      Math.abs(d.wasserstein!.distance - exactW) <= d.wasserstein!.error_bound,
+      `${name}: W1 ${d.wasserstein!.distance} vs exact ${exactW} (bound ${
+        d.wasserstein!.error_bound
+      })`,
+    );
+    const scale = rp.columns.x.numeric!.std;
+    const [wlo, whi] = d.wasserstein!.normalized.bounds;
+    assert.ok(exactW / scale >= wlo - 1e-12 && exactW / scale <= whi + 1e-12, name);
+    // PSI on the bins the report used (frozen from the reference atoms).
+    const edges = quantileEdges(rp.columns.x.numeric!.support);
+    const exactPsi = psi(binShares(rd, edges), binShares(cd, edges));
+    const [plo, phi] = d.psi!.bounds;
+    assert.ok(
+      exactPsi >= plo - 1e-12 && exactPsi <= phi + 1e-12,
+      `${name}: PSI ${exactPsi} outside [${plo}, ${phi}] (point ${d.psi!.value})`,
+    );
+  }
+});
+
+/** Standard normal by Box-Muller from a uniform source. */
+function normal(u: () => number): number {
+  return Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}

@@ -16,42 +16,37 @@
  * @module
  */
 import type { ColumnSpec, DatasetSpec } from "../model/mod.ts";
-import { compareNames, formatDatetime } from "../data/mod.ts";
-import {
-  type ColumnProfile,
-  type DatasetProfile,
-  isNumericType,
-  type SupportProfile,
-} from "../profile/mod.ts";
-import { binIndex, equalWidthEdges, HISTOGRAM_BINS } from "../profile/summary.ts";
-import { type ColumnDrift, type DriftStatus, fmt } from "./drift.ts";
+import { compareNames } from "../data/mod.ts";
+import { type ColumnProfile, type DatasetProfile, isNumericType } from "../profile/mod.ts";
+import { type ColumnDrift, type DriftStatus, fmt, type MetricStatus } from "./drift.ts";
 import type { EvaluationReport } from "./mod.ts";
 import type { ValidationSummary } from "./quality.ts";
+import { dateLabel, esc, grouped, pct, spreadLabel, valueLabel } from "./html_format.ts";
+import { CURRENT_FILL, emptyChart, legend, numericChart, PRIOR_FILL } from "./html_numeric.ts";
+import {
+  cardinalityBlock,
+  correlationSection,
+  type FailingCheck,
+  failingRowsSection,
+  isHighCardinality,
+  labelSection,
+  MAX_BARS,
+} from "./html_sections.ts";
 
-/** Categories drawn per categorical chart. */
-export const MAX_BARS = 20;
+export type { FailingCheck } from "./html_sections.ts";
+export { MAX_BARS } from "./html_sections.ts";
 
-const COLORS: Record<DriftStatus | "no_prior" | "pass" | "fail", string> = {
+// Colours follow the status rule (docs/artifacts.md): only deciding metrics get a status colour.
+const COLORS: Record<DriftStatus | MetricStatus | "no_prior" | "pass" | "fail", string> = {
   ok: "#2e7d32",
+  expected: "#1565c0",
+  info: "#757575",
   warn: "#b26a00",
   drift: "#c62828",
   no_prior: "#616161",
   pass: "#2e7d32",
   fail: "#c62828",
 };
-const CURRENT_FILL = "#1f77b4";
-const PRIOR_FILL = "#9e9e9e";
-
-function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(
-    /"/g,
-    "&quot;",
-  ).replace(/'/g, "&#39;");
-}
-
-function pct(x: number | null | undefined): string {
-  return x === null || x === undefined || Number.isNaN(x) ? "–" : `${(x * 100).toFixed(2)}%`;
-}
 
 function num(x: number | null | undefined): string {
   return x === null || x === undefined || Number.isNaN(x) ? "–" : fmt(x);
@@ -61,102 +56,14 @@ function c2(x: number): string {
   return x.toFixed(2);
 }
 
-function badge(status: DriftStatus | "no_prior" | "pass" | "fail"): string {
+function badge(status: DriftStatus | MetricStatus | "no_prior" | "pass" | "fail"): string {
   return `<span class="badge" style="background:${COLORS[status]}">${
     esc(status.replace("_", " "))
   }</span>`;
 }
 
-function valueLabel(type: ColumnProfile["type"], v: number): string {
-  if (type === "datetime") return formatDatetime(v);
-  return fmt(v);
-}
-
-/** Shares of a support in the given equal-width bins. */
-function supportShares(s: SupportProfile, edges: readonly number[]): number[] {
-  const counts = new Array<number>(edges.length - 1).fill(0);
-  let t = 0;
-  for (let i = 0; i < s.values.length; i++) {
-    counts[binIndex(edges, s.values[i])] += s.counts[i];
-    t += s.counts[i];
-  }
-  return counts.map((c) => (t === 0 ? 0 : c / t));
-}
-
 const W = 640;
-const H = 220;
-const PAD_L = 48;
-const PAD_B = 36;
 const PAD_T = 14;
-
-function legend(hasPrior: boolean, priorLabel: string): string {
-  let s = `<rect x="${W - 190}" y="2" width="10" height="10" fill="${CURRENT_FILL}" ` +
-    `fill-opacity="0.65"/><text x="${W - 176}" y="11" class="lg">current</text>`;
-  if (hasPrior) {
-    s += `<rect x="${W - 110}" y="2" width="10" height="10" fill="${PRIOR_FILL}" ` +
-      `fill-opacity="0.6"/><text x="${W - 96}" y="11" class="lg">prior ${esc(priorLabel)}</text>`;
-  }
-  return s;
-}
-
-function numericChart(
-  name: string,
-  cur: ColumnProfile,
-  ref: ColumnProfile | null,
-  priorLabel: string,
-): string {
-  const cn = cur.numeric;
-  const rn = ref?.numeric ?? null;
-  if (cn === null && rn === null) return emptyChart(name);
-  let edges: number[];
-  let curShares: number[] | null = null;
-  let refShares: number[] | null = null;
-  if (rn === null) {
-    const h = (cn as NonNullable<typeof cn>).histogram;
-    edges = h.edges;
-    const t = h.counts.reduce((a, b) => a + b, 0);
-    curShares = h.counts.map((c) => (t === 0 ? 0 : c / t));
-  } else {
-    const lo = cn === null ? rn.min : Math.min(cn.min, rn.min);
-    const hi = cn === null ? rn.max : Math.max(cn.max, rn.max);
-    edges = equalWidthEdges(lo, hi, HISTOGRAM_BINS);
-    refShares = supportShares(rn.support, edges);
-    if (cn !== null) curShares = supportShares(cn.support, edges);
-  }
-  const bins = edges.length - 1;
-  const maxShare = Math.max(1e-12, ...(curShares ?? []), ...(refShares ?? []));
-  const plotW = W - PAD_L - 8;
-  const plotH = H - PAD_B - PAD_T;
-  const bw = plotW / bins;
-  let bars = "";
-  const draw = (shares: number[], fill: string, opacity: string, cls: string): void => {
-    for (let i = 0; i < bins; i++) {
-      const h = (shares[i] / maxShare) * plotH;
-      bars += `<rect class="${cls}" x="${c2(PAD_L + i * bw + 1)}" y="${c2(PAD_T + plotH - h)}" ` +
-        `width="${c2(Math.max(1, bw - 2))}" height="${c2(h)}" fill="${fill}" ` +
-        `fill-opacity="${opacity}"><title>${esc(valueLabel(cur.type, edges[i]))} – ${
-          esc(valueLabel(cur.type, edges[i + 1]))
-        }: ${pct(shares[i])}</title></rect>`;
-    }
-  };
-  if (refShares !== null) draw(refShares, PRIOR_FILL, "0.6", "bar prior");
-  if (curShares !== null) draw(curShares, CURRENT_FILL, "0.65", "bar current");
-  const axis = `<line x1="${PAD_L}" y1="${PAD_T + plotH}" x2="${W - 8}" y2="${PAD_T + plotH}" ` +
-    `stroke="#333"/><line x1="${PAD_L}" y1="${PAD_T}" x2="${PAD_L}" y2="${PAD_T + plotH}" ` +
-    `stroke="#333"/>` +
-    `<text x="${PAD_L}" y="${H - 18}" class="ax">${
-      esc(valueLabel(cur.type, edges[0]))
-    }</text><text x="${W - 8}" y="${H - 18}" class="ax" text-anchor="end">${
-      esc(valueLabel(cur.type, edges[bins]))
-    }</text><text x="${PAD_L - 4}" y="${PAD_T + 8}" class="ax" text-anchor="end">${
-      pct(maxShare)
-    }</text><text x="${PAD_L - 4}" y="${PAD_T + plotH}" class="ax" text-anchor="end">0</text>`;
-  return `<svg class="chart" data-column="${esc(name)}" xmlns="http://www.w3.org/2000/svg" ` +
-    `width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" ` +
-    `aria-label="Histogram of ${esc(name)}">${axis}${bars}${
-      legend(refShares !== null, priorLabel)
-    }</svg>`;
-}
 
 function categoryCounts(p: ColumnProfile | null): Map<string, number> {
   const m = new Map<string, number>();
@@ -226,20 +133,13 @@ function categoricalChart(
   });
   return `<svg class="chart" data-column="${esc(name)}" xmlns="http://www.w3.org/2000/svg" ` +
     `width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" role="img" ` +
-    `aria-label="Category shares of ${esc(name)}">${body}${legend(hasPrior, priorLabel)}</svg>`;
-}
-
-function emptyChart(name: string): string {
-  return `<svg class="chart empty" data-column="${esc(name)}" xmlns="http://www.w3.org/2000/svg" ` +
-    `width="${W}" height="60" viewBox="0 0 ${W} 60" role="img" aria-label="No values">` +
-    `<rect x="0" y="0" width="${W}" height="60" fill="#f5f5f5"/>` +
-    `<text x="${W / 2}" y="35" text-anchor="middle" class="ax">no non-null values</text></svg>`;
+    `aria-label="Category shares of ${esc(name)}">${body}${legend(W, hasPrior, priorLabel)}</svg>`;
 }
 
 /** One line describing what the schema declares for a column. */
 function declared(c: ColumnSpec | undefined): string {
   if (c === undefined) return "";
-  const bound = (v: number): string => c.type === "datetime" ? formatDatetime(v) : fmt(v);
+  const bound = (v: number): string => valueLabel(c.type, v);
   const parts: string[] = [c.nullable ? "nullable" : "not null"];
   if (c.unique) parts.push("unique");
   if (c.min !== undefined) parts.push(`min ${bound(c.min)}`);
@@ -256,36 +156,62 @@ function row(cells: string[], header = false): string {
   return `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join("")}</tr>`;
 }
 
-function metricCell(m: { value: number; status: DriftStatus } | null | undefined): string {
+function metricCell(m: { value: number; status: MetricStatus } | null | undefined): string {
   if (m === null || m === undefined) return "–";
+  // Informational metrics stay plain: a colour would suggest they decide the status.
+  if (m.status === "info") return `<span class="info">${num(m.value)}</span>`;
   return `<span style="color:${COLORS[m.status]};font-weight:600">${num(m.value)}</span>`;
+}
+
+function bounded(m: { value: number; status: MetricStatus; bounds: [number, number] }): string {
+  const [lo, hi] = m.bounds;
+  return lo === m.value && hi === m.value
+    ? metricCell(m)
+    : `${metricCell(m)} <span class="muted">[${num(lo)}, ${num(hi)}]</span>`;
 }
 
 function profileTable(p: ColumnProfile, ref: ColumnProfile | null): string {
   const stat = (f: (c: ColumnProfile) => string): string[] => [f(p), ref === null ? "–" : f(ref)];
   const lines: string[][] = [
-    ["rows", ...stat((c) => String(c.count))],
-    ["nulls", ...stat((c) => `${c.nulls} (${pct(c.count ? c.nulls / c.count : 0)})`)],
-    ["distinct", ...stat((c) => `${c.distinct.exact ? "" : "≈"}${c.distinct.count}`)],
+    ["rows", ...stat((c) => grouped(c.count))],
+    ["nulls", ...stat((c) => `${grouped(c.nulls)} (${pct(c.count ? c.nulls / c.count : 0)})`)],
+    ["distinct", ...stat((c) => `${c.distinct.exact ? "" : "≈"}${grouped(c.distinct.count)}`)],
   ];
   if (p.numeric !== null || ref?.numeric) {
-    const n = (f: (x: NonNullable<ColumnProfile["numeric"]>) => number, dt = true) =>
-      stat((c) =>
-        c.numeric === null ? "–" : dt ? valueLabel(c.type, f(c.numeric)) : num(f(c.numeric))
-      );
+    type N = NonNullable<ColumnProfile["numeric"]>;
+    const n = (f: (x: N) => number) =>
+      stat((c) => c.numeric === null ? "–" : valueLabel(c.type, f(c.numeric)));
+    const spread = (f: (x: N) => number) =>
+      stat((c) => c.numeric === null ? "–" : spreadLabel(c.type, f(c.numeric)));
     lines.push(["min", ...n((x) => x.min)]);
     lines.push(["p5", ...n((x) => x.quantiles.values[5])]);
     lines.push(["median", ...n((x) => x.quantiles.values[50])]);
     lines.push(["p95", ...n((x) => x.quantiles.values[95])]);
     lines.push(["max", ...n((x) => x.max)]);
-    lines.push(["mean", ...n((x) => x.mean)]);
-    lines.push(["std", ...n((x) => x.std, false)]);
+    lines.push([
+      "mean",
+      ...stat((c) =>
+        c.numeric === null
+          ? "–"
+          : c.type === "datetime"
+          ? dateLabel(c.numeric.mean)
+          : valueLabel("float", c.numeric.mean)
+      ),
+    ]);
+    lines.push(["std", ...spread((x) => x.std)]);
+    lines.push([
+      "IQR (p75 − p25)",
+      ...spread((x) => x.quantiles.values[75] - x.quantiles.values[25]),
+    ]);
   } else {
     lines.push([
       "top",
       ...stat((c) =>
         esc(
-          (c.categorical?.top ?? []).slice(0, 3).map((t) => `${t.value} (${t.count})`).join(", "),
+          (c.categorical?.top ?? []).slice(0, 3).map((t) => `${t.value} (${grouped(t.count)})`)
+            .join(
+              ", ",
+            ),
         )
       ),
     ]);
@@ -300,28 +226,67 @@ function driftTable(d: ColumnDrift | undefined): string {
   const lines = [
     row(["metric", "value", "threshold", "status"], true),
     row([
-      "null rate shift",
-      `${pct(d.null_rate.reference)} → ${pct(d.null_rate.current)}`,
+      "null rate",
+      `${pct(d.null_rate.reference)} → ${pct(d.null_rate.current)}${
+        d.null_rate.expected === d.null_rate.reference
+          ? ""
+          : ` (declared ${pct(d.null_rate.expected)})`
+      }`,
       `± ${pct(d.null_rate.band)}`,
       badge(d.null_rate.status),
     ]),
   ];
-  if (d.psi) lines.push(row(["PSI", metricCell(d.psi), num(d.psi.threshold), badge(d.psi.status)]));
+  const id = d.identifier;
+  if (id) {
+    const ratio = (x: number | null) => (x === null ? "–" : num(x));
+    lines.push(row([
+      "distinct per value",
+      `${ratio(id.uniqueness.reference)} → ${ratio(id.uniqueness.current)}`,
+      "unique kept",
+      badge(id.uniqueness.status),
+    ]));
+    if (id.format) {
+      lines.push(row([
+        "format (shapes)",
+        esc(id.format.current.slice(0, 5).join(" ")),
+        "no new shape",
+        badge(id.format.status),
+      ]));
+    }
+    if (id.range) {
+      lines.push(row([
+        "range",
+        `${num(id.range.reference[0])}..${num(id.range.reference[1])} → ${
+          num(id.range.current[0])
+        }..${num(id.range.current[1])}`,
+        "",
+        badge("info"),
+      ]));
+    }
+  }
+  if (d.psi) lines.push(row(["PSI", bounded(d.psi), num(d.psi.threshold), badge(d.psi.status)]));
   if (d.wasserstein) {
     lines.push(row([
       "Wasserstein / ref std",
-      metricCell(d.wasserstein.normalized),
+      bounded(d.wasserstein.normalized),
       num(d.wasserstein.normalized.threshold),
       badge(d.wasserstein.normalized.status),
     ]));
-    lines.push(row(["Wasserstein-1", num(d.wasserstein.distance), "", ""]));
+    lines.push(row([
+      "Wasserstein-1",
+      `${num(d.wasserstein.distance)}${
+        d.wasserstein.error_bound > 0 ? ` ± ${num(d.wasserstein.error_bound)}` : ""
+      }`,
+      "",
+      badge("info"),
+    ]));
   }
   if (d.ks) {
     lines.push(row([
       "KS statistic (p-value)",
       `${num(d.ks.statistic)} (p = ${num(d.ks.p_value)})`,
       "",
-      d.ks.significant ? "significant" : "",
+      badge("info"),
     ]));
   }
   if (d.jensen_shannon) {
@@ -339,23 +304,58 @@ function driftTable(d: ColumnDrift | undefined): string {
         d.mean.shift_in_std === null ? "" : ` (${num(d.mean.shift_in_std)} σ)`
       }`,
       "",
-      "",
+      badge("info"),
     ]));
   }
-  if (d.std) lines.push(row(["std shift", num(d.std.shift), "", ""]));
+  if (d.std) lines.push(row(["std shift", num(d.std.shift), "", badge("info")]));
+  const r = d.declared?.residual;
+  if (r?.psi) {
+    lines.push(row(["residual PSI", metricCell(r.psi), num(r.psi.threshold), badge(r.psi.status)]));
+  }
+  if (r?.wasserstein) {
+    const w = r.wasserstein.normalized;
+    lines.push(row(["residual W / std", metricCell(w), num(w.threshold), badge(w.status)]));
+  }
+  if (r?.jensen_shannon) {
+    const j = r.jensen_shannon;
+    lines.push(row(["residual JS", metricCell(j), num(j.threshold), badge(j.status)]));
+  }
+  const declared = d.declared && d.declared.changes.length > 0
+    ? `<table class="kv declared">${
+      row(["declared change", "prior", "declared", "realised"], true)
+    }${
+      d.declared.changes.slice(0, 12).map((c) =>
+        row([esc(c.quantity), num(c.reference), num(c.declared), num(c.realised)])
+      ).join("")
+    }</table>`
+    : "";
   const notes = [...d.reasons, ...d.notes].map((n) => `<li>${esc(n)}</li>`).join("");
-  return `<table class="metrics">${lines.join("")}</table>${
-    notes ? `<ul class="notes">${notes}</ul>` : ""
-  }`;
+  return `<p class="why">${esc(d.explanation)}</p><table class="metrics">${
+    lines.join("")
+  }</table>${declared}${notes ? `<ul class="notes">${notes}</ul>` : ""}`;
 }
 
-const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;` +
-  `color:#212121;max-width:1000px}h1{margin-bottom:4px}h2{margin-top:32px;border-bottom:1px solid ` +
+const CSS =
+  `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;` +
+  `padding:0 24px;color:#212121;max-width:1600px}svg{max-width:100%;height:auto}` +
+  `.columns{display:grid;grid-template-columns:repeat(auto-fill,minmax(680px,1fr));gap:16px 32px}` +
+  `section.column{min-width:0;border:1px solid #eee;border-radius:6px;padding:4px 12px}` +
+  `.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px 24px}` +
+  `.card h4,.failing h4{margin:8px 0 2px}.maps{display:flex;gap:24px;flex-wrap:wrap}` +
+  `.grid2{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}` +
+  `.hbar{display:inline-block;height:10px;background:${CURRENT_FILL};opacity:.8}` +
+  `.swatch{display:inline-block;width:12px;height:12px;border:1px solid #ccc;vertical-align:middle}` +
+  `.scroll{overflow-x:auto}table.rows td,table.rows th{font-size:12px;white-space:nowrap}` +
+  `.hl{background:#ffebee;font-weight:600}.hm-title{font-size:13px;font-weight:600}` +
+  `.cv{font-size:9px;fill:#212121}td.val{max-width:360px;overflow:hidden;text-overflow:ellipsis}` +
+  `.overview{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:8px 32px}` +
+  `@media (max-width:800px){.columns,.cards{grid-template-columns:1fr}}h1{margin-bottom:4px}h2{margin-top:32px;border-bottom:1px solid ` +
   `#ddd;padding-bottom:4px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid ` +
   `#ddd;padding:4px 8px;text-align:left;font-size:14px}th{background:#f5f5f5}.badge{color:#fff;` +
   `border-radius:4px;padding:1px 6px;font-size:12px;font-weight:600}.muted{color:#757575}` +
-  `.notes{font-size:13px;color:#555}.ax{font-size:11px;fill:#424242}.lg{font-size:11px;` +
-  `fill:#424242}.score{font-size:28px;font-weight:700}section.column{margin-bottom:24px}` +
+  `.notes{font-size:13px;color:#555}.info{color:#616161}.why{font-size:13px;margin:4px 0}` +
+  `.ax{font-size:11px;fill:#424242}.lg{font-size:11px;fill:#424242}` +
+  `.score{font-size:28px;font-weight:700}` +
   `.grid{display:flex;gap:24px;flex-wrap:wrap}`;
 
 /** Render report.html (see module doc). */
@@ -372,6 +372,8 @@ export function renderReportHtml(input: {
    * pass interface types without an index signature.
    */
   validation: ValidationSummary | (ValidationSummary & Record<string, unknown>);
+  /** Failed checks with the values of their first offending rows (read back from the data). */
+  failures?: readonly FailingCheck[];
 }): string {
   const { dataset, version, spec, profile, prior, evaluation, validation } = input;
   const q = evaluation.quality;
@@ -387,7 +389,7 @@ export function renderReportHtml(input: {
   );
   parts.push(`<h1>${esc(dataset)} <span class="muted">${esc(version)}</span></h1>`);
   parts.push(
-    `<p>${profile.rows} rows, ${Object.keys(profile.columns).length} columns. ` +
+    `<p>${grouped(profile.rows)} rows, ${Object.keys(profile.columns).length} columns. ` +
       (prior === null
         ? "No prior version: drift was not computed."
         : `Compared with prior version <b>${esc(prior.version)}</b>.`) +
@@ -416,9 +418,11 @@ export function renderReportHtml(input: {
         ["column shapes", comp.column_shapes],
         ["column-pair trends", comp.column_pair_trends],
       ].map(([k, v]) => row([esc(String(k)), pct(v as number | null)])).join("")
-    }${row(["<b>score</b>", `<b>${pct(q.score)}</b>`])}</table><p class="muted">${
-      esc(q.formula)
-    }</p>${q.notes.map((n) => `<p class="muted">${esc(n)}</p>`).join("")}`,
+    }${row(["× checks passed", pct(q.checks_passed)])}${
+      row(["<b>score</b>", `<b>${pct(q.score)}</b>`])
+    }</table><p class="muted">${esc(q.formula)}</p>${
+      q.notes.map((n) => `<p class="muted">${esc(n)}</p>`).join("")
+    }`,
   );
   if (q.rates.length > 0) {
     parts.push(
@@ -443,14 +447,15 @@ export function renderReportHtml(input: {
   const colV = Object.keys(validation.columns).sort(compareNames);
   const chkV = Object.keys(validation.checks).sort(compareNames);
   parts.push(
-    `<h2 id="validation">Validation</h2><p>${
-      badge(validation.passed ? "pass" : "fail")
-    } ${validation.rows} rows checked.</p><table>${row(["column or check", "violations"], true)}${
-      colV.map((c) => row([esc(c), String(validation.columns[c].violations)])).join("")
+    `<h2 id="validation">Validation</h2><p>${badge(validation.passed ? "pass" : "fail")} ${
+      grouped(validation.rows)
+    } rows checked.</p><table>${row(["column or check", "violations"], true)}${
+      colV.map((c) => row([esc(c), grouped(validation.columns[c].violations)])).join("")
     }${
-      chkV.map((c) => row([`check: ${esc(c)}`, String(validation.checks[c].violations)])).join("")
+      chkV.map((c) => row([`check: ${esc(c)}`, grouped(validation.checks[c].violations)])).join("")
     }</table>`,
   );
+  parts.push(failingRowsSection(input.failures ?? [], spec.columns.map((c) => c.name)));
   const record = validation as unknown as Record<string, unknown>;
   const extra = Object.keys(record).filter((k) =>
     !["passed", "rows", "columns", "checks"].includes(k)
@@ -496,8 +501,10 @@ export function renderReportHtml(input: {
       if (list.length > 0) parts.push(`<p>Columns ${label}: ${list.map(esc).join(", ")}</p>`);
     }
   }
+  parts.push(correlationSection(profile, prior));
+  parts.push(labelSection(profile));
   // Per-column sections.
-  parts.push(`<h2 id="columns">Columns</h2>`);
+  parts.push(`<h2 id="columns">Columns</h2><div class="columns">`);
   for (const name of Object.keys(profile.columns).sort(compareNames)) {
     const cur = profile.columns[name];
     const ref = prior && Object.hasOwn(prior.profile.columns, name)
@@ -508,6 +515,8 @@ export function renderReportHtml(input: {
     const status = d?.status;
     const chart = isNumericType(cur.type)
       ? numericChart(name, cur, sameType, priorLabel)
+      : isHighCardinality(cur)
+      ? cardinalityBlock(name, cur, sameType)
       : categoricalChart(name, cur, sameType, priorLabel);
     parts.push(
       `<section class="column" id="col-${esc(name)}"><h3>${esc(name)} <span class="muted">${
@@ -519,6 +528,7 @@ export function renderReportHtml(input: {
       }</div></div></section>`,
     );
   }
+  parts.push(`</div>`);
   parts.push(`<p class="muted">Generated by sdp. Self-contained: no scripts or network.</p>`);
   parts.push(`</body></html>\n`);
   return parts.join("\n");

@@ -18,20 +18,35 @@
  * @module
  */
 import type { DatasetSpec } from "../model/mod.ts";
+import type { CompareOptions } from "./drift.ts";
 import { compareNames } from "../data/mod.ts";
 import type { DatasetProfile } from "../profile/mod.ts";
-import { compareProfiles, type DriftReport, fmt, noPriorDrift } from "./drift.ts";
+import {
+  compareProfiles,
+  type DriftReport,
+  fmt,
+  identifierColumns,
+  noPriorDrift,
+} from "./drift.ts";
 import { assessQuality, type QualityReport, type ValidationSummary } from "./quality.ts";
 
 export {
   type ColumnDrift,
+  type CompareOptions,
   compareProfiles,
+  type DeclaredChange,
+  type DeclaredDrift,
   DRIFT_REPORT_FORMAT,
   type DriftReport,
   type DriftStatus,
   type DriftThresholds,
+  type IdentifierChecks,
+  identifierColumns,
   type JudgedMetric,
+  type MetricStatus,
+  psiBounds,
   reportThresholds,
+  statusAtLeast,
   WASSERSTEIN_STD_FLOOR,
 } from "./drift.ts";
 export {
@@ -43,34 +58,79 @@ export {
   type ValidationSummary,
 } from "./quality.ts";
 export { PSI_BINS, PSI_EPSILON } from "./metrics.ts";
-export { renderReportHtml } from "./html.ts";
+export { type FailingCheck, renderReportHtml } from "./html.ts";
 
-/** Evaluation report format: 2 since determinism contract 5 (every key snake_case). */
-export const EVALUATION_REPORT_FORMAT = 2;
+/**
+ * Evaluation report format: 3 since determinism contract 6 (prior_version_index,
+ * drift report format 3); 2 since contract 5 (every key snake_case).
+ */
+export const EVALUATION_REPORT_FORMAT = 3;
 
 /** Quality and drift of one version (evaluation_report.json). */
 export interface EvaluationReport {
   /** Report format ({@link EVALUATION_REPORT_FORMAT}). */
   version: typeof EVALUATION_REPORT_FORMAT;
-  /** The prior version compared against, or null for a first version. */
+  /** The prior version compared against, or null when there is none. */
   prior_version: string | null;
+  /**
+   * The prior's version index (declared drift is applied from it to this
+   * version's index), or null without a prior or when it is not known.
+   */
+  prior_version_index: number | null;
   /** Only when a prior was left out (unusable and allowed): why. */
   prior_note?: string;
   quality: QualityReport;
   drift: DriftReport;
 }
 
+/** A prior version, its profile and (when known) its version index. */
+export interface PriorProfile {
+  version: string;
+  profile: DatasetProfile;
+  /** Null when unknown: declared drift is then not applied. */
+  versionIndex: number | null;
+}
+
+/** The drift options of a spec: thresholds, identifier columns and declared drift between indexes. */
+export function driftOptions(
+  spec: DatasetSpec,
+  versions: { reference: number | null; current: number },
+): CompareOptions {
+  return {
+    thresholds: spec.evolution.thresholds,
+    identifiers: identifierColumns(spec.columns),
+    ...(versions.reference === null ? {} : {
+      declared: {
+        drift: spec.evolution.drift,
+        referenceIndex: versions.reference,
+        currentIndex: versions.current,
+      },
+    }),
+  };
+}
+
 /** Evaluate quality and drift of `profile` (against `prior` when given). */
 export function evaluate(input: {
   spec: DatasetSpec;
   profile: DatasetProfile;
-  prior: { version: string; profile: DatasetProfile } | null;
+  /** This version's index (declared drift is applied up to it). */
+  versionIndex: number;
+  prior: PriorProfile | null;
   validation: ValidationSummary;
+  /** Message of the drift section when there is no prior. */
+  noPriorMessage?: string;
 }): EvaluationReport {
   const thresholds = input.spec.evolution.thresholds;
   const drift = input.prior === null
-    ? noPriorDrift(thresholds)
-    : compareProfiles(input.prior.profile, input.profile, thresholds);
+    ? noPriorDrift(thresholds, input.noPriorMessage)
+    : compareProfiles(
+      input.prior.profile,
+      input.profile,
+      driftOptions(input.spec, {
+        reference: input.prior.versionIndex,
+        current: input.versionIndex,
+      }),
+    );
   const quality = assessQuality(
     input.spec,
     input.profile,
@@ -81,6 +141,7 @@ export function evaluate(input: {
   return {
     version: EVALUATION_REPORT_FORMAT,
     prior_version: input.prior?.version ?? null,
+    prior_version_index: input.prior?.versionIndex ?? null,
     quality,
     drift,
   };
@@ -117,6 +178,16 @@ export function formatDriftTable(drift: DriftReport): string {
         pad(num(c.wasserstein?.normalized.value), 11) + pad(num(c.jensen_shannon?.value), 11) +
         c.status,
     );
+  }
+  // Why each column that is not plainly ok has its status (full text: evaluation_report.json).
+  for (const name of Object.keys(drift.columns).sort(compareNames)) {
+    const c = drift.columns[name];
+    if (c.status === "ok") continue;
+    const why = c.status === "expected" && c.declared !== null
+      ? `expected: declared ${c.declared.description}`
+      : c.explanation;
+    const line = `  ${name}: ${why}`;
+    lines.push(line.length > 100 ? `${line.slice(0, 99)}~` : line);
   }
   for (const n of drift.schema.added) lines.push(`column added: ${n}`);
   for (const n of drift.schema.removed) lines.push(`column removed: ${n}`);

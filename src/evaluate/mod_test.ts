@@ -43,7 +43,7 @@ const VALID: ValidationSummary = {
 
 Deno.test("evaluate without a prior: says so, shape scores null, score formula", () => {
   const profile = profileOf(columns(1000, 0, 10));
-  const e = evaluate({ spec: SPEC, profile, prior: null, validation: VALID });
+  const e = evaluate({ spec: SPEC, profile, versionIndex: 0, prior: null, validation: VALID });
   assert.equal(e.prior_version, null);
   assert.equal(e.drift.available, false);
   assert.equal(e.drift.verdict, "no_prior");
@@ -79,7 +79,7 @@ Deno.test("rate checks fail outside the tolerance; validity counts violations", 
     columns: { amount: { violations: 30 } },
     checks: { "fee <= amount": { violations: 70 } },
   };
-  const e = evaluate({ spec: SPEC, profile, prior: null, validation });
+  const e = evaluate({ spec: SPEC, profile, versionIndex: 0, prior: null, validation });
   const fraud = e.quality.rates[0];
   assert.equal(fraud.realised, 0.125);
   assert.equal(fraud.passed, false);
@@ -95,7 +95,8 @@ Deno.test("evaluate with a prior: shapes, pair trends, drift verdict", () => {
   const same = evaluate({
     spec: SPEC,
     profile: profileOf(columns(1000, 0, 10)),
-    prior: { version: "v1", profile: prior },
+    versionIndex: 1,
+    prior: { version: "v1", profile: prior, versionIndex: 0 },
     validation: VALID,
   });
   assert.equal(same.prior_version, "v1");
@@ -107,7 +108,8 @@ Deno.test("evaluate with a prior: shapes, pair trends, drift verdict", () => {
   const shifted = evaluate({
     spec: SPEC,
     profile: profileOf(columns(1000, 30, 10)),
-    prior: { version: "v1", profile: prior },
+    versionIndex: 1,
+    prior: { version: "v1", profile: prior, versionIndex: 0 },
     validation: VALID,
   });
   assert.equal(shifted.drift.columns.amount.status, "drift");
@@ -122,7 +124,8 @@ Deno.test("reports are deterministic and the summary fits 100 columns", () => {
     const e = evaluate({
       spec: SPEC,
       profile,
-      prior: { version: "v1", profile: prior },
+      versionIndex: 1,
+      prior: { version: "v1", profile: prior, versionIndex: 0 },
       validation: VALID,
     });
     const html = renderReportHtml({
@@ -147,6 +150,7 @@ Deno.test("reports are deterministic and the summary fits 100 columns", () => {
   const noPrior = evaluate({
     spec: SPEC,
     profile: profileOf(columns(10, 0, 10)),
+    versionIndex: 0,
     prior: null,
     validation: VALID,
   });
@@ -163,7 +167,8 @@ Deno.test("report.html is self-contained with one chart per column", () => {
   const e = evaluate({
     spec: SPEC,
     profile,
-    prior: { version: "v1", profile: prior },
+    versionIndex: 1,
+    prior: { version: "v1", profile: prior, versionIndex: 0 },
     validation: VALID,
   });
   const html = renderReportHtml({
@@ -176,7 +181,9 @@ Deno.test("report.html is self-contained with one chart per column", () => {
     validation: VALID,
   });
   assert.ok(html.startsWith("<!DOCTYPE html>"));
-  assert.equal((html.match(/<svg class="chart/g) ?? []).length, 7);
+  // `id` (500 distinct strings) is a cardinality summary, every other column a chart.
+  assert.equal((html.match(/<svg class="chart/g) ?? []).length, 6);
+  assert.equal((html.match(/<div class="highcard" data-column="id"/g) ?? []).length, 1);
   assert.equal((html.match(/<section class="column"/g) ?? []).length, 7);
   assert.ok(!/<script|<link|@import|url\(|src=/i.test(html));
   assert.ok(!/https?:\/\/(?!www\.w3\.org\/2000\/svg)/.test(html));
@@ -189,7 +196,13 @@ Deno.test("report.html is self-contained with one chart per column", () => {
     spec: SPEC,
     profile: prior,
     prior: null,
-    evaluation: evaluate({ spec: SPEC, profile: prior, prior: null, validation: VALID }),
+    evaluation: evaluate({
+      spec: SPEC,
+      profile: prior,
+      versionIndex: 0,
+      prior: null,
+      validation: VALID,
+    }),
     validation: VALID,
   });
   assert.match(first, /id="no-prior"/);

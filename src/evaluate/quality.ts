@@ -14,14 +14,18 @@
  *   column; missingness realised = nulls / rows. The binomial 3-sigma band
  *   configured +- 3 sqrt(c (1 - c) / n) is reported for information.
  * - column_shapes (SDMetrics-style, vs the prior version): mean over columns of
- *   KSComplement = 1 - KS statistic (integer, float, datetime) or
+ *   KSComplement = 1 - KS statistic (integer, float, datetime, date) or
  *   TVComplement = 1 - total variation distance (string, boolean); columns
  *   empty on either side are skipped. Null without a prior.
  * - column_pair_trends (SDMetrics CorrelationSimilarity, vs the prior): mean over
  *   numeric column pairs with a Pearson r in both versions of
  *   1 - |r_cur - r_ref| / 2. Null without a prior.
  *
- * score = arithmetic mean of the components that are not null.
+ * score = (arithmetic mean of the components that are not null) x checks_passed,
+ * where checks_passed = share of the validated items (each column's
+ * constraints, each table check) with no violation, and 0 when the validation
+ * failed for another reason (schema, row count). A few failing rows among
+ * millions barely move `validity`; a failed check must show in the score.
  *
  * @module
  */
@@ -41,7 +45,9 @@ export interface ValidationSummary {
 /** The aggregate score's formula, as stated in every report. */
 export const SCORE_FORMULA =
   "score = mean of the available components among completeness, validity, uniqueness, " +
-  "rate_conformance, column_shapes, column_pair_trends (null components are left out)";
+  "rate_conformance, column_shapes, column_pair_trends (null components are left out) " +
+  "x checks_passed (share of columns and table checks without violations; 0 when the " +
+  "validation failed otherwise)";
 
 /** A configured-vs-realised rate check. */
 export interface RateCheck {
@@ -82,6 +88,11 @@ export interface PairTrend {
 export interface QualityReport {
   score: number;
   formula: string;
+  /**
+   * Share of validated items (columns, table checks) without violations; 0
+   * when the validation failed otherwise (schema, row count). Multiplies the score.
+   */
+  checks_passed: number;
   components: {
     completeness: number;
     validity: number;
@@ -207,9 +218,18 @@ export function assessQuality(
     column_pair_trends: columnPairTrends,
   };
   const available = Object.values(components).filter((v): v is number => v !== null);
+  const checksPassed = checksPassedShare(validation);
+  if (checksPassed < 1) {
+    notes.push(
+      `failed checks: the score is the components' mean x ${
+        checksPassed.toFixed(4)
+      } (share of columns and table checks without violations)`,
+    );
+  }
   return {
-    score: mean(available) as number,
+    score: (mean(available) as number) * checksPassed,
     formula: SCORE_FORMULA,
+    checks_passed: checksPassed,
     components,
     columns,
     rates,
@@ -217,6 +237,14 @@ export function assessQuality(
     pairs,
     notes,
   };
+}
+
+/** Share of columns and table checks without violations (see module doc). */
+function checksPassedShare(v: ValidationSummary): number {
+  const items = [...Object.values(v.columns), ...Object.values(v.checks)];
+  const failing = items.filter((x) => x.violations > 0).length;
+  if (failing === 0) return v.passed ? 1 : 0;
+  return (items.length - failing) / items.length;
 }
 
 function rateChecks(spec: DatasetSpec, profile: DatasetProfile): RateCheck[] {

@@ -64,6 +64,9 @@ const RESOLUTIONS: Array<[number, Resolution]> = [
   [1, "millisecond"],
 ];
 
+/** Cells (rows x columns) of the first pass kept in memory for the second (about 40 MB). */
+const CACHE_CELLS = 4_000_000;
+
 function fail(file: string, message: string): never {
   throw new InputError(`${file}: ${message}`);
 }
@@ -97,10 +100,19 @@ export async function learnTable(input: FitInput, options: FitOptions): Promise<
   }
   const split = await holdoutSplit(input.sha256, options.holdout);
   const stats = input.columns.map((c) => newStats(c.name, c.type));
+  // A small table's chunks are kept for the second pass instead of reading
+  // (and parsing) the file again; a larger one is read again: memory stays bounded.
+  let cached: Chunk[] | null = [];
+  let cells = 0;
   for await (const chunk of input.chunks()) {
     const train = holdoutMask(split, chunk.start, chunk.rows);
     for (let i = 0; i < train.length; i++) train[i] ^= 1;
     for (const s of stats) addColumn(s, chunk.columns.get(s.name)!, train, k);
+    if (cached !== null) {
+      cells += chunk.rows * chunk.columns.size;
+      if (cells <= CACHE_CELLS) cached.push(chunk);
+      else cached = null;
+    }
   }
   const trainingRows = stats[0].rows;
   if (trainingRows < 2 * k) {
@@ -137,7 +149,7 @@ export async function learnTable(input: FitInput, options: FitOptions): Promise<
     const moments = new ScoreMoments(names.length);
     const fns = names.map((n) => scorers.get(n)!.score);
     const z = new Float64Array(names.length);
-    for await (const chunk of input.chunks()) {
+    for await (const chunk of cached ?? input.chunks()) {
       const hold = holdoutMask(split, chunk.start, chunk.rows);
       const cols = names.map((n) => chunk.columns.get(n)!);
       for (let i = 0; i < chunk.rows; i++) {
@@ -249,6 +261,24 @@ function decide(
       return decideNumber(s, k, file, isTarget, base);
     case "datetime":
       return decideDatetime(s, k, base);
+    case "date": {
+      // Stats hold UTC midnights (stats.ts), so the scorer reads days as midnights too.
+      const d = decideDatetime(s, k, base);
+      const sc = d.scorer;
+      if (sc === undefined) return d;
+      const ms = { type: "datetime" as const, values: new Float64Array(1), valid: null };
+      return {
+        fit: d.fit,
+        scorer: {
+          hermite: sc.hermite,
+          score: (c, i) => {
+            if (c.valid !== null && c.valid[i] === 0) return NaN;
+            ms.values[0] = (c.values[i] as number) * 86_400_000;
+            return sc.score(ms, 0);
+          },
+        },
+      };
+    }
   }
 }
 
@@ -284,7 +314,7 @@ function decideString(
   }
   if (s.counts.size === 1) {
     if (isTarget) fail(file, `--target ${s.name} has one class on every training row`);
-    const v = [...s.counts.keys()][0];
+    const v = String([...s.counts.keys()][0]);
     return {
       fit: {
         ...base,
@@ -342,7 +372,7 @@ function decideString(
 
 function rareTest(s: ColumnStats, e: Ecdf, k: number): (v: number) => boolean {
   return (v) => {
-    const c = s.counts.get(String(v));
+    const c = s.counts.get(v);
     if (c !== undefined) return c < k;
     if (!s.overflow) return false;
     const [a, b] = ecdfInterval(e, v);

@@ -57,7 +57,7 @@ export interface ColumnStats {
   high: number[];
   sketch: QuantileSketch | null;
   /** Exact value counts until {@link DISTINCT_CAP} distinct; `overflow` once past it. */
-  counts: Map<string, number>;
+  counts: Map<string | number, number>;
   overflow: boolean;
   // Datetime.
   weekday: number[];
@@ -87,7 +87,8 @@ const DAY = 86_400_000;
 
 /** Empty accumulators for a column. */
 export function newStats(name: string, type: ColumnType): ColumnStats {
-  const numeric = type === "integer" || type === "float" || type === "datetime";
+  const numeric = type === "integer" || type === "float" || type === "datetime" ||
+    type === "date";
   return {
     name,
     type,
@@ -150,7 +151,8 @@ function keepHigh(arr: number[], x: number, k: number): void {
   if (arr.length > k) arr.shift();
 }
 
-function count(s: ColumnStats, key: string): void {
+// Numbers are their own keys: a number hashes cheaply, a fresh String(x) does not.
+function count(s: ColumnStats, key: string | number): void {
   const c = s.counts.get(key);
   if (c !== undefined) s.counts.set(key, c + 1);
   else if (s.counts.size < DISTINCT_CAP) s.counts.set(key, 1);
@@ -172,9 +174,9 @@ function addNumber(s: ColumnStats, x: number, k: number): void {
   keepLow(s.low, x, k);
   keepHigh(s.high, x, k);
   s.sketch!.add(x);
-  count(s, String(x));
+  count(s, x);
   if (s.type === "float" && s.decimals < 7) s.decimals = Math.max(s.decimals, decimalsOf(x));
-  if (s.type === "datetime") {
+  if (s.type === "datetime" || s.type === "date") {
     const day = Math.floor(x / DAY);
     s.weekday[((day + 3) % 7 + 7) % 7]++;
     s.hour[Math.floor((x - day * DAY) / 3_600_000)]++;
@@ -256,6 +258,10 @@ export function addColumn(
       case "float":
       case "datetime":
         addNumber(s, c.values[i], k);
+        break;
+      case "date":
+        // Learned as UTC midnights (epoch ms), like a datetime at day resolution.
+        addNumber(s, c.values[i] * DAY, k);
         break;
       case "boolean":
         s.n++;

@@ -22,9 +22,10 @@ export function isHighCardinality(s: ColumnStats): boolean {
 
 /** Counts sorted by count descending, then value (a deterministic declared order). */
 export function sortedCounts(s: ColumnStats): Array<[string, number]> {
-  return [...s.counts.entries()].sort((a, b) =>
-    b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
-  );
+  return [...s.counts.entries()].map(([v, c]): [string, number] => [String(v), c]).sort((
+    a,
+    b,
+  ) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
 /** Categories seen at least `k` times, the rest merged into one bucket (listed last). */

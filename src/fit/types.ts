@@ -45,6 +45,11 @@ export type Role =
 /** A candidate distribution and its KS distance to the training rows. */
 export interface Candidate {
   kind: string;
+  /**
+   * Exact for the three best (the ones shown); for a column with more than
+   * 4,096 distinct values, the others carry a lower bound that still ranks
+   * them behind (src/fit/marginals.ts `bestFit`).
+   */
   ks: number;
 }
 

@@ -27,8 +27,13 @@ function num(x: number): string {
   return String(x === 0 ? 0 : x);
 }
 
-function iso(ms: number): string {
+function isoTime(ms: number): string {
   return JSON.stringify(new Date(ms).toISOString());
+}
+
+/** The day of a UTC midnight as YYYY-MM-DD (date columns). */
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
 }
 
 function list(xs: readonly number[]): string {
@@ -70,12 +75,15 @@ function generatorText(c: ColumnFit, g: FittedGenerator): string {
     }
     case "boolean":
       return `{kind: boolean, rate: ${num(g.rate)}}`;
-    case "datetime":
+    case "datetime": {
+      // A date column's bounds are YYYY-MM-DD (its stats are UTC midnights, stats.ts).
+      const iso = c.type === "date" ? isoDay : isoTime;
       return `{kind: datetime, start: ${iso(g.start)}, end: ${
         iso(g.end)
       }, resolution: ${g.resolution}, ` +
         `weekday_weights: ${list(g.weekday)}` +
         (g.resolution === "day" ? "" : `, hour_weights: ${list(g.hour)}`) + "}";
+    }
     case "sequence":
       return `{kind: sequence, start: ${num(g.start)}, step: ${num(g.step)}}`;
     case "uuid":
@@ -121,7 +129,7 @@ export function renderConfigs(m: FittedModel): ConfigTexts {
     if (c.nullable) schema += "    nullable: true\n";
     if (c.unique) schema += "    unique: true\n";
     if (c.min !== undefined && c.max !== undefined) {
-      const f = c.type === "datetime" ? iso : num;
+      const f = c.type === "datetime" ? isoTime : c.type === "date" ? isoDay : num;
       schema += `    constraints: {min: ${f(c.min)}, max: ${f(c.max)}}\n`;
     }
     schema += `    # ${c.role}: ${oneLine(c.why)}\n`;

@@ -132,6 +132,7 @@ function zeroAt(col: ColumnValues, i: number): void {
     case "integer":
     case "float":
     case "datetime":
+    case "date":
       col.values[i] = 0;
       return;
   }

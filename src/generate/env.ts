@@ -5,7 +5,13 @@
  * @module
  */
 import type { ColumnValues } from "../model/mod.ts";
-import { MAX_DATETIME_MS, MAX_FLOAT_MAGNITUDE, MIN_DATETIME_MS } from "../model/mod.ts";
+import {
+  MAX_DATE_DAYS,
+  MAX_DATETIME_MS,
+  MAX_FLOAT_MAGNITUDE,
+  MIN_DATE_DAYS,
+  MIN_DATETIME_MS,
+} from "../model/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import type { Val } from "./expr.ts";
 import type { GenerationPlan, PlanColumn } from "./plan.ts";
@@ -78,9 +84,9 @@ export function withAffine(fn: RowFn, t: Affine): RowFn {
 
 /**
  * The values a numeric column can hold: safe integers, floats up to
- * {@link MAX_FLOAT_MAGNITUDE}, datetimes of years 0000-9999.
+ * {@link MAX_FLOAT_MAGNITUDE}, datetimes and dates of years 0000-9999.
  */
-export function typeRange(type: "integer" | "float" | "datetime"): [number, number] {
+export function typeRange(type: "integer" | "float" | "datetime" | "date"): [number, number] {
   switch (type) {
     case "integer":
       return [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
@@ -88,5 +94,7 @@ export function typeRange(type: "integer" | "float" | "datetime"): [number, numb
       return [-MAX_FLOAT_MAGNITUDE, MAX_FLOAT_MAGNITUDE];
     case "datetime":
       return [MIN_DATETIME_MS, MAX_DATETIME_MS];
+    case "date":
+      return [MIN_DATE_DAYS, MAX_DATE_DAYS];
   }
 }

@@ -13,8 +13,8 @@
  *     primary := number | 'string' | "string" | true | false | column
  *              | function "(" expr ("," expr)* ")" | "(" expr ")"
  *
- * Values are numbers or strings; booleans are 1/0, datetimes epoch ms. A null
- * operand makes the result null (SQL-like), except that `if` treats a null
+ * Values are numbers or strings; booleans are 1/0, datetimes epoch ms, dates
+ * days since 1970-01-01. A null operand makes the result null (SQL-like), except that `if` treats a null
  * condition as false. The AST is plain data so plans can be posted to Workers.
  *
  * @module

@@ -8,7 +8,7 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import { describe, excerpt, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
 import type { ColumnSpec, Location, NumericCommon, TemplatePart } from "../model/mod.ts";
-import { parseIsoUtc } from "../data/mod.ts";
+import { parseIsoDate, parseIsoUtc } from "../data/mod.ts";
 import { parseTemplate } from "./template.ts";
 
 /** Smallest positive scale, rate or shape parameter accepted. */
@@ -186,6 +186,23 @@ export class Params {
       );
     }
     return ms;
+  }
+  /** A calendar date written `YYYY-MM-DD`, as whole days since 1970-01-01 (date columns). */
+  date(key: string): number | undefined {
+    if (!this.f.has(key)) return undefined;
+    const s = this.ctx.string(this.f.get(key), this.at(key));
+    if (s === undefined) return undefined;
+    const days = parseIsoDate(s);
+    if (days === undefined) {
+      this.ctx.problem(
+        this.f.get(key),
+        this.at(key),
+        `must be a date written YYYY-MM-DD like 2024-01-31 (a date column has no time of day), got ${
+          excerpt(s)
+        }`,
+      );
+    }
+    return days;
   }
   /**
    * Decimals and truncation shared by numeric kinds; read first so their

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { didYouMean } from "../suggest.ts";
 import { isMap, isScalar, type Node, type YAMLMap } from "yaml";
 import { describe, excerpt, join, type ParseContext, type YNode } from "../strict_yaml/mod.ts";
 import { GENERATOR_KINDS, type GeneratorKind, type GeneratorSpec } from "../model/mod.ts";
@@ -48,7 +49,9 @@ function parseGen(
     ctx.problem(
       kindNode,
       join(field, "kind"),
-      `unknown generator kind ${excerpt(kindText)}; use one of ${GENERATOR_KINDS.join(", ")}`,
+      `unknown generator kind ${excerpt(kindText)};${
+        didYouMean(kindText, GENERATOR_KINDS)
+      } use one of ${GENERATOR_KINDS.join(", ")}`,
     );
     return undefined;
   }

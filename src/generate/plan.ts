@@ -9,7 +9,9 @@ import {
   type ColumnSpec,
   type ColumnType,
   type DatasetSpec,
+  DEFAULT_END_DAYS,
   DEFAULT_END_MS,
+  DEFAULT_START_DAYS,
   DEFAULT_START_MS,
   type DriftSpec,
   type GeneratorSpec,
@@ -138,6 +140,8 @@ const ID_RE = /(^id$|_id$|^id_|uuid)/;
  *    [min, max] (defaults 0 and min + 1000), floats with 2 decimals.
  * 7. datetime: uniform within [min, max] or [2024-01-01, 2025-01-01) UTC; whole
  *    seconds, whole days for names ending in `date`. Never the wall clock.
+ * 8. date: uniform over the days of [min, max] or 2024-01-01..2024-12-31 (unique:
+ *    one day per row from min or 2024-01-01).
  */
 export function inferGenerator(c: ColumnSpec, rowCount: number, labelRate?: number): GeneratorSpec {
   const loc = c.loc;
@@ -158,6 +162,13 @@ export function inferGenerator(c: ColumnSpec, rowCount: number, labelRate?: numb
         (hi !== undefined ? Math.min(DEFAULT_START_MS, hi - 86_400_000 * 365) : DEFAULT_START_MS);
       out.end = hi ?? Math.max(DEFAULT_END_MS - 1000, out.start + 86_400_000 * 365);
       return out;
+    }
+    case "date": {
+      if (c.unique) return { kind: "sequence", start: lo ?? DEFAULT_START_DAYS, step: 1, loc };
+      const start = lo ??
+        (hi !== undefined ? Math.min(DEFAULT_START_DAYS, hi - 365) : DEFAULT_START_DAYS);
+      const end = hi ?? Math.max(DEFAULT_END_DAYS, start + 365);
+      return { kind: "datetime", resolutionMs: 86_400_000, start, end, loc };
     }
     case "string": {
       if (c.allowed && c.allowed.length > 0) {

@@ -5,7 +5,9 @@
  * @module
  */
 import {
+  DEFAULT_END_DAYS,
   DEFAULT_END_MS,
+  DEFAULT_START_DAYS,
   DEFAULT_START_MS,
   type DistSpec,
   type GeneratorSpec,
@@ -13,6 +15,7 @@ import {
   type TemplatePart,
 } from "../model/mod.ts";
 import type { ColumnValues } from "../model/mod.ts";
+import { formatDate } from "../data/mod.ts";
 import type { Rng } from "../rng/mod.ts";
 import { branchAt, distBranch, drawBranch } from "./dist_branch.ts";
 import type { Affine, ChunkEnv, RowFn } from "./env.ts";
@@ -21,7 +24,7 @@ import type { PlanColumn } from "./plan.ts";
 import { CdfTable } from "./samplers.ts";
 import { FIRST_NAMES, LAST_NAMES } from "./words.ts";
 
-/** Text key of a value for `conditional` lookups ("true"/"false", numbers, strings, "null"). */
+/** Text key of a value for `conditional` lookups ("true"/"false", numbers, YYYY-MM-DD, strings, "null"). */
 export function keyOf(c: ColumnValues, i: number): string {
   if (c.valid !== null && c.valid[i] === 0) return "null";
   switch (c.type) {
@@ -33,6 +36,8 @@ export function keyOf(c: ColumnValues, i: number): string {
     case "float":
     case "datetime":
       return String(c.values[i]);
+    case "date":
+      return formatDate(c.values[i]);
   }
 }
 
@@ -165,7 +170,11 @@ export function templateFn(
           const c = env.cols.get(p.name);
           const v = valueAt(c, i);
           if (v === null) return null;
-          s += c?.type === "datetime" ? new Date(Number(v)).toISOString() : String(v);
+          s += c?.type === "datetime"
+            ? new Date(Number(v)).toISOString()
+            : c?.type === "date"
+            ? formatDate(Number(v))
+            : String(v);
           break;
         }
       }
@@ -233,6 +242,7 @@ function buildDatetimeFn(
   g: Extract<GeneratorSpec, { kind: "datetime" }>,
   col: PlanColumn,
 ): DatetimeFns {
+  if (col.type === "date") return buildDateFns(g, col);
   const res = g.resolutionMs;
   let a = Math.max(g.start ?? col.min ?? DEFAULT_START_MS, col.min ?? -Infinity);
   let b = Math.min(g.end ?? col.max ?? DEFAULT_END_MS, col.max ?? Infinity);
@@ -288,5 +298,36 @@ function buildDatetimeFn(
       const r = span > 0 ? (x - c0) / span : 0;
       return a + (firstK[k] + Math.min(nK[k] - 1, Math.floor(r * nK[k]))) * res;
     },
+  };
+}
+
+/**
+ * Date sampler: the datetime sampler at day resolution over the UTC midnights
+ * of [start, end] (days, both inclusive; default 2024-01-01 to 2024-12-31),
+ * each midnight turned back into its day number. Weekday weights weight whole
+ * days; there are no hour weights.
+ */
+function buildDateFns(
+  g: Extract<GeneratorSpec, { kind: "datetime" }>,
+  col: PlanColumn,
+): DatetimeFns {
+  const ms = (d: number | undefined) => d === undefined ? undefined : d * DAY;
+  const start = g.start ?? col.min ?? DEFAULT_START_DAYS;
+  const end = g.end ?? col.max ?? DEFAULT_END_DAYS;
+  const inner = buildDatetimeFn(
+    {
+      kind: "datetime",
+      start: start * DAY,
+      end: end * DAY,
+      weekdayWeights: g.weekdayWeights,
+      resolutionMs: DAY,
+      loc: g.loc,
+    },
+    { ...col, type: "datetime", min: ms(col.min), max: ms(col.max) },
+  );
+  const day = (v: number | string | null) => typeof v === "number" ? v / DAY : v;
+  return {
+    draw: (i, rng) => day(inner.draw(i, rng)),
+    at: (u) => day(inner.at(u)) as number | null,
   };
 }

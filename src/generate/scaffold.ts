@@ -29,7 +29,7 @@ keywords: [synthetic, example]
 `;
 }
 
-const SCHEMA_YAML = `# Columns: type is string | integer | float | boolean | datetime.
+const SCHEMA_YAML = `# Columns: type is string | integer | float | boolean | datetime | date.
 # Without a \`generator:\` block a column is inferred from its name, type and
 # constraints (see docs/generators.md). With one, the block says exactly how
 # values are drawn: {kind: <name>, <parameters>}.
@@ -59,8 +59,7 @@ columns:
     generator: {kind: categorical, values: [consumer, business, reseller], weights: [0.7, 0.25, 0.05]}
   is_returned:
     type: boolean
-    # true for 8 % of rows
-    generator: {kind: boolean, rate: 0.08}
+    # a label: true for 8 % of rows, set by label_rates in evolution.yaml (exact per chunk)
   ordered_at:
     type: datetime
     constraints: {min: "2024-01-01T00:00:00Z", max: "2024-12-31T23:59:59Z"}

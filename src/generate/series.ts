@@ -6,7 +6,7 @@
  * @module
  */
 import type { GeneratorSpec, StepUnit } from "../model/mod.ts";
-import { Rng } from "../rng/mod.ts";
+import { fmix32 as fmix, Rng } from "../rng/mod.ts";
 import type { ChunkEnv, RowFn } from "./env.ts";
 import type { PlanColumn } from "./plan.ts";
 import { scratchF64 } from "./pools.ts";
@@ -30,15 +30,6 @@ export function mixState(base: Uint32Array, a: number, b: number): Uint32Array {
   }
   if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
   return s;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** Cumulative event counts per `events` entity column, extended on demand (per process). */

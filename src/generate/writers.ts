@@ -135,6 +135,7 @@ export function writeColumn(col: PlanColumn, env: ChunkEnv, fn: RowFn, rng: Rng)
     case "integer":
     case "float":
     case "datetime":
+    case "date":
       return writeNumbers(col, col.type, env, fn, rng);
   }
 }
@@ -156,10 +157,10 @@ function valueError(col: PlanColumn, row: number, what: string): ConfigError {
   }]);
 }
 
-function rangeWhat(type: "integer" | "float" | "datetime", num: number): string {
+function rangeWhat(type: "integer" | "float" | "datetime" | "date", num: number): string {
   if (!Number.isFinite(num)) return `the non-finite value ${num}`;
   const [lo, hi] = typeRange(type);
-  const range = type === "datetime"
+  const range = type === "datetime" || type === "date"
     ? "years 0000 to 9999"
     : `${lo.toExponential()} to ${hi.toExponential()}`;
   return `${num}, outside what ${type === "integer" ? "an" : "a"} ${type} column holds (${range})`;
@@ -239,7 +240,7 @@ interface Rounding {
 
 function roundingOf(
   col: PlanColumn,
-  type: "integer" | "float" | "datetime",
+  type: "integer" | "float" | "datetime" | "date",
   gen: GeneratorSpec | null = col.gen,
 ): Rounding {
   const decimals = type === "float" ? declaredDecimals(gen) : undefined;
@@ -273,7 +274,7 @@ function rounded(num: number, p: number, lo: number, hi: number): number {
 
 function writeNumbers(
   col: PlanColumn,
-  type: "integer" | "float" | "datetime",
+  type: "integer" | "float" | "datetime" | "date",
   env: ChunkEnv,
   fn: RowFn,
   rng: Rng,
@@ -310,7 +311,7 @@ export function writeBranches(
   rng: Rng,
 ): ColumnValues {
   const n = env.rows;
-  const type = col.type as "integer" | "float" | "datetime";
+  const type = col.type as "integer" | "float" | "datetime" | "date";
   let valid: Uint8Array | null = null;
   const values = outputF64(n);
   const [least, most] = typeRange(type);

@@ -1,5 +1,5 @@
 /**
- * Ingest: an external CSV or Parquet file as a version. `scanInput` reads it
+ * Ingest: an external CSV, JSON or Parquet file as a version. `scanInput` reads it
  * once (format, columns, rows, provenance), `chooseSchema` picks the configs
  * (schema_choice.ts), and `ingestProducer` plugs the file into the
  * pipeline's `Producer` contract, which validates, profiles, evaluates and
@@ -10,6 +10,7 @@
 export {
   baseName,
   chooseSeparator,
+  type ColumnReport,
   DETECT_HEAD_BYTES,
   detectFormat,
   type IngestColumn,
@@ -18,6 +19,7 @@ export {
   type Provenance,
   readInputChunks,
   scanInput,
+  type ScanOptions,
   type ScanResult,
   schemaYaml,
   type SeparatorChoice,
@@ -29,3 +31,4 @@ export {
   type SchemaChoice,
   withRowCount,
 } from "./schema_choice.ts";
+export { deriveIdentifier, deriveIdentifiers, SAFE_COLUMN_NAME } from "./names.ts";

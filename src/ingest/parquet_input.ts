@@ -7,12 +7,17 @@
  *   within ±(2^53 − 1), exact in float64, or the file is rejected)
  * - Float16/32/64                                    -> float (finite values only:
  *   NaN and ±Infinity are rejected; store missing values as nulls)
+ * - Decimal (DECIMAL on INT32, INT64, FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY;
+ *   Arrow Decimal128/256)                            -> float, the nearest
+ *   float64 to the exact decimal (noted: digits beyond about 15-17
+ *   significant ones are rounded)
  * - Bool                                             -> boolean
  * - Timestamp (any unit, any zone), Date32, Date64   -> datetime, UTC epoch
  *   milliseconds; digits beyond milliseconds are dropped (floor toward the
- *   past), the rule for CSV text too
- * - anything else (decimal, binary, lists, structs, ...) is an
- *   {@link InputError} naming the column.
+ *   past), the rule for CSV text too. A timestamp without a time zone
+ *   (Parquet `isAdjustedToUTC = false`, "naive") is read as UTC (noted).
+ * - anything else (binary, time of day, intervals, lists, structs, ...) is an
+ *   {@link InputError} naming the column and its type.
  *
  * A declared integer column may be read into a float column (exact widening);
  * no other type change is accepted.
@@ -52,11 +57,15 @@ export interface ParquetInputColumn {
   type: ColumnType;
   /** The Arrow type, for messages. */
   arrowType: string;
+  /** What was decided about the type, when the user should know (decimal, naive timestamp). */
+  note?: string;
 }
 
 /** A column to produce: name, sdp type, nullability. */
 export interface TargetColumn {
   name: string;
+  /** The file's name for the column, when it is not `name`. */
+  sourceName?: string;
   type: ColumnType;
   nullable: boolean;
 }
@@ -117,9 +126,10 @@ function sdpTypeOf(t: arrow.DataType): ColumnType | undefined {
     return arrow.DataType.isUtf8(v) || arrow.DataType.isLargeUtf8(v) ? "string" : undefined;
   }
   if (arrow.DataType.isInt(t)) return "integer";
-  if (arrow.DataType.isFloat(t)) return "float";
+  if (arrow.DataType.isFloat(t) || arrow.DataType.isDecimal(t)) return "float";
   if (arrow.DataType.isBool(t)) return "boolean";
-  if (arrow.DataType.isTimestamp(t) || arrow.DataType.isDate(t)) return "datetime";
+  if (arrow.DataType.isTimestamp(t)) return "datetime";
+  if (arrow.DataType.isDate(t)) return "date";
   return undefined;
 }
 
@@ -143,12 +153,23 @@ export function parquetColumns(pf: pw.ParquetFile, file: string): ParquetInputCo
     if (type === undefined) {
       throw new InputError(
         `${file}: column "${f.name}" has Parquet/Arrow type ${String(f.type)}, which sdp cannot ` +
-          `ingest; supported: strings, integers, floats, booleans, timestamps and dates. ` +
+          `ingest; supported: strings, integers, floats, decimals, booleans, timestamps and dates. ` +
           `Convert or drop the column`,
       );
     }
-    return { name: f.name, type, arrowType: String(f.type) };
+    return { name: f.name, type, arrowType: String(f.type), ...noteOf(f.type) };
   });
+}
+
+function noteOf(t: arrow.DataType): { note?: string } {
+  if (arrow.DataType.isDecimal(t)) {
+    const d = t as arrow.Decimal;
+    return { note: `DECIMAL(${d.precision},${d.scale}) read as float` };
+  }
+  if (arrow.DataType.isTimestamp(t) && !(t as arrow.Timestamp).timezone) {
+    return { note: "naive TIMESTAMP read as UTC" };
+  }
+  return {};
 }
 
 /** Total rows stated by the footer. */
@@ -181,13 +202,23 @@ export function matchColumns(
   }
   for (const t of targets) {
     const c = byName.get(t.name)!;
-    if (c.type !== t.type && !(c.type === "integer" && t.type === "float")) {
+    if (c.type !== t.type && !widens(c.type, t.type)) {
       throw new InputError(
         `${file}: column "${t.name}" is ${c.arrowType} (sdp ${c.type}) in the file, but ` +
           `${schemaName} declares ${t.type}`,
       );
     }
   }
+}
+
+/**
+ * File types readable as another declared type: integers as floats, dates as
+ * datetimes (UTC midnight; versions ingested before sdp had a date type
+ * declared their DATE columns datetime).
+ */
+function widens(found: ColumnType, declared: ColumnType): boolean {
+  return (found === "integer" && declared === "float") ||
+    (found === "date" && declared === "datetime");
 }
 
 /** Null counts seen while reading, per column. */
@@ -217,7 +248,7 @@ export async function* parquetToChunks(
         pf.stream({
           rowGroups: [g],
           batchSize: chunkRows,
-          columns: sorted.map((c) => c.name),
+          columns: sorted.map((c) => c.sourceName ?? c.name),
         }));
     } catch (err) {
       throw notParquet(file, `row group ${g} cannot be read (${errorText(err)})`);
@@ -239,7 +270,7 @@ export async function* parquetToChunks(
       );
       const n = table.numRows;
       const cols = sorted.map((t) => {
-        const vec = table.getChild(t.name);
+        const vec = table.getChild(t.sourceName ?? t.name);
         if (!vec) throw notParquet(file, `column "${t.name}" is missing from row group ${g}`);
         const values = convertVector(vec, t, { file, rowBase });
         if (options.nulls && values.valid) {
@@ -299,6 +330,9 @@ function convertVector(vec: arrow.Vector, t: TargetColumn, w: Where): ColumnValu
     }
     case "integer":
     case "float": {
+      if (arrow.DataType.isDecimal(vec.type)) {
+        return { type: t.type, values: decimals(vec, valid), valid: v };
+      }
       const values = new Float64Array(n);
       // Exact int64 values, kept once a value is beyond ±2^53 (integer columns only).
       let exact: BigInt64Array | undefined;
@@ -345,7 +379,61 @@ function convertVector(vec: arrow.Vector, t: TargetColumn, w: Where): ColumnValu
     }
     case "datetime":
       return { type: "datetime", values: datetimes(vec, t, w, valid), valid: v };
+    case "date":
+      return { type: "date", values: dates(vec, t, w, valid), valid: v };
   }
+}
+
+/** Whole days since 1970-01-01 of a Date32 or Date64 column (the only types mapped to date). */
+function dates(vec: arrow.Vector, t: TargetColumn, w: Where, valid: Uint8Array): Float64Array {
+  const ms = datetimes(vec, t, w, valid);
+  const out = new Float64Array(ms.length);
+  for (let i = 0; i < ms.length; i++) {
+    const d = ms[i] / 86_400_000;
+    if (!Number.isInteger(d)) {
+      throw valueError(w, t.name, i, String(ms[i]), "is a Date64 value with a time of day");
+    }
+    out[i] = d === 0 ? 0 : d;
+  }
+  return out;
+}
+
+/**
+ * Decimal values as the nearest float64: the exact decimal text through
+ * `Number`, which rounds correctly (dividing a float by 10^scale would not).
+ */
+function decimals(vec: arrow.Vector, valid: Uint8Array): Float64Array {
+  const type = vec.type as arrow.Decimal;
+  const words = type.bitWidth / 32;
+  const bits = BigInt(type.bitWidth);
+  const out = new Float64Array(vec.length);
+  let i = 0;
+  for (const d of vec.data) {
+    const raw = d.values as Uint32Array;
+    for (let k = 0; k < d.length; k++, i++) {
+      if (!valid[i]) continue;
+      let x = 0n;
+      const at = (d.offset + k) * words;
+      for (let w = words - 1; w >= 0; w--) x = (x << 32n) | BigInt(raw[at + w]);
+      if (x >> (bits - 1n)) x -= 1n << bits; // two's complement
+      out[i] = decimalNumber(x, type.scale);
+    }
+  }
+  return out;
+}
+
+/** The nearest float64 to `unscaled` x 10^-scale. */
+function decimalNumber(unscaled: bigint, scale: number): number {
+  const neg = unscaled < 0n;
+  let digits = (neg ? -unscaled : unscaled).toString();
+  let text: string;
+  if (scale <= 0) text = digits + "0".repeat(-scale);
+  else {
+    digits = digits.padStart(scale + 1, "0");
+    text = `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  }
+  const v = Number(neg ? `-${text}` : text);
+  return v === 0 ? 0 : v;
 }
 
 const UNIT_NS: Record<number, bigint> = {

@@ -17,8 +17,15 @@
  * Both passes stream: memory is bounded by a batch of records (CSV) or a row
  * group (Parquet) plus one chunk, whatever the file's size.
  *
- * Format: `.parquet`/`.pq` files are Parquet, `.csv` files are CSV; any other
- * name is Parquet when it starts with the `PAR1` magic, else CSV.
+ * Format: `.parquet`/`.pq` files are Parquet, `.csv` files are CSV, `.json`,
+ * `.jsonl` and `.ndjson` files are JSON (an array of objects or JSON Lines,
+ * src/json/); any other name is Parquet when it starts with the `PAR1`
+ * magic, JSON when its first non-blank byte is `[` or `{`, else CSV.
+ *
+ * Column names: the file's names (CSV header, JSON keys, Parquet fields) are
+ * read as identifiers by the rules of names.ts; a renamed column keeps its
+ * file name as `sourceName` (schema.yaml `source_name`, and provenance
+ * `source_names`).
  *
  * @module
  */
@@ -31,18 +38,26 @@ import type { Producer } from "../pipeline/producer.ts";
 import { writeDataFiles } from "../pipeline/write_files.ts";
 import { csvToChunks, inferCsvColumns } from "../csv/convert.ts";
 import { type CsvEvent, detectSeparator, parseCsv } from "../csv/read.ts";
+import { DEFAULT_NULLS } from "../csv/infer.ts";
+import { JsonInference, type JsonTarget, jsonToEvents, parseJsonRecords } from "../json/mod.ts";
+import { ChunkFacts, type ColumnReport, NAIVE_NOTE, renderText, TextFacts } from "./facts.ts";
+import { deriveIdentifiers, matchSourceNames } from "./names.ts";
 // Loaded when a Parquet file is ingested: it pulls in apache-arrow and parquet-wasm (start-up).
 import type { NullCounts } from "./parquet_input.ts";
 const parquetInput = () => import("./parquet_input.ts");
 
-/** Input file formats. */
-export type InputFormat = "csv" | "parquet";
+export type { ColumnReport } from "./facts.ts";
 
-/** A column as ingested: name, type, nullability. */
+/** Input file formats. */
+export type InputFormat = "csv" | "parquet" | "json";
+
+/** A column as ingested: name, type, nullability, and its name in the file when different. */
 export interface IngestColumn {
   name: string;
   type: ColumnType;
   nullable: boolean;
+  /** The file's name for the column (header, key, field), when it is not `name`. */
+  sourceName?: string;
 }
 
 /** Facts about the input file (final_metadata.json provenance). */
@@ -55,6 +70,11 @@ export interface Provenance {
    * ingested from comma-separated files keep their bytes).
    */
   separator?: string;
+  /**
+   * Column name -> the file's name for it, for renamed columns only;
+   * absent when no column was renamed (so such versions keep their bytes).
+   */
+  source_names?: Record<string, string>;
 }
 
 /** Bytes read from the start of a CSV file to detect its separator. */
@@ -77,10 +97,28 @@ export interface ScanResult {
   nullValues?: readonly string[];
   /** CSV only: the field separator used for both passes. */
   separator?: SeparatorChoice;
+  /** CSV only: the null tokens are null in string columns too. */
+  nullsInStrings?: boolean;
+  /** JSON only: nested values are kept as JSON text (else they are errors). */
+  nestedAsJson?: boolean;
+  /** Per column (sorted by name): what was decided, for the decision table. */
+  report: ColumnReport[];
 }
 
-/** Column names sdp accepts (same rule as schema.yaml). */
-export const SAFE_COLUMN_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** Options of {@link scanInput}. */
+export interface ScanOptions {
+  /** How messages name the declared schema. */
+  schemaName?: string;
+  format?: InputFormat;
+  /** CSV null tokens for non-string columns. */
+  nullValues?: readonly string[];
+  /** CSV field separator (checked with separatorProblem); detected when absent. */
+  separator?: string;
+  /** CSV: the null tokens are null in string columns too (R's NA, pandas' NaN). */
+  nullsInStrings?: boolean;
+  /** JSON: keep nested objects and arrays as JSON text in string columns. */
+  nestedAsJson?: boolean;
+}
 
 /** File name without directories. */
 export function baseName(path: string): string {
@@ -92,10 +130,19 @@ export async function detectFormat(path: string): Promise<InputFormat> {
   const lower = path.toLowerCase();
   if (lower.endsWith(".parquet") || lower.endsWith(".pq")) return "parquet";
   if (lower.endsWith(".csv")) return "csv";
+  if (lower.endsWith(".json") || lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) {
+    return "json";
+  }
   const f = await openFileSource(path);
   try {
-    const head = await f.read(0, 4);
-    return head.length === 4 && new TextDecoder().decode(head) === "PAR1" ? "parquet" : "csv";
+    const head = await f.read(0, 4096);
+    if (head.length >= 4 && new TextDecoder().decode(head.subarray(0, 4)) === "PAR1") {
+      return "parquet";
+    }
+    // The first non-blank byte after an optional BOM.
+    let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    while (i < head.length && [0x20, 0x09, 0x0a, 0x0d].includes(head[i])) i++;
+    return head[i] === 0x5b || head[i] === 0x7b ? "json" : "csv";
   } finally {
     f.close();
   }
@@ -146,97 +193,286 @@ async function hashedStream(
   };
 }
 
-async function* countRows(
+/** What the CSV wrapper learns while events pass. */
+interface CsvSeen {
+  rows: number;
+  /** The header as written. */
+  source?: string[];
+  /** The identifiers it is read as, parallel to `source`. */
+  names?: string[];
+  line?: number;
+  facts?: TextFacts;
+}
+
+/**
+ * CSV events with the header read as identifiers (`declared`: matched to
+ * those columns, see names.ts `matchSourceNames`; else derived), counting
+ * rows and collecting facts.
+ */
+async function* mapCsvHeader(
   events: AsyncIterable<CsvEvent>,
-  into: { rows: number; header?: string[]; line?: number },
+  declared: readonly IngestColumn[] | undefined,
+  into: CsvSeen,
+  options: {
+    file: string;
+    nulls?: ReadonlySet<string>;
+    schemaName?: string;
+    nullsInStrings?: boolean;
+  },
 ): AsyncGenerator<CsvEvent> {
   for await (const ev of events) {
-    if (ev.kind === "rows") into.rows += ev.rows.length;
-    else {
-      into.header = ev.names;
-      into.line = ev.line;
+    if (ev.kind === "rows") {
+      into.rows += ev.rows.length;
+      into.facts?.observe(ev.rows);
+      yield ev;
+      continue;
     }
-    yield ev;
+    const names = declared ? matchSourceNames(ev.names, declared) : deriveIdentifiers(ev.names);
+    if (declared) {
+      const known = new Set(declared.map((c) => c.name));
+      names.forEach((n, i) => {
+        if (!known.has(n)) {
+          throw new InputError(
+            `column ${JSON.stringify(ev.names[i])}${
+              n === ev.names[i] ? "" : ` (read as ${n})`
+            } is not declared in ${options.schemaName ?? "the schema"}`,
+            { file: options.file, line: ev.line, col: i + 1 },
+          );
+        }
+      });
+    }
+    into.source = ev.names;
+    into.names = names;
+    into.line = ev.line;
+    if (options.nulls) {
+      into.facts = new TextFacts(names.length, options.nulls, {
+        stringNulls: options.nullsInStrings === true,
+      });
+    }
+    yield { ...ev, names };
   }
 }
 
-function checkNames(names: readonly string[], file: string, line: number): void {
-  names.forEach((n, i) => {
-    if (!SAFE_COLUMN_NAME.test(n)) {
-      throw new InputError(
-        `column name ${JSON.stringify(n)} cannot be an sdp column name: names start with a ` +
-          `letter or _ and use only letters, digits and _ (max 64); rename it in the file or ` +
-          `declare the data with --schema after renaming`,
-        { file, line, col: i + 1 },
-      );
-    }
+/** Columns with the file's names recorded where they differ (names -> source names). */
+function withSources(
+  columns: readonly IngestColumn[],
+  names: readonly string[],
+  sources: readonly string[],
+): IngestColumn[] {
+  const sourceOf = new Map(names.map((n, i) => [n, sources[i]]));
+  return columns.map((c) => {
+    const { sourceName: _, ...rest } = c;
+    const s = sourceOf.get(c.name);
+    return s === undefined || s === c.name ? rest : { ...rest, sourceName: s };
   });
+}
+
+/** Renamed columns for provenance, or nothing when none was renamed. */
+function sourceNames(columns: readonly IngestColumn[]): Pick<Provenance, "source_names"> {
+  const renamed = columns.filter((c) => c.sourceName !== undefined);
+  if (renamed.length === 0) return {};
+  return { source_names: Object.fromEntries(renamed.map((c) => [c.name, c.sourceName!])) };
+}
+
+function notesOf(c: IngestColumn, more: readonly (string | undefined | false)[]): string[] {
+  return [
+    ...(c.sourceName !== undefined ? ["renamed"] : []),
+    ...more.filter((m): m is string => typeof m === "string"),
+  ];
 }
 
 /**
  * First pass: read the whole file, with `declared` columns (types checked,
- * every value parsed) or inferring them (see infer.ts for CSV, the type
- * mapping in parquet_input.ts for Parquet). Throws {@link InputError} with
- * the file, line/row, column and value of the first problem.
+ * every value parsed) or inferring them (see infer.ts for CSV, json/convert.ts
+ * for JSON, the type mapping in parquet_input.ts for Parquet). Throws
+ * {@link InputError} with the file, line/row, column and value of the first
+ * problem.
  */
 export async function scanInput(
   path: string,
   declared: IngestColumn[] | undefined,
-  options: {
-    schemaName?: string;
-    format?: InputFormat;
-    nullValues?: readonly string[];
-    /** CSV field separator (checked with separatorProblem); detected when absent. */
-    separator?: string;
-  } = {},
+  options: ScanOptions = {},
+): Promise<ScanResult> {
+  const format = options.format ?? await detectFormat(path);
+  switch (format) {
+    case "csv":
+      return await scanCsv(path, declared, options);
+    case "json":
+      return await scanJson(path, declared, options);
+    case "parquet":
+      return await scanParquet(path, declared, options);
+  }
+}
+
+async function scanCsv(
+  path: string,
+  declared: IngestColumn[] | undefined,
+  options: ScanOptions,
 ): Promise<ScanResult> {
   const nullValues = options.nullValues;
+  const nullsInStrings = options.nullsInStrings === true;
+  const nulls = nullValues === undefined ? DEFAULT_NULLS : new Set(nullValues);
   const file = baseName(path);
-  const format = options.format ?? await detectFormat(path);
-  const schemaName = options.schemaName ?? "the schema";
-  if (format === "csv") {
-    const separator = await chooseSeparator(path, options.separator);
-    const { stream, digest } = await hashedStream(path);
-    const seen: { rows: number; header?: string[]; line?: number } = { rows: 0 };
-    const events = countRows(
-      parseCsv(stream, { file, separator: separator.separator }),
-      seen,
-    );
-    let columns: IngestColumn[];
-    if (declared) {
-      for await (const _ of csvToChunks(events, declared, { file, nullValues })) {
-        /* parse only */
-      }
-      columns = declared;
-    } else {
-      const inferred = await inferCsvColumns(
-        (async function* () {
-          for await (const ev of events) {
-            if (ev.kind === "header") checkNames(ev.names, file, ev.line);
-            yield ev;
-          }
-        })(),
-        { file, nullValues },
-      );
-      columns = inferred.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
+  const separator = await chooseSeparator(path, options.separator);
+  const { stream, digest } = await hashedStream(path);
+  const seen: CsvSeen = { rows: 0 };
+  const events = mapCsvHeader(
+    parseCsv(stream, { file, separator: separator.separator }),
+    declared,
+    seen,
+    { file, nulls, schemaName: options.schemaName, nullsInStrings },
+  );
+  let columns: IngestColumn[];
+  if (declared) {
+    for await (const _ of csvToChunks(events, declared, { file, nullValues, nullsInStrings })) {
+      /* parse only */
     }
-    if (seen.rows === 0) {
-      throw new InputError("the file has a header but no data rows", {
-        file,
-        line: (seen.line ?? 1) + 1,
-        col: 1,
-      });
-    }
-    return {
-      format,
-      rows: seen.rows,
-      columns: sortColumns(columns),
-      provenance: withSeparator(digest(), separator.separator),
-      ...(nullValues === undefined ? {} : { nullValues }),
-      separator,
-    };
+    columns = declared;
+  } else {
+    const inferred = await inferCsvColumns(events, { file, nullValues, nullsInStrings });
+    columns = inferred.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
   }
+  if (seen.rows === 0) {
+    throw new InputError("the file has a header but no data rows", {
+      file,
+      line: (seen.line ?? 1) + 1,
+      col: 1,
+    });
+  }
+  columns = withSources(columns, seen.names!, seen.source!);
+  const position = new Map(seen.names!.map((n, i) => [n, i]));
+  const report = columns.map((c): ColumnReport => {
+    const f = seen.facts!.column(position.get(c.name)!, c.type);
+    return {
+      name: c.name,
+      sourceName: c.sourceName ?? c.name,
+      type: c.type,
+      nullable: c.nullable,
+      nullCount: f.nullCount,
+      example: f.example,
+      notes: notesOf(c, [f.naive && NAIVE_NOTE]),
+    };
+  });
+  const provenance: Provenance = {
+    ...withSeparator(digest(), separator.separator),
+    ...sourceNames(columns),
+  };
+  return {
+    format: "csv",
+    rows: seen.rows,
+    columns: sortColumns(columns),
+    provenance,
+    ...(nullValues === undefined ? {} : { nullValues }),
+    ...(nullsInStrings ? { nullsInStrings } : {}),
+    separator,
+    report: sortColumns(report),
+  };
+}
 
+async function scanJson(
+  path: string,
+  declared: IngestColumn[] | undefined,
+  options: ScanOptions,
+): Promise<ScanResult> {
+  const file = baseName(path);
+  const nested = options.nestedAsJson === true ? "json" : "error";
+  const { stream, digest } = await hashedStream(path);
+  const inference = new JsonInference(file);
+  for await (const batch of parseJsonRecords(stream, { file, nested })) inference.observe(batch);
+  const provenanceBase = digest();
+  if (inference.rows === 0) throw new InputError(`${file}: the file holds no records`);
+  const facts = inference.columns();
+  const sources = facts.map((f) => f.source);
+  const names = declared ? matchSourceNames(sources, declared) : deriveIdentifiers(sources);
+  let columns: IngestColumn[];
+  if (declared) {
+    const known = new Map(declared.map((c) => [c.name, c]));
+    const taken = new Map<string, string>();
+    names.forEach((n, i) => {
+      if (!known.has(n)) {
+        throw new InputError(
+          `${file}: key ${JSON.stringify(sources[i])}${
+            n === sources[i] ? "" : ` (read as ${n})`
+          } is not a column of ${options.schemaName ?? "the schema"}`,
+        );
+      }
+      const other = taken.get(n);
+      if (other !== undefined) {
+        throw new InputError(
+          `${file}: keys ${JSON.stringify(other)} and ${JSON.stringify(sources[i])} are both ` +
+            `read as column ${n}; give one of them a source_name in the schema`,
+        );
+      }
+      taken.set(n, sources[i]);
+    });
+    const missing = declared.filter((c) => !taken.has(c.name)).map((c) => c.name);
+    if (missing.length > 0) {
+      throw new InputError(
+        `${file}: no record has a key for the declared column(s): ${missing.join(", ")}`,
+      );
+    }
+    columns = withSources(declared, names, sources);
+    // Every value against its declared type, at its own line and column.
+    const second = await hashedStream(path);
+    const events = jsonToEvents(
+      parseJsonRecords(second.stream, { file, nested }),
+      jsonTargets(columns),
+      { file, check: true, schemaName: options.schemaName },
+    );
+    for await (const _ of csvToChunks(events, columns, { file, nullValues: [] })) {
+      /* parse only */
+    }
+    if (second.digest().sha256 !== provenanceBase.sha256) changed(file);
+  } else {
+    columns = withSources(
+      facts.map((f, i) => ({ name: names[i], type: f.type, nullable: f.nullable })),
+      names,
+      sources,
+    );
+  }
+  const noNulls: ReadonlySet<string> = new Set();
+  const report = columns.map((c): ColumnReport => {
+    const f = facts[names.indexOf(c.name)];
+    return {
+      name: c.name,
+      sourceName: c.sourceName ?? c.name,
+      type: c.type,
+      nullable: c.nullable,
+      nullCount: f.nullCount,
+      example: renderText(c.type, f.example, noNulls),
+      notes: notesOf(c, [
+        c.type === "datetime" && f.naive && NAIVE_NOTE,
+        f.nested && "nested values kept as JSON text",
+        f.mixed && c.type === "string" && "mixed JSON types read as text",
+      ]),
+    };
+  });
+  return {
+    format: "json",
+    rows: inference.rows,
+    columns: sortColumns(columns),
+    provenance: { ...provenanceBase, ...sourceNames(columns) },
+    ...(options.nestedAsJson === true ? { nestedAsJson: true } : {}),
+    report: sortColumns(report),
+  };
+}
+
+function jsonTargets(columns: readonly IngestColumn[]): JsonTarget[] {
+  return columns.map((c) => ({
+    source: c.sourceName ?? c.name,
+    name: c.name,
+    type: c.type,
+    nullable: c.nullable,
+  }));
+}
+
+async function scanParquet(
+  path: string,
+  declared: IngestColumn[] | undefined,
+  options: ScanOptions,
+): Promise<ScanResult> {
+  const file = baseName(path);
+  const schemaName = options.schemaName ?? "the schema";
   const provenance = { file_name: file, ...(await hashFile(path)) };
   const src = await openFileSource(path);
   try {
@@ -244,27 +480,29 @@ export async function scanInput(
       await parquetInput();
     const pf = await openParquetInput(src, file);
     try {
-      const found = parquetColumns(pf, file);
+      const raw = parquetColumns(pf, file);
+      const sources = raw.map((c) => c.name);
+      const names = declared ? matchSourceNames(sources, declared) : deriveIdentifiers(sources);
+      const found = raw.map((c, i) => ({ ...c, name: names[i] }));
+      const sourceOf = new Map(names.map((n, i) => [n, sources[i]]));
       let targets: IngestColumn[];
       if (declared) {
         matchColumns(found, declared, file, schemaName);
-        targets = declared;
+        targets = withSources(declared, names, sources);
       } else {
-        for (const c of found) {
-          if (!SAFE_COLUMN_NAME.test(c.name)) {
-            throw new InputError(
-              `${file}: column name ${
-                JSON.stringify(c.name)
-              } cannot be an sdp column name: names ` +
-                `start with a letter or _ and use only letters, digits and _ (max 64)`,
-            );
-          }
-        }
-        targets = found.map((c) => ({ name: c.name, type: c.type, nullable: true }));
+        targets = withSources(
+          found.map((c) => ({ name: c.name, type: c.type, nullable: true })),
+          names,
+          sources,
+        );
       }
       const nulls: NullCounts = new Map();
+      const facts = new ChunkFacts();
       let rows = 0;
-      for await (const chunk of parquetToChunks(pf, targets, { file, nulls })) rows += chunk.rows;
+      for await (const chunk of parquetToChunks(pf, targets, { file, nulls })) {
+        rows += chunk.rows;
+        facts.observe(chunk);
+      }
       const stated = parquetRows(pf, file);
       if (rows !== stated) {
         throw new InputError(
@@ -272,9 +510,26 @@ export async function scanInput(
         );
       }
       if (rows === 0) throw new InputError(`${file}: the file has no rows`);
-      const columns = declared ??
-        targets.map((t) => ({ ...t, nullable: (nulls.get(t.name) ?? 0) > 0 }));
-      return { format, rows, columns: sortColumns(columns), provenance };
+      const columns = declared
+        ? targets
+        : targets.map((t) => ({ ...t, nullable: (nulls.get(t.name) ?? 0) > 0 }));
+      const noteOf = new Map(found.map((c) => [c.name, c.note]));
+      const report = columns.map((c): ColumnReport => ({
+        name: c.name,
+        sourceName: sourceOf.get(c.name) ?? c.name,
+        type: c.type,
+        nullable: c.nullable,
+        nullCount: facts.nullCount.get(c.name) ?? 0,
+        example: facts.example.get(c.name) ?? null,
+        notes: notesOf(c, [noteOf.get(c.name)]),
+      }));
+      return {
+        format: "parquet",
+        rows,
+        columns: sortColumns(columns),
+        provenance: { ...provenance, ...sourceNames(columns) },
+        report: sortColumns(report),
+      };
     } finally {
       pf.free();
     }
@@ -283,11 +538,18 @@ export async function scanInput(
   }
 }
 
+function changed(file: string): never {
+  throw new InputError(
+    `${file} changed while it was being read; nothing was finalized. Use a file that is not ` +
+      `being written to`,
+  );
+}
+
 function withSeparator(p: Provenance, separator: string): Provenance {
   return separator === "," ? p : { ...p, separator };
 }
 
-function sortColumns(cols: IngestColumn[]): IngestColumn[] {
+function sortColumns<T extends { name: string }>(cols: T[]): T[] {
   return [...cols].sort((a, b) => compareNames(a.name, b.name));
 }
 
@@ -308,10 +570,27 @@ export async function* readInputChunks(path: string, scan: ScanResult): AsyncGen
     const h = await hashedStream(path);
     digest = h.digest;
     const separator = scan.separator?.separator ?? ",";
-    chunks = csvToChunks(parseCsv(h.stream, { file, separator }), scan.columns, {
+    const events = mapCsvHeader(
+      parseCsv(h.stream, { file, separator }),
+      scan.columns,
+      { rows: 0 },
+      { file },
+    );
+    chunks = csvToChunks(events, scan.columns, {
       file,
       nullValues: scan.nullValues,
+      nullsInStrings: scan.nullsInStrings === true,
     });
+  } else if (scan.format === "json") {
+    const h = await hashedStream(path);
+    digest = h.digest;
+    const nested = scan.nestedAsJson === true ? "json" : "error";
+    const events = jsonToEvents(
+      parseJsonRecords(h.stream, { file, nested }),
+      jsonTargets(scan.columns),
+      { file, check: false },
+    );
+    chunks = csvToChunks(events, scan.columns, { file, nullValues: [] });
   } else {
     const { openParquetInput, parquetToChunks } = await parquetInput();
     const src = await openFileSource(path);
@@ -364,6 +643,7 @@ export function schemaYaml(columns: readonly IngestColumn[], comment: string): s
     lines.push(`  ${JSON.stringify(c.name)}:`);
     lines.push(`    type: ${c.type}`);
     lines.push(`    nullable: ${c.nullable}`);
+    if (c.sourceName !== undefined) lines.push(`    source_name: ${JSON.stringify(c.sourceName)}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -6,7 +6,14 @@
  *
  * @module
  */
-export { type LeftoverReport, STALE_AFTER_MS, sweepLeftovers } from "./leftovers.ts";
+export {
+  findLeftovers,
+  type Leftover,
+  type LeftoverReport,
+  removeLeftover,
+  STALE_AFTER_MS,
+  sweepLeftovers,
+} from "./leftovers.ts";
 export {
   describeVerify,
   readFinalMetadata,

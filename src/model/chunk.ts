@@ -8,7 +8,7 @@
  */
 
 /** The column types a schema may declare. */
-export type ColumnType = "string" | "integer" | "float" | "boolean" | "datetime";
+export type ColumnType = "string" | "integer" | "float" | "boolean" | "datetime" | "date";
 
 /** All column types, in a fixed order (used for messages and exhaustiveness). */
 export const COLUMN_TYPES: readonly ColumnType[] = [
@@ -17,6 +17,7 @@ export const COLUMN_TYPES: readonly ColumnType[] = [
   "float",
   "boolean",
   "datetime",
+  "date",
 ];
 
 /**
@@ -36,6 +37,7 @@ export const CHUNK_ROWS = 65_536;
  *   read `exact` when present.
  * - float: float64.
  * - datetime: epoch milliseconds, UTC, whole numbers.
+ * - date: whole days since 1970-01-01 (negative before it), no time of day.
  * - boolean: 0/1 bytes.
  * - string: JS strings; the entry at a null row is "".
  *
@@ -48,7 +50,7 @@ export const CHUNK_ROWS = 65_536;
  */
 export type ColumnValues =
   | {
-    type: "integer" | "float" | "datetime";
+    type: "integer" | "float" | "datetime" | "date";
     values: Float64Array;
     valid: Uint8Array | null;
     /** Exact int64 values (integer columns only; see above). */

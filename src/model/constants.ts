@@ -20,8 +20,15 @@ export const DIST_KINDS = [
 
 /** Default datetime range start when neither the generator nor the column gives one (2024-01-01Z). */
 export const DEFAULT_START_MS = Date.UTC(2024, 0, 1);
-/** Default datetime range end (exclusive): 2025-01-01Z. */
+/**
+ * Default datetime range end: 2025-01-01Z. Like every datetime `end` it is
+ * inclusive: at millisecond resolution that midnight itself can be drawn.
+ */
 export const DEFAULT_END_MS = Date.UTC(2025, 0, 1);
+/** Default date range start, in days since 1970-01-01: 2024-01-01. */
+export const DEFAULT_START_DAYS = 19_723;
+/** Default date range end (inclusive), in days since 1970-01-01: 2024-12-31. */
+export const DEFAULT_END_DAYS = 20_088;
 
 /**
  * Largest magnitude a generated float may have: sums of squares over a chunk
@@ -33,6 +40,10 @@ export const MAX_FLOAT_MAGNITUDE = 1e150;
 export const MIN_DATETIME_MS = -62_167_219_200_000;
 /** Latest datetime a column may hold (9999-12-31T23:59:59.999Z). */
 export const MAX_DATETIME_MS = 253_402_300_799_999;
+/** Earliest date a column may hold, in days since 1970-01-01 (0000-01-01). */
+export const MIN_DATE_DAYS = -719_528;
+/** Latest date a column may hold, in days since 1970-01-01 (9999-12-31). */
+export const MAX_DATE_DAYS = 2_932_896;
 /**
  * Longest string a `regex` generator may produce unless `max_length` (of the
  * generator or of the column constraint) raises it; values of every string

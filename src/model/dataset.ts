@@ -14,9 +14,9 @@ export interface ColumnSpec {
   name: string;
   type: ColumnType;
   nullable: boolean;
-  /** Inclusive lower bound (epoch ms for datetime). */
+  /** Inclusive lower bound (epoch ms for datetime, days since 1970-01-01 for date). */
   min?: number;
-  /** Inclusive upper bound (epoch ms for datetime). */
+  /** Inclusive upper bound (epoch ms for datetime, days since 1970-01-01 for date). */
   max?: number;
   /** Allowed values (string columns). */
   allowed?: string[];
@@ -27,6 +27,12 @@ export interface ColumnSpec {
   /** Every non-null value must be distinct. */
   unique: boolean;
   description?: string;
+  /**
+   * The column's name in the ingested file's header (schema.yaml
+   * `source_name`), when it differs from `name`: `Cost Total $` for
+   * `cost_total`. Ingest reads that header as this column.
+   */
+  sourceName?: string;
   /** Declared generator; absent means inference from name, type and constraints. */
   generator?: GeneratorSpec;
   loc: Location;

@@ -16,14 +16,18 @@ export {
   type StringCodes,
 } from "./chunk.ts";
 export {
+  DEFAULT_END_DAYS,
   DEFAULT_END_MS,
   DEFAULT_MAX_STRING_CHARS,
+  DEFAULT_START_DAYS,
   DEFAULT_START_MS,
   DIST_KINDS,
+  MAX_DATE_DAYS,
   MAX_DATETIME_MS,
   MAX_FLOAT_MAGNITUDE,
   MAX_ROW_COUNT,
   MAX_STRING_CHARS,
+  MIN_DATE_DAYS,
   MIN_DATETIME_MS,
 } from "./constants.ts";
 export {

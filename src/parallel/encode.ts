@@ -30,6 +30,8 @@ import { ChunkChecker } from "../validate/mod.ts";
 export interface StatsJob {
   columns: ColumnSpec[];
   checks: CheckSpec[];
+  /** Boolean label columns profiled per class (the label-rate columns). */
+  labels?: string[];
   /** Precompute sketches and HyperLogLog registers (large runs). */
   sketches: boolean;
 }
@@ -76,7 +78,7 @@ export function chunkStats(
   if (!c) {
     c = {
       checker: new ChunkChecker(stats.columns, stats.checks),
-      profiler: new ChunkProfiler(stats.columns),
+      profiler: new ChunkProfiler(stats.columns, { labels: stats.labels }),
     };
     checkers.set(stats, c);
   }

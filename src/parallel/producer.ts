@@ -40,6 +40,7 @@ export async function encodeJob(
         stats: {
           columns: spec.columns,
           checks: spec.checks,
+          labels: [...spec.evolution.labelRates.keys()],
           // Sketches pay off only where the profile leaves its exact modes.
           sketches: p.rowCount > Math.min(EXACT_QUANTILE_LIMIT, DISTINCT_EXACT_LIMIT),
         },

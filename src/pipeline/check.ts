@@ -10,7 +10,9 @@
  */
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import type { DatasetSpec } from "../model/dataset.ts";
-import { type Chunk, CHUNK_ROWS } from "../data/mod.ts";
+import { type Chunk, CHUNK_ROWS, type ColumnValues, compareNames, isValid } from "../data/mod.ts";
+import { valueText } from "../csv/write.ts";
+import type { FailingCheck } from "../evaluate/mod.ts";
 import type { ArrowColumn } from "../arrow/table.ts";
 import { openFileSource } from "../io/byte_source.ts";
 import { readParquetChunks, readParquetFooter } from "../parquet/codec.ts";
@@ -35,6 +37,8 @@ export interface WrittenFiles {
 export interface CheckResult {
   validation: ValidationReport;
   profile: DatasetProfile;
+  /** Failed checks with the values of their first offending rows (empty when it passed). */
+  failures: FailingCheck[];
 }
 
 /** Validate and profile the written files, finishing what {@link Produced} started. */
@@ -83,7 +87,75 @@ export async function checkWrittenFiles(
   if (files.parquet && files.csv) {
     validator.schemaProblems(await csvProblems(spec, `${stagingDir}/${ARTIFACTS.csv}`, rowCount));
   }
-  return { validation: validator.finish(), profile: profiler.finish() };
+  const validation = validator.finish();
+  const failures = validation.passed ? [] : await failingRows(validation, spec, read());
+  return { validation, profile: profiler.finish(), failures };
+}
+
+/**
+ * The values of the first offending rows of every failed check, read back
+ * from the written data (only when validation failed): one more pass over the
+ * file, stopping after the last row needed.
+ */
+async function failingRows(
+  validation: ValidationReport,
+  spec: DatasetSpec,
+  chunks: AsyncIterable<Chunk>,
+): Promise<FailingCheck[]> {
+  const failures: Array<FailingCheck & { want: number[] }> = [];
+  for (const column of Object.keys(validation.columns).sort(compareNames)) {
+    const checks = validation.columns[column].checks;
+    for (const name of Object.keys(checks).sort(compareNames)) {
+      const r = checks[name];
+      if (r.violations === 0) continue;
+      failures.push({
+        check: `${column}.${name}`,
+        column,
+        violations: r.violations,
+        rows: [],
+        want: r.first_rows,
+      });
+    }
+  }
+  for (const name of Object.keys(validation.checks).sort(compareNames)) {
+    const r = validation.checks[name];
+    if (r.violations > 0) {
+      failures.push({
+        check: name,
+        column: null,
+        violations: r.violations,
+        rows: [],
+        want: r.first_rows,
+      });
+    }
+  }
+  const wanted = new Set(failures.flatMap((f) => f.want));
+  if (wanted.size === 0) return failures.map(({ want: _, ...f }) => f);
+  const last = Math.max(...wanted);
+  const values = new Map<number, Record<string, string>>();
+  let start = 0;
+  for await (const chunk of chunks) {
+    for (let i = 0; i < chunk.rows; i++) {
+      if (!wanted.has(start + i)) continue;
+      const rec: Record<string, string> = {};
+      for (const c of spec.columns) {
+        const col = chunk.columns.get(c.name);
+        rec[c.name] = col === undefined ? "" : cellText(col, i);
+      }
+      values.set(start + i, rec);
+    }
+    start += chunk.rows;
+    if (start > last) break;
+  }
+  return failures.map(({ want, ...f }) => ({
+    ...f,
+    rows: want.filter((r) => values.has(r)).map((row) => ({ row, values: values.get(row)! })),
+  }));
+}
+
+/** One cell as text: null as "null", else as data.csv writes it. */
+function cellText(col: ColumnValues, i: number): string {
+  return isValid(col, i) ? valueText(col, i) : "null";
 }
 
 /**

@@ -70,6 +70,8 @@ function parquetWidth(c: ColumnSpec): number {
     case "float":
     case "datetime":
       return 8;
+    case "date":
+      return 4;
     case "boolean":
       return 1;
     case "string":
@@ -85,6 +87,8 @@ function csvWidth(c: ColumnSpec): number {
       return 24;
     case "datetime":
       return 24;
+    case "date":
+      return 10;
     case "boolean":
       return 5;
     case "string":

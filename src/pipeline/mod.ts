@@ -17,7 +17,7 @@ export {
 } from "./producer.ts";
 export { writeDataFiles } from "./write_files.ts";
 export { estimateOutput, formatBytes, MAX_COMPRESSION, type OutputEstimate } from "./estimate.ts";
-export { loadPriorProfile, type PriorInput } from "./prior.ts";
+export { choosePrior, loadPrior, loadPriorProfile, type PriorInput } from "./prior.ts";
 export { evolvedRates } from "./reports.ts";
 export {
   type MultiRunOptions,

@@ -108,7 +108,13 @@ export async function runMultiTableDataset(
   const priorVersion = options.prior ? options.prior.version : known.at(-1)?.version ?? null;
   const priors = options.prior?.tables ?? await stage(
     "profile_prior",
-    () => priorProfiles(spec, { ...options, priorVersion, log: env.log }),
+    () =>
+      priorProfiles(spec, {
+        ...options,
+        priorVersion,
+        priorIndex: known.length > 0 ? known.length - 1 : null,
+        log: env.log,
+      }),
   );
   // Estimated from the expected counts, before the (row-count-long) drawing of the real ones.
   if (options.checkSpace) {
@@ -233,6 +239,8 @@ async function priorProfiles(
   options: {
     runsDir: string;
     priorVersion: string | null;
+    /** The prior's position among the dataset's versions. */
+    priorIndex: number | null;
     allowMissingPrior?: boolean;
     log: RunEnvironment["log"];
   },
@@ -254,7 +262,13 @@ async function priorProfiles(
     const path = `${dir}/${TABLES_DIR}/${t.name}/${ARTIFACTS.profile}`;
     const text = await readTextIfExists(path);
     // A table new in this version has no prior.
-    if (text !== undefined) out.set(t.name, { version, profile: parseProfile(text, path) });
+    if (text !== undefined) {
+      out.set(t.name, {
+        version,
+        profile: parseProfile(text, path),
+        versionIndex: options.priorIndex,
+      });
+    }
   }
   return out;
 }

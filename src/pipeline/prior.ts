@@ -5,17 +5,20 @@
  * @module
  */
 import { ARTIFACTS } from "../artifacts/mod.ts";
-import { IntegrityError } from "../errors.ts";
-import { describeVerify, verifyVersion } from "../integrity/mod.ts";
-import { readTextIfExists } from "../io/files.ts";
+import { IntegrityError, UsageError } from "../errors.ts";
+import { describeVerify, readFinalMetadata, verifyVersion } from "../integrity/mod.ts";
+import { listDirs, readTextIfExists } from "../io/files.ts";
 import type { Logger } from "../log/mod.ts";
 import { type DatasetProfile, parseProfile } from "../profile/mod.ts";
-import { type Registry, versionsOf } from "../registry/mod.ts";
+import { type Registry, versionsOf, withheldOf } from "../registry/mod.ts";
+import { checkVersionId } from "../version/mod.ts";
 
-/** A prior version and its profile. */
+/** A prior version, its profile and its version index. */
 export interface PriorInput {
   version: string;
   profile: DatasetProfile;
+  /** The prior's version index (declared drift runs from it); null when unknown. */
+  versionIndex: number | null;
 }
 
 /** What {@link choosePrior} decided. */
@@ -38,6 +41,10 @@ export interface PriorOptions {
   prior?: PriorInput | null;
   /** Run without a prior when the prior version is missing or fails verification. */
   allowMissingPrior?: boolean;
+  /** Compare with this finalized version instead of the latest (`--prior`). */
+  priorVersion?: string;
+  /** Compare with no prior at all (`--no-prior`). */
+  noPrior?: boolean;
   log: Logger;
 }
 
@@ -63,19 +70,89 @@ export async function loadPriorProfile(
 }
 
 /**
+ * A finalized version as a prior: its verified profile and its version index
+ * from final_metadata.json (else its `position` among the registry's versions).
+ */
+export async function loadPrior(
+  runsDir: string,
+  dataset: string,
+  at: { version: string; position: number | null },
+): Promise<PriorInput> {
+  const profile = await loadPriorProfile(runsDir, dataset, at.version);
+  const { meta } = await readFinalMetadata(`${runsDir}/${dataset}/${at.version}`);
+  const index = meta && Number.isSafeInteger(meta.version_index) && meta.version_index >= 0
+    ? meta.version_index
+    : at.position;
+  return { version: at.version, profile, versionIndex: index };
+}
+
+/**
+ * The version index of the next version of `dataset`: one past every index
+ * ever used, so an index is never reused, not even after a version was
+ * withheld (de-listed) by a rebuild or its folder removed: the larger of the
+ * count of recorded versions (listed and withheld) and 1 + the largest
+ * `version_index` in the finalized folders on disk.
+ */
+export async function nextVersionIndex(
+  runsDir: string,
+  dataset: string,
+  registry: Registry | undefined,
+): Promise<number> {
+  let next = registry
+    ? versionsOf(registry, dataset).length + withheldOf(registry, dataset).length
+    : 0;
+  for (const v of await listDirs(`${runsDir}/${dataset}`)) {
+    if (checkVersionId(v) !== undefined) continue;
+    const text = await readTextIfExists(`${runsDir}/${dataset}/${v}/${ARTIFACTS.final}`);
+    if (text === undefined) continue;
+    try {
+      const index = (JSON.parse(text) as { version_index?: unknown }).version_index;
+      if (typeof index === "number" && Number.isSafeInteger(index) && index >= 0) {
+        next = Math.max(next, index + 1);
+      }
+    } catch { /* an unreadable record is verify's business; it reserves nothing */ }
+  }
+  return next;
+}
+
+/**
  * The version index and prior of a new version of `dataset`: the given ones
- * (reproduction), else the registry's count and latest version, whose profile
- * is loaded after verifying its folder.
+ * (reproduction), else the next unused index ({@link nextVersionIndex}) and
+ * the registry's latest version, whose profile is loaded after verifying its folder.
  */
 export async function choosePrior(dataset: string, options: PriorOptions): Promise<PriorChoice> {
   const known = options.registry ? versionsOf(options.registry, dataset) : [];
-  const versionIndex = options.versionIndex ?? known.length;
+  const versionIndex = options.versionIndex ??
+    await nextVersionIndex(options.runsDir, dataset, options.registry);
   if (options.prior !== undefined) return { versionIndex, prior: options.prior, note: null };
+  if (options.noPrior) {
+    return { versionIndex, prior: null, note: "--no-prior was given" };
+  }
+  if (options.priorVersion !== undefined) {
+    const wanted = options.priorVersion;
+    const position = known.findIndex((v) => v.version === wanted);
+    if (position < 0) {
+      const names = known.map((v) => v.version);
+      throw new UsageError(
+        `--prior ${wanted}: ${dataset} has no finalized version ${wanted}; ` +
+          (names.length === 0
+            ? "it has no versions yet"
+            : `its versions: ${names.slice(-10).join(", ")}${
+              names.length > 10 ? " (latest 10)" : ""
+            }`),
+      );
+    }
+    const prior = await loadPrior(options.runsDir, dataset, { version: wanted, position });
+    return { versionIndex, prior, note: `prior chosen with --prior ${wanted}` };
+  }
   const priorVersion = known.at(-1)?.version ?? null;
   if (priorVersion === null) return { versionIndex, prior: null, note: null };
   try {
-    const profile = await loadPriorProfile(options.runsDir, dataset, priorVersion);
-    return { versionIndex, prior: { version: priorVersion, profile }, note: null };
+    const prior = await loadPrior(options.runsDir, dataset, {
+      version: priorVersion,
+      position: known.length - 1,
+    });
+    return { versionIndex, prior, note: null };
   } catch (err) {
     if (!(err instanceof IntegrityError) || !options.allowMissingPrior) throw err;
     options.log.log("WARNING", "prior_unusable", { prior: priorVersion, reason: err.message });

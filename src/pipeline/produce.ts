@@ -43,7 +43,7 @@ function startChecks(
 ): RunChecks {
   return {
     validator: new Validator(spec.columns, spec.checks, ctx.rowCount),
-    profiler: new Profiler(ctx.columns),
+    profiler: new Profiler(ctx.columns, { labels: [...spec.evolution.labelRates.keys()] }),
     facts: [],
   };
 }

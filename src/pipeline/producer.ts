@@ -59,6 +59,8 @@ export interface ProducerProvenance {
   sha256: string;
   /** CSV field separator, only when it is not `,`. */
   separator?: string;
+  /** Column name -> the input's name for it, only for renamed columns. */
+  source_names?: Record<string, string>;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { DatasetSpec } from "../model/dataset.ts";
 import {
   evaluate,
   type EvaluationReport,
+  type FailingCheck,
   renderReportHtml,
   type ValidationSummary,
 } from "../evaluate/mod.ts";
@@ -27,6 +28,8 @@ export interface ReportInput {
   prior: PriorInput | null;
   /** Why a prior was left out, recorded as `prior_note` in evaluation.json. */
   priorNote: string | null;
+  /** Failed checks with example rows, shown in report.html. */
+  failures?: FailingCheck[];
 }
 
 /** The short form of a validation report that evaluation and report.html use. */
@@ -48,7 +51,11 @@ export function evaluateRun(input: ReportInput): EvaluationReport {
   const evaluation = evaluate({
     spec: evolvedRates(input.spec, input.versionIndex),
     profile: input.profile,
+    versionIndex: input.versionIndex,
     prior: input.prior,
+    ...(input.prior === null && input.priorNote
+      ? { noPriorMessage: `No prior: ${input.priorNote}, so drift was not computed.` }
+      : {}),
     validation: validationSummary(input.validation),
   });
   return input.priorNote ? { ...evaluation, prior_note: input.priorNote } : evaluation;
@@ -76,6 +83,7 @@ export async function writeReports(
       prior,
       evaluation,
       validation: { ...validationSummary(validation), report: validation },
+      failures: input.failures ?? [],
     }),
   );
 }

@@ -46,6 +46,10 @@ export interface RunOptions {
   registryFile: string;
   /** Run without a prior when the prior version is missing or fails verification. */
   allowMissingPrior?: boolean;
+  /** Compare with this finalized version instead of the latest (`--prior`). */
+  priorVersion?: string;
+  /** Compare with no prior (`--no-prior`). */
+  noPrior?: boolean;
   /** Use this version index instead of the registry's count (reproduction). */
   versionIndex?: number;
   /** Use this prior instead of the registry's latest (reproduction); null = none. */

@@ -43,10 +43,14 @@ Deno.test("prior: the given index and prior win (reproduction)", async () => {
     runsDir: "/nonexistent",
     registry: undefined,
     versionIndex: 4,
-    prior: { version: "v3", profile },
+    prior: { version: "v3", profile, versionIndex: 3 },
     log: silentLogger,
   });
-  assert.deepEqual(got, { versionIndex: 4, prior: { version: "v3", profile }, note: null });
+  assert.deepEqual(got, {
+    versionIndex: 4,
+    prior: { version: "v3", profile, versionIndex: 3 },
+    note: null,
+  });
 });
 
 Deno.test("prior: first version has none; an unusable prior fails unless allowed", async () => {

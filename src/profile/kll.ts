@@ -183,7 +183,7 @@ export class QuantileSketch {
   }
 
   #push(h: number, v: number): void {
-    if (h === this.#levels.length) this.#ensureLevel(h);
+    if (h >= this.#levels.length) this.#ensureLevel(h);
     this.#levels[h][this.#sizes[h]++] = v;
     if (this.#sizes[h] === this.#k) this.#compact(h);
   }

@@ -36,7 +36,7 @@
  *   out of every numeric statistic.
  *
  * Dataset level: pairwise Pearson correlations of the first
- * {@link MAX_CORRELATION_COLUMNS} numeric (integer, float, datetime) columns by
+ * {@link MAX_CORRELATION_COLUMNS} numeric (integer, float, datetime, date) columns by
  * name, over pairwise-complete rows: two-pass co-moments per chunk, combined
  * by the bivariate form of the same pairwise update.
  *
@@ -49,6 +49,7 @@ import { type Chunk, COLUMN_TYPES, type ColumnType, compareNames } from "../data
 import { IntegrityError } from "../errors.ts";
 import { DistinctMerger, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
 import { QuantileSketch } from "./kll.ts";
+import { LabelAccumulator, labelColumns, type LabelProfile } from "./labels.ts";
 import { LEGACY_PROFILE_FORMAT, upgradeProfileV1 } from "./legacy.ts";
 import {
   type BooleanPart,
@@ -78,6 +79,12 @@ import {
 export { DISTINCT_EXACT_LIMIT, HLL_RELATIVE_STANDARD_ERROR } from "./hll.ts";
 export { QuantileSketch, SKETCH_LEVEL_CAPACITY, type WeightedItems } from "./kll.ts";
 export { HISTOGRAM_BINS, QUANTILE_POINTS, SUPPORT_ATOMS } from "./summary.ts";
+export {
+  type ClassNumeric,
+  type LabelColumn,
+  type LabelProfile,
+  MAX_LABEL_COLUMNS,
+} from "./labels.ts";
 
 /**
  * Profile format version: 2 since determinism contract 5 (every key
@@ -131,7 +138,7 @@ export interface SupportProfile {
   cdf_error_bound: number;
 }
 
-/** Statistics of the finite values of an integer, float or datetime column. */
+/** Statistics of the finite values of an integer, float, datetime (ms) or date (days) column. */
 export interface NumericProfile {
   /** Finite values. */
   count: number;
@@ -171,7 +178,7 @@ export interface ColumnProfile {
   count: number;
   nulls: number;
   distinct: DistinctProfile;
-  /** Present for integer, float and datetime columns with a finite value. */
+  /** Present for integer, float, datetime and date columns with a finite value. */
   numeric: NumericProfile | null;
   /** Present for string and boolean columns. */
   categorical: CategoricalProfile | null;
@@ -195,9 +202,14 @@ export interface DatasetProfile {
   /** Keyed by column name, in code-unit order. */
   columns: Record<string, ColumnProfile>;
   correlations: CorrelationProfile;
+  /**
+   * Per-class distributions for each boolean label column (labels.ts); only
+   * when the dataset has label columns.
+   */
+  labels?: LabelProfile[];
 }
 
-const NUMERIC_TYPES: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime"]);
+const NUMERIC_TYPES: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime", "date"]);
 
 /** Whether a column type is profiled numerically. */
 export function isNumericType(type: ColumnType): boolean {
@@ -480,10 +492,22 @@ export class Profiler {
   #pairC: Float64Array;
   #finished = false;
 
-  /** Columns to profile (any order; profiled in code-unit name order). */
-  constructor(columns: ReadonlyArray<{ name: string; type: ColumnType }>) {
+  #labels: LabelAccumulator[] | null;
+
+  /**
+   * Columns to profile (any order; profiled in code-unit name order); `labels`
+   * names boolean label columns summarised per class (see labels.ts).
+   */
+  constructor(
+    columns: ReadonlyArray<{ name: string; type: ColumnType }>,
+    options: { labels?: readonly string[] } = {},
+  ) {
     const layout = profileLayout(columns);
-    this.#chunks = new ChunkProfiler(columns);
+    this.#chunks = new ChunkProfiler(columns, options);
+    const labels = labelColumns(layout.columns, options.labels ?? []);
+    this.#labels = labels.length === 0
+      ? null
+      : labels.map((l) => new LabelAccumulator(l, layout.columns));
     this.#corr = layout.correlation;
     this.#columns = layout.columns.map((c) => ({
       name: c.name,
@@ -547,6 +571,12 @@ export class Profiler {
       }
     });
     if (part.pairs) this.#mergePairs(part.pairs);
+    if (this.#labels !== null) {
+      const labels = part.labels;
+      // A part computed without labels (another producer's layout) drops them for good.
+      if (labels === undefined || labels.length !== this.#labels.length) this.#labels = null;
+      else this.#labels.forEach((acc, i) => acc.merge(labels[i]));
+    }
     this.#rows += part.rows;
   }
 
@@ -591,6 +621,7 @@ export class Profiler {
       rows: this.#rows,
       columns,
       correlations: this.#correlations(),
+      ...(this.#labels === null ? {} : { labels: this.#labels.map((l) => l.finish()) }),
     };
   }
 

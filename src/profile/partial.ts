@@ -13,6 +13,7 @@
  * @module
  */
 import type { Chunk, ColumnType, ColumnValues, StringCodes } from "../data/mod.ts";
+import { labelColumns, type LabelPart, labelParts } from "./labels.ts";
 import { compareNames } from "../data/mod.ts";
 import { registersOf } from "./hll.ts";
 import { type SketchState, sortedSketchState } from "./kll.ts";
@@ -102,6 +103,8 @@ export interface ChunkProfile {
   columns: ColumnPart[];
   /** Over the correlation columns; null when fewer than two. */
   pairs: PairMoments | null;
+  /** Per-label parts (labels.ts), one per label column, when the profiler has labels. */
+  labels?: LabelPart[];
 }
 
 /** Options of {@link ChunkProfiler.profile}. */
@@ -122,7 +125,7 @@ export interface PartOptions {
   settled?: ReadonlySet<number>;
 }
 
-const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime"]);
+const NUMERIC: ReadonlySet<ColumnType> = new Set(["integer", "float", "datetime", "date"]);
 
 /** Column declarations in profile order and the correlation columns among them. */
 export function profileLayout(
@@ -146,12 +149,20 @@ export function chunkSketch(sorted: Float64Array): SketchState {
 export class ChunkProfiler {
   readonly #columns: { name: string; type: ColumnType }[];
   readonly #corr: number[];
+  readonly #labels: string[];
 
-  /** Columns to profile (any order; profiled in code-unit name order). */
-  constructor(columns: ReadonlyArray<{ name: string; type: ColumnType }>) {
+  /**
+   * Columns to profile (any order; profiled in code-unit name order); `labels`
+   * names boolean label columns summarised per class (see labels.ts).
+   */
+  constructor(
+    columns: ReadonlyArray<{ name: string; type: ColumnType }>,
+    options: { labels?: readonly string[] } = {},
+  ) {
     const layout = profileLayout(columns);
     this.#columns = layout.columns;
     this.#corr = layout.correlation;
+    this.#labels = labelColumns(layout.columns, options.labels ?? []);
   }
 
   /** Profile one chunk. Throws if a column is missing or has the wrong type. */
@@ -173,7 +184,7 @@ export class ChunkProfiler {
       const col = chunk.columns.get(this.#columns[i].name)!;
       finite.push(pairInput(col, parts[i] as NumericPart, chunk.rows, finite.length));
     }
-    return {
+    const out: ChunkProfile = {
       rows: chunk.rows,
       columns: parts,
       pairs: this.#corr.length < 2 ? null : pairMoments(
@@ -182,6 +193,8 @@ export class ChunkProfiler {
         chunk.rows,
       ),
     };
+    if (this.#labels.length > 0) out.labels = labelParts(chunk, this.#columns, this.#labels);
+    return out;
   }
 }
 

@@ -21,6 +21,9 @@ export const KAGGLE_FIELD_TYPES: Readonly<Record<ColumnType, KaggleFieldType>> =
   float: "number",
   boolean: "boolean",
   datetime: "datetime",
+  // Kaggle documents string, number and datetime field types (a subset of the
+  // Frictionless Table Schema); YYYY-MM-DD values are valid datetimes there.
+  date: "datetime",
 };
 
 /** Kaggle's defaults and limits, as enforced by the official client. */

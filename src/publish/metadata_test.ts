@@ -92,6 +92,7 @@ Deno.test("sdp types map to Kaggle field types", () => {
     float: "number",
     boolean: "boolean",
     datetime: "datetime",
+    date: "datetime",
   });
 });
 

@@ -159,25 +159,16 @@ export async function rebuildRegistry(
 }
 
 /**
- * Finalize order: versions the registry listed keep their order; the others
- * (recovered, or listed again after being withheld) go before the first listed
- * version with a higher version index.
+ * Finalize order: by version index (each index is used once), then, for
+ * versions from before indices were reserved, the registry's order, the
+ * creation time and the name.
  */
 function placeInOrder(
   entries: { entry: VersionEntry; order: number; index: number }[],
 ): VersionEntry[] {
-  const byTime = (
-    a: { entry: VersionEntry; index: number },
-    b: { entry: VersionEntry; index: number },
-  ) =>
-    a.index - b.index || compareNames(a.entry.created_at, b.entry.created_at) ||
-    compareNames(a.entry.version, b.entry.version);
-  const known = entries.filter((e) => e.order !== Infinity).sort((a, b) => a.order - b.order);
-  const others = entries.filter((e) => e.order === Infinity).sort(byTime);
-  const out = [...known];
-  for (const e of others) {
-    const at = out.findIndex((k) => k.index > e.index);
-    out.splice(at < 0 ? out.length : at, 0, e);
-  }
-  return out.map((e) => e.entry);
+  return [...entries].sort((a, b) =>
+    a.index - b.index || a.order - b.order ||
+    compareNames(a.entry.created_at, b.entry.created_at) ||
+    compareNames(a.entry.version, b.entry.version)
+  ).map((e) => e.entry);
 }

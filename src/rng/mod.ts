@@ -36,6 +36,16 @@ export async function streamState(
   return s;
 }
 
+/** MurmurHash3's 32-bit finalizer: full avalanche with 32-bit integer ops only. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 /** xoshiro128** generator over a caller-supplied state (mutated in place). */
 export class Rng {
   #s: Uint32Array;

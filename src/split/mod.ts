@@ -12,6 +12,7 @@
  * @module
  */
 import { sha256 } from "../hash/bytes.ts";
+import { fmix32 } from "../rng/mod.ts";
 
 /** A split: the fraction and the 4 seed words derived from the file hash. */
 export interface HoldoutSplit {
@@ -33,16 +34,6 @@ export async function holdoutSplit(fileSha256: string, fraction: number): Promis
   const seed = new Uint32Array(4);
   for (let i = 0; i < 4; i++) seed[i] = view.getUint32(i * 4, false);
   return { fraction, seed, threshold: fraction * 4294967296 };
-}
-
-// MurmurHash3's 32-bit finalizer: full avalanche with integer ops only.
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /** Whether absolute row `row` (0-based, < 2^53) is a holdout row. */

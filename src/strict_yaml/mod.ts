@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { didYouMean } from "../suggest.ts";
 import {
   isAlias,
   isMap,
@@ -92,7 +93,9 @@ export class ParseContext {
         this.problem(
           keyNode,
           join(field, key),
-          `unknown key ${excerpt(key)}; allowed keys: ${allowed.join(", ")}`,
+          `unknown key ${excerpt(key)};${didYouMean(key, allowed)} allowed keys: ${
+            allowed.join(", ")
+          }`,
         );
         continue;
       }

@@ -16,7 +16,7 @@
  */
 import { patternMatcher } from "../config/pattern.ts";
 import type { CheckSpec, ColumnSpec } from "../model/mod.ts";
-import { type Chunk, type ColumnValues } from "../data/mod.ts";
+import { type Chunk, type ColumnValues, formatDate } from "../data/mod.ts";
 
 /** How many offending row indices a report keeps per check. */
 export const FIRST_ROWS = 5;
@@ -188,7 +188,8 @@ export class ChunkChecker {
     switch (col.type) {
       case "integer":
       case "float":
-      case "datetime": {
+      case "datetime":
+      case "date": {
         // One tight loop per column; the rare violations take the slow path.
         const values = col.values;
         const lo = c.min ?? -Infinity, hi = c.max ?? Infinity;
@@ -269,7 +270,9 @@ export class ChunkChecker {
         const values = new Set(k.whenValues);
         for (let i = 0; i < chunk.rows; i++) {
           const w = valueAt(when, i);
-          const holds = w !== null && values.has(String(w));
+          // `when` values are written as text: a date column's as YYYY-MM-DD.
+          const holds = w !== null &&
+            values.has(when.type === "date" ? formatDate(w as number) : String(w));
           const isNull = col.valid !== null && col.valid[i] === 0;
           if (k.kind === "null_unless" ? !holds && !isNull : holds && isNull) {
             hit(r, chunk.start + i);
@@ -291,7 +294,9 @@ function columnChecks(c: ColumnSpec): Record<string, CheckResult> {
   if (c.pattern !== undefined) checks.pattern = result();
   if (c.maxLength !== undefined) checks.max_length = result();
   if (c.type === "float") checks.finite = result();
-  if (c.type === "integer" || c.type === "datetime") checks.whole_number = result();
+  if (c.type === "integer" || c.type === "datetime" || c.type === "date") {
+    checks.whole_number = result();
+  }
   return checks;
 }
 

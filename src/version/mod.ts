@@ -9,9 +9,12 @@
  * Contract version: bumped whenever the same config + version would give
  * different bytes. Parquet's `created_by` names it, so every bump changes the
  * golden hashes (tests/golden.json). 5: every key of every JSON artifact is
- * snake_case (profile format 2, evaluation report format 2).
+ * snake_case (profile format 2, evaluation report format 2). 6: drift
+ * semantics (evaluation report format 3, drift report format 3: identifiers,
+ * declared drift as `expected`, one status per metric, error bounds); data
+ * values unchanged.
  */
-export const DETERMINISM_CONTRACT = 5;
+export const DETERMINISM_CONTRACT = 6;
 
 /** `YYYY-MM-DDTHH-MM-SSZ` for a UTC instant. */
 export function versionFromTime(now: Date): string {

@@ -36,7 +36,20 @@ Deno.test("declared drift is applied per version and detected; evolved rates pas
   }
   const ev = JSON.parse(await Deno.readTextFile(`${cwd}/runs/evolving/v1/evaluation_report.json`));
   assert.equal(ev.drift.available, true);
-  assert.equal(ev.drift.columns.score.status, "drift", JSON.stringify(ev.drift.columns.score));
+  // Declared drift is expected: declared and realised side by side, the residual decides.
+  const score = ev.drift.columns.score;
+  assert.equal(score.status, "expected", JSON.stringify(score));
+  assert.equal(score.psi.status, "info");
+  assert.equal(score.declared.reference_index, 0);
+  assert.equal(score.declared.current_index, 1);
+  const meanChange = score.declared.changes.find((c: { quantity: string }) =>
+    c.quantity === "mean"
+  );
+  assert.ok(Math.abs(meanChange.declared - meanChange.reference - 5) < 1e-9);
+  assert.ok(Math.abs(meanChange.realised - meanChange.declared) < 0.5, JSON.stringify(meanChange));
+  assert.equal(score.declared.residual.wasserstein.normalized.status, "ok");
+  assert.equal(ev.drift.columns.is_churned.status, "expected");
+  assert.equal(ev.drift.verdict, "expected");
   assert.equal(ev.drift.columns.stable.status, "ok", JSON.stringify(ev.drift.columns.stable));
   const meta = JSON.parse(await Deno.readTextFile(`${cwd}/runs/evolving/v1/final_metadata.json`));
   assert.equal(meta.version_index, 1);
@@ -52,5 +65,5 @@ Deno.test("declared drift is applied per version and detected; evolved rates pas
   // sdp diff reports the same drift between the two versions.
   const diff = await runCli(["diff", "evolving", "v0", "v1", "--json"], { cwd });
   assert.equal(diff.code, 0, diff.stderr);
-  assert.equal(JSON.parse(diff.stdout).columns.score.status, "drift");
+  assert.equal(JSON.parse(diff.stdout).columns.score.status, "expected");
 });

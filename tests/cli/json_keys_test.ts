@@ -35,6 +35,10 @@ const DATA_KEYS: Record<string, readonly string[]> = {
   "rebuild": ["registry.datasets", "registry.datasets.*.versions.[].publications.[].files"],
   "publish": ["files"],
   "publish_dry_run": [],
+  "run": ["files", "drift.columns"],
+  "ingest": ["files", "drift.columns"],
+  "compare": [],
+  "compare_report.json": [],
   "log": [],
 };
 
@@ -151,6 +155,9 @@ Deno.test("every JSON artifact, --json output and log line has snake_case keys",
   await json("reproduce", ["verify", DS, "v2", "--reproduce", "--json"]);
   await json("diff", ["diff", DS, "v1", "v2", "--json"]);
   await json("diff", ["diff", "people", "v1", "v2", "--json"]);
+  await json("run", ["run", DS, "--run-id", "v3", "--rows", "3000", "--json"]);
+  await json("ingest", ["ingest", "people.csv", "--dataset", "people", "--run-id", "v3", "--json"]);
+  await json("compare", ["compare", "people", "v3", "--real", "people.csv", "--json"]);
   const kaggle = {
     KAGGLE_API_TOKEN: TOKEN,
     KAGGLE_USERNAME: "",

@@ -31,10 +31,37 @@ Deno.test({
     }).output();
     const text = new TextDecoder().decode(out.stdout);
     assert.equal(out.code, 0, text);
-    assert.match(text, /generate\s+\d+\/200000 rows [\d.]+%\s+\d+ rows\/s\s+ETA [\d.]+s/);
+    assert.match(
+      text,
+      /generate\s+(\d{1,3}(,\d{3})*)\/200,000 rows [\d.]+%\s+[\d,]+ rows\/s\s+ETA [\d.]+s/,
+    );
     // Validation and profiling happen as chunks are generated: one stage reaches 100%.
-    assert.match(text, /generate\s+200000\/200000 rows 100\.0%/);
+    assert.match(text, /generate\s+200,000\/200,000 rows 100\.0%/);
     assert.match(text, /Finalized finance_transactions tty/);
+
+    // With logging on, a terminal gets short lines for people, one per stage; JSON on request.
+    const logged = async (extra: string) =>
+      new TextDecoder().decode(
+        (await new Deno.Command(script!, {
+          args: [
+            "-qec",
+            `${cmd.replace("'tty'", `'tty${extra ? "j" : "h"}'`)} ${extra}`,
+            "/dev/null",
+          ],
+          cwd,
+          env: { SDP_LOGGING_ENABLED: "true" },
+          stdout: "piped",
+          stderr: "piped",
+        }).output()).stdout,
+      );
+    const human = await logged("");
+    assert.match(human, /stage validate done \([\d.]+ s\)/);
+    assert.match(human, /stage evaluate done/);
+    assert.doesNotMatch(human, /\{"ts":/);
+    assert.match(
+      await logged("--log-format json"),
+      /\{"ts":"[^"]+","level":"INFO","event":"stage_done"/,
+    );
 
     const piped = await runCli([
       "run",

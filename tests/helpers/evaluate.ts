@@ -48,8 +48,12 @@ export function specFor(
 }
 
 /** Profile plain columns (chunks of `chunkRows`). */
-export function profileOf(columns: Record<string, PlainColumn>, chunkRows = 1000): DatasetProfile {
-  const p = new Profiler(declarations(columns));
+export function profileOf(
+  columns: Record<string, PlainColumn>,
+  chunkRows = 1000,
+  options: { labels?: string[] } = {},
+): DatasetProfile {
+  const p = new Profiler(declarations(columns), options);
   for (const c of chunksOf(columns, chunkRows)) p.add(c);
   return p.finish();
 }

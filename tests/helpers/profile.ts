@@ -8,7 +8,7 @@ import type { Chunk, ColumnType, ColumnValues } from "../../src/data/mod.ts";
 
 /** A plain column: values with `null` for nulls. */
 export type PlainColumn =
-  | { type: "integer" | "float" | "datetime"; values: Array<number | null> }
+  | { type: "integer" | "float" | "datetime" | "date"; values: Array<number | null> }
   | { type: "boolean"; values: Array<boolean | null> }
   | { type: "string"; values: Array<string | null> };
 

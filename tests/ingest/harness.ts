@@ -69,7 +69,13 @@ export async function assertSameTable(
 ): Promise<{ csv: Ingested; parquet: Ingested }> {
   const csv = await ingest(cwd, files.csv, `${dataset}_csv`, extra.csv);
   const parquet = await ingest(cwd, files.parquet, `${dataset}_parquet`, extra.parquet);
-  assert.deepEqual(typesOf(parquet.schema), typesOf(csv.schema), `${dataset}: schemas differ`);
+  assert.deepEqual(
+    typesOf(parquet.schema),
+    typesOf(csv.schema),
+    `${dataset}: schemas differ: Parquet ${JSON.stringify(typesOf(parquet.schema))}, CSV ${
+      JSON.stringify(typesOf(csv.schema))
+    }`,
+  );
   for (const name of Object.keys(csv.schema)) {
     assert.deepEqual(
       parquet.profile.columns[name],

@@ -71,10 +71,12 @@ Deno.test("ingest pandas to_csv / to_json: typed like the frame; CSV and Parquet
     assert.equal(withIndex.schema[extra[0]].type, "integer");
     assert.equal(withIndex.schema[extra[0]].source_name, "");
   });
+  // na_rep="NaN" writes a missing text as NaN too: --null-in-strings reads it as null there.
   const { csv } = await assertSameTable(
     cwd,
     { csv: "pandas_nan.csv", parquet: "pandas.parquet" },
     "pd",
+    { csv: ["--null-in-strings"] },
   );
   await t.step("schema, column by column", () => {
     assert.deepEqual(typesOf(csv.schema), PANDAS_TYPES);
@@ -122,18 +124,26 @@ Deno.test("ingest R write.csv: NA, TRUE/FALSE, Dates, factors; CSV and Parquet a
        'at': 'TIMESTAMP', 'grade': 'VARCHAR', 'Cost Total $': 'DOUBLE'}))
      TO '${cwd}/r.parquet' (FORMAT parquet)`,
   );
-  const { csv } = await assertSameTable(cwd, { csv: "r.csv", parquet: "r.parquet" }, "r");
+  const { csv } = await assertSameTable(cwd, { csv: "r.csv", parquet: "r.parquet" }, "r", {
+    csv: ["--null-in-strings"],
+  });
   await t.step("schema, column by column", () => {
     assert.deepEqual(typesOf(csv.schema), {
       active: "boolean?",
       at: "datetime?",
       cost_total: "float?",
       day: "date?",
-      // A string column keeps R's NA as text (see docs): the factor level is "NA" there.
-      grade: "string",
+      grade: "string?",
       id: "integer",
       score: "float?",
     });
+    assert.equal(csv.profile.columns.grade.nulls, 1);
+  });
+  await t.step("without --null-in-strings a text column keeps NA as text", async () => {
+    const plain = await ingest(cwd, "r.csv", "r_plain");
+    assert.equal(plain.schema.grade.type, "string");
+    assert.equal(plain.schema.grade.nullable, false);
+    assert.equal(plain.schema.score.nullable, true);
   });
   await t.step("row names: R's quoted, unnamed first column", async () => {
     const rn = await ingest(cwd, "r_rownames.csv", "r_rownames");

@@ -6,8 +6,9 @@
  *   `NA`s; from Prof. Dr. Ernesto Castellano's credit scoring data), and
  *   `Chicago` (CTA "L" ridership with weather and a Date column).
  * - vega-datasets (npm, BSD-3-Clause): `seattle-weather.csv` (NOAA daily
- *   weather, a date column) and `cars.json` (StatLib's Auto MPG, a JSON
- *   array with nulls).
+ *   weather, a date column), `cars.json` (StatLib's Auto MPG, a JSON array
+ *   with nulls and date strings) and `penguins.json` (Palmer penguins, keys
+ *   like `Beak Length (mm)`).
  *
  * Each ingests with the types asserted column by column; the CSV and a
  * Parquet export of the same rows (by DuckDB) give the same schema and
@@ -15,10 +16,24 @@
  */
 import assert from "node:assert/strict";
 import seattle from "vega-datasets/data/seattle-weather.csv" with { type: "text" };
-import cars from "vega-datasets/data/cars.json" with { type: "text" };
 import { tempDir } from "../cli_harness.ts";
 import { duckdb, hasR, rscript } from "../helpers/real_tools.ts";
 import { assertSameTable, ingest, typesOf } from "./harness.ts";
+
+/**
+ * A file of the vega-datasets npm package as published (its bytes): the text
+ * import above puts the package in Deno's npm cache, which `deno info` names.
+ * (JSON cannot be imported as text, and "bytes" imports are not stable.)
+ */
+async function vegaFile(path: string): Promise<Uint8Array> {
+  const info = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json"],
+    stdout: "piped",
+  })
+    .output();
+  const { npmCache } = JSON.parse(new TextDecoder().decode(info.stdout)) as { npmCache: string };
+  return await Deno.readFile(`${npmCache}/registry.npmjs.org/vega-datasets/2.8.1/${path}`);
+}
 
 Deno.test("modeldata::credit_data (R write.csv): 4,454 rows typed; CSV and Parquet agree", async () => {
   if (!(await hasR("modeldata"))) {
@@ -31,30 +46,33 @@ Deno.test("modeldata::credit_data (R write.csv): 4,454 rows typed; CSV and Parqu
     `COPY (SELECT * FROM read_csv('${cwd}/credit.csv', header = true, nullstr = 'NA'))
      TO '${cwd}/credit.parquet' (FORMAT parquet)`,
   );
+  // R writes a missing factor level as NA: --null-in-strings reads it as null in text columns.
   const { csv } = await assertSameTable(
     cwd,
     { csv: "credit.csv", parquet: "credit.parquet" },
     "credit",
+    { csv: ["--null-in-strings"] },
   );
   assert.equal(csv.profile.row_count ?? csv.profile.rows, 4454);
+  // Valid names are kept as written; yes/no factors are booleans.
   assert.deepEqual(typesOf(csv.schema), {
-    age: "integer",
-    amount: "integer",
-    assets: "integer?",
-    debt: "integer?",
-    expenses: "integer",
-    home: "string",
-    income: "integer?",
-    job: "string",
-    marital: "string",
-    price: "integer",
-    records: "string",
-    seniority: "integer",
-    status: "string",
-    time: "integer",
+    Age: "integer",
+    Amount: "integer",
+    Assets: "integer?",
+    Debt: "integer?",
+    Expenses: "integer",
+    Home: "string?",
+    Income: "integer?",
+    Job: "string?",
+    Marital: "string?",
+    Price: "integer",
+    Records: "boolean",
+    Seniority: "integer",
+    Status: "string",
+    Time: "integer",
   });
-  assert.equal(csv.schema.status.source_name, "Status");
-  assert.equal(csv.profile.columns.income.nulls, 381);
+  assert.equal(csv.profile.columns.Income.nulls, 381);
+  assert.equal(csv.profile.columns.Home.nulls, 6);
 });
 
 Deno.test("modeldata::Chicago (R write.csv): Date column as date; CSV and Parquet agree", async () => {
@@ -78,7 +96,7 @@ Deno.test("modeldata::Chicago (R write.csv): Date column as date; CSV and Parque
     "chicago",
   );
   assert.deepEqual(typesOf(csv.schema), {
-    bears_home: "float",
+    Bears_Home: "integer",
     date: "date",
     ridership: "float",
     temp: "float",
@@ -89,7 +107,7 @@ Deno.test("modeldata::Chicago (R write.csv): Date column as date; CSV and Parque
 Deno.test("vega-datasets seattle-weather.csv and cars.json: typed; CSV and Parquet agree", async () => {
   const cwd = await tempDir("sdp-vega-");
   await Deno.writeTextFile(`${cwd}/seattle.csv`, seattle);
-  await Deno.writeTextFile(`${cwd}/cars.json`, cars);
+  await Deno.writeFile(`${cwd}/cars.json`, await vegaFile("data/cars.json"));
   await duckdb(
     `COPY (SELECT * FROM read_csv('${cwd}/seattle.csv', header = true))
      TO '${cwd}/seattle.parquet' (FORMAT parquet)`,
@@ -109,15 +127,28 @@ Deno.test("vega-datasets seattle-weather.csv and cars.json: typed; CSV and Parqu
   });
   const c = await ingest(cwd, "cars.json", "cars");
   assert.deepEqual(typesOf(c.schema), {
-    acceleration: "float",
-    cylinders: "integer",
-    displacement: "float",
-    horsepower: "integer?",
-    miles_per_gallon: "float?",
-    name: "string",
-    origin: "string",
-    weight_in_lbs: "integer",
-    year: "date",
+    Acceleration: "float",
+    Cylinders: "integer",
+    Displacement: "float",
+    Horsepower: "integer?",
+    Miles_per_Gallon: "float?",
+    Name: "string",
+    Origin: "string",
+    Weight_in_lbs: "integer",
+    Year: "date",
   });
-  assert.equal(c.schema.miles_per_gallon.source_name, "Miles_per_Gallon");
+  // Palmer penguins: headers like "Beak Length (mm)" become identifiers, the original kept.
+  await Deno.writeFile(`${cwd}/penguins.json`, await vegaFile("data/penguins.json"));
+  const p = await ingest(cwd, "penguins.json", "penguins");
+  assert.deepEqual(typesOf(p.schema), {
+    beak_depth_mm: "float?",
+    beak_length_mm: "float?",
+    body_mass_g: "integer?",
+    flipper_length_mm: "integer?",
+    Island: "string",
+    Sex: "string?",
+    Species: "string",
+  });
+  assert.equal(p.schema.beak_length_mm.source_name, "Beak Length (mm)");
+  assert.match(p.stdout, /Beak Length \(mm\)/);
 });

@@ -15,6 +15,8 @@ import type { CommandSpec, Parsed } from "../args.ts";
 import { checkAccess, type Io } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
 import { requireRunId } from "./run_shard.ts";
+import { PRIOR_FLAGS, priorChoice, reportResult } from "./run.ts";
+import { FAIL_ON_FLAG, failOn } from "../gate.ts";
 
 /** The `sdp assemble` command: arguments and options, from which --help and docs/cli.md are printed. */
 export const spec: CommandSpec = {
@@ -34,6 +36,12 @@ export const spec: CommandSpec = {
       type: "boolean",
       help: "Run without a prior when the prior version is missing or corrupt",
     },
+    ...PRIOR_FLAGS,
+    ...FAIL_ON_FLAG,
+    json: {
+      type: "boolean",
+      help: "Print the summary (paths, hashes, quality, drift verdict) as one JSON object",
+    },
     ...DIR_FLAGS,
   },
 };
@@ -49,6 +57,8 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   if (partsDirs.length === 0) {
     throw new UsageError("sdp assemble: give at least one --parts-dir DIR");
   }
+  const gate = failOn(p, "assemble");
+  const prior = priorChoice(p, "assemble");
   const d = dirs(p);
   checkAccess(io, d.datasetsDir, "read", "--datasets-dir");
   for (const dir of partsDirs) checkAccess(io, dir, "read", "--parts-dir");
@@ -81,12 +91,16 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     runsDir: d.runsDir,
     registryFile: d.registryFile,
     allowMissingPrior: p.values["allow-missing-prior"] === true,
+    ...prior,
     versionIndex: set.versionIndex,
     producer: assembleProducer(set),
   }, runEnvironment(io, makeLogger(io, { dataset: name, version })));
-  io.out(
-    `Finalized ${result.dataset} ${result.version} from ${set.count} part(s): ${result.rows} rows in ${result.path}\n` +
+  return reportResult(io, result, {
+    cmd: "assemble",
+    json: p.values.json === true,
+    failOn: gate,
+    text:
+      `Finalized ${result.dataset} ${result.version} from ${set.count} part(s): ${result.rows} rows in ${result.path}\n` +
       `content hash ${result.final.content_hash}\n` + formatSummary(result.evaluation),
-  );
-  return 0;
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * `sdp ingest <file> --dataset NAME`: a CSV or Parquet file as a new
+ * `sdp ingest <file> --dataset NAME`: a CSV, JSON or Parquet file as a new
  * finalized version (validated, profiled, drift vs the prior version). The
  * configs it uses are chosen in src/ingest/schema_choice.ts.
  *
@@ -14,6 +14,10 @@
  * 50 records (src/csv/read.ts `detectSeparator`), or `--delimiter`; printed
  * as `separator: ";" (detected)` and kept in the provenance when not `,`.
  *
+ * After the version is finalized, a table shows per column what was decided
+ * (name and source name, type, nullable, null count, first value, notes);
+ * `--json` prints it with the summary as one JSON object instead.
+ *
  * @module
  */
 import { checkDatasetName } from "../../config/mod.ts";
@@ -27,9 +31,12 @@ import { checkVersionId, versionFromTime } from "../../version/mod.ts";
 import { type CommandSpec, type Parsed, str } from "../args.ts";
 import { checkAccess, type FileFacts, type Io, isNotFound } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment } from "../shared.ts";
+import { FAIL_ON_FLAG, failOn, gateExitCode, gateMessage, runSummary } from "../gate.ts";
+import { PRIOR_FLAGS, priorChoice } from "./run.ts";
 import {
   baseName,
   chooseSchema,
+  type ColumnReport,
   detectFormat,
   generatedDatasetYaml,
   type IngestColumn,
@@ -39,6 +46,25 @@ import {
   schemaYaml,
   withRowCount,
 } from "../../ingest/mod.ts";
+
+/** The decision table: one line per column, in name order. */
+function formatColumnTable(report: readonly ColumnReport[]): string {
+  const head = ["column", "source name", "type", "nullable", "nulls", "example", "notes"];
+  const rows = report.map((c) => [
+    c.name,
+    c.sourceName === c.name ? "" : c.sourceName === "" ? '""' : printable(c.sourceName, 40),
+    c.type,
+    c.nullable ? "yes" : "no",
+    String(c.nullCount),
+    c.example === null ? "-" : printable(c.example, 40),
+    c.notes.join("; "),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((x, i) => (i === cells.length - 1 ? x : x.padEnd(widths[i]))).join("  ").trimEnd() +
+    "\n";
+  return line(head) + rows.map(line).join("");
+}
 
 function readable(io: Io, path: string, what: string): void {
   if (!io.granted({ name: "read", path })) {
@@ -67,7 +93,7 @@ async function checkInputFile(io: Io, path: string, what: string): Promise<void>
 export const spec: CommandSpec = {
   name: "ingest",
   summary:
-    "Ingest a CSV or Parquet file as a new finalized version of a dataset (validated, profiled, drift vs the prior version).",
+    "Ingest a CSV, JSON (array or JSON Lines) or Parquet file as a new finalized version of a dataset (validated, profiled, drift vs the prior version).",
   positionals: ["file"],
   flags: {
     dataset: { type: "string", help: "Dataset name (required)", valueName: "NAME" },
@@ -89,16 +115,32 @@ export const spec: CommandSpec = {
         "CSV tokens read as null in non-string columns, comma-separated (default: NA,N/A,NULL,null,NaN,nan,None,#N/A; the empty field is always null)",
       valueName: "A,B,...",
     },
+    "null-in-strings": {
+      type: "boolean",
+      help:
+        "CSV: the null tokens are null in string columns too (R's NA and pandas' NaN for missing text; default: text columns keep them as text)",
+    },
     delimiter: {
       type: "string",
       help:
         "CSV field separator: , ; tab | or any single character (default: detected among , ; tab | from the first lines, else ,)",
       valueName: "C",
     },
+    "nested-as-json": {
+      type: "boolean",
+      help:
+        "JSON input: keep nested objects and arrays as JSON text in a string column (default: they are an error)",
+    },
+    json: {
+      type: "boolean",
+      help: "Print the result (columns as decided, version, paths, summary) as one JSON object",
+    },
     "allow-missing-prior": {
       type: "boolean",
       help: "Evaluate without a prior when the prior version is missing or corrupt",
     },
+    ...PRIOR_FLAGS,
+    ...FAIL_ON_FLAG,
     ...DIR_FLAGS,
   },
 };
@@ -123,6 +165,8 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   if (!["parquet", "csv", "both"].includes(format)) {
     throw new UsageError(`sdp ingest: --format must be parquet, csv or both, got "${format}"`);
   }
+  const gate = failOn(p, "ingest");
+  const prior = priorChoice(p, "ingest");
   const delimiterFlag = str(p, "delimiter");
   let separator: string | undefined;
   if (delimiterFlag !== undefined) {
@@ -184,6 +228,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       name: c.name,
       type: c.type,
       nullable: c.nullable,
+      ...(c.sourceName === undefined ? {} : { sourceName: c.sourceName }),
     }));
   }
 
@@ -191,19 +236,35 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   const nullValues = nullFlag === undefined
     ? undefined
     : nullFlag.split(",").filter((t) => t !== "");
-  if (separator !== undefined && await detectFormat(path) !== "csv") {
-    throw new UsageError(`sdp ingest: --delimiter applies to CSV input; ${shownFile} is Parquet`);
-  }
+  const nestedAsJson = p.values["nested-as-json"] === true;
+  const nullsInStrings = p.values["null-in-strings"] === true;
+  const inputFormat = await detectFormat(path);
+  const onlyFor = (flag: string, used: boolean, wanted: string) => {
+    if (used && inputFormat !== wanted) {
+      throw new UsageError(
+        `sdp ingest: ${flag} applies to ${wanted.toUpperCase()} input; ${shownFile} is ` +
+          `${inputFormat === "parquet" ? "Parquet" : inputFormat.toUpperCase()}`,
+      );
+    }
+  };
+  onlyFor("--delimiter", separator !== undefined, "csv");
+  onlyFor("--null-values", nullValues !== undefined, "csv");
+  onlyFor("--nested-as-json", nestedAsJson, "json");
+  onlyFor("--null-in-strings", nullsInStrings, "csv");
   const scan = await scanInput(path, declared, {
     schemaName: choice.label || "the schema",
+    format: inputFormat,
     ...(nullValues === undefined ? {} : { nullValues }),
     ...(separator === undefined ? {} : { separator }),
+    ...(nestedAsJson ? { nestedAsJson } : {}),
+    ...(nullsInStrings ? { nullsInStrings } : {}),
   });
   const schemaText = choice.schemaYaml ??
     schemaYaml(
       scan.columns,
       `Inferred by sdp ingest from ${file} (${scan.format}).\n` +
-        `Rules: src/ingest/infer.ts (CSV), src/ingest/parquet_input.ts (Parquet).`,
+        `Rules: src/csv/infer.ts (CSV), src/json/convert.ts (JSON), ` +
+        `src/ingest/parquet_input.ts (Parquet), src/ingest/names.ts (column names).`,
     );
   const label = choice.label || `inferred from ${file}`;
   const spec = parseSources(
@@ -231,8 +292,41 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       runsDir: d.runsDir,
       registryFile: d.registryFile,
       allowMissingPrior: p.values["allow-missing-prior"] === true,
+      ...prior,
       producer: ingestProducer(path, scan),
     }, runEnvironment(io, log));
+    // --fail-on is judged after finalizing, whatever the output form.
+    const code = gateExitCode(result.evaluation.drift, gate);
+    if (code !== 0) io.err(gateMessage(result.evaluation.drift, gate!, "ingest"));
+    if (p.values.json === true) {
+      // The summary of run and assemble (src/cli/gate.ts), plus what ingest decided.
+      const summary = runSummary("ingest", result, { failOn: gate });
+      io.out(
+        JSON.stringify(
+          {
+            ...summary,
+            input: {
+              format: scan.format,
+              ...scan.provenance,
+              ...(scan.separator ? { separator_how: scan.separator.how } : {}),
+            },
+            schema: label,
+            columns: scan.report.map((c) => ({
+              name: c.name,
+              source_name: c.sourceName,
+              type: c.type,
+              nullable: c.nullable,
+              null_count: c.nullCount,
+              example: c.example,
+              notes: c.notes,
+            })),
+          },
+          null,
+          2,
+        ) + "\n",
+      );
+      return code;
+    }
     io.out(
       `Ingested ${shownFile} (${scan.format}, ${scan.provenance.bytes} bytes, sha256 ${scan.provenance.sha256})\n` +
         (scan.separator
@@ -241,14 +335,12 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
           })\n`
           : "") +
         `schema: ${printable(label, 300)}\n` +
+        formatColumnTable(scan.report) +
         `Finalized ${result.dataset} ${result.version}: ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` +
-        (scan.format === "csv" && scan.columns.some((c) => c.type === "datetime")
-          ? "note: CSV timestamps without an offset were read as UTC\n"
-          : "") +
         formatSummary(result.evaluation),
     );
-    return 0;
+    return code;
   } catch (err) {
     // Leave no empty folders behind (reports of failed validation are kept).
     if (!datasetDirExisted) await io.remove(`${d.runsDir}/${name}`).catch(() => {});

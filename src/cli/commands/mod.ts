@@ -13,6 +13,7 @@ import * as assemble from "./assemble.ts";
 import * as compare from "./compare.ts";
 import * as diff from "./diff.ts";
 import * as fit from "./fit.ts";
+import * as gc from "./gc.ts";
 import * as ingest from "./ingest.ts";
 import * as init from "./init.ts";
 import * as list from "./list.ts";
@@ -38,6 +39,7 @@ const MODULES: CommandModule[] = [
   fit,
   compare,
   publish,
+  gc,
 ];
 
 /** All commands, in the order `sdp --help` lists them. */

@@ -75,7 +75,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       io.out(
         `  not listed: ${printable(r.dataset)} ${printable(r.version)}: ${
           r.reasons.map(printable).join("; ")
-        }\n`,
+        } (kept as withheld; its version index stays reserved)\n`,
       );
     }
   }

@@ -29,7 +29,15 @@ import { readRegistry, type Registry, versionsOf, withheldOf } from "../../regis
 import { checkVersionId, DETERMINISM_CONTRACT } from "../../version/mod.ts";
 import type { CommandSpec, Parsed } from "../args.ts";
 import type { Io } from "../io.ts";
-import { checkName, checkVersion, DIR_FLAGS, dirs, makeLogger, runEnvironment } from "../shared.ts";
+import {
+  checkName,
+  checkVersion,
+  DIR_FLAGS,
+  dirs,
+  makeLogger,
+  requireExisting,
+  runEnvironment,
+} from "../shared.ts";
 
 /** A line safe for a terminal: control characters replaced (never shortened: hashes matter). */
 function shown(s: string): string {
@@ -101,6 +109,10 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   const reg = await readRegistry(d.registryFile, {
     pid: io.pid,
     notify: (l) => io.err(`${l}\n`),
+  });
+  await requireExisting("verify", { dataset, versions: given ? [given] : [] }, {
+    runsDir: d.runsDir,
+    reg,
   });
   let versions: string[];
   if (p.values.all) {
@@ -180,6 +192,8 @@ async function reproduce(
     ? {
       version: meta.prior_version,
       profile: parseProfile(priorText, `${dir}/${ARTIFACTS.priorProfile}`),
+      // Declared drift was applied from the prior's index the run recorded.
+      versionIndex: await storedPriorIndex(`${dir}/${ARTIFACTS.evaluation}`),
     }
     : null;
   const token = io.token();
@@ -239,6 +253,18 @@ async function reproduce(
   }
 }
 
+/** The prior's version index recorded in a stored evaluation_report.json (null when absent). */
+async function storedPriorIndex(file: string): Promise<number | null> {
+  const text = await readTextIfExists(file);
+  if (text === undefined) return null;
+  try {
+    const v = (JSON.parse(text) as { prior_version_index?: unknown }).prior_version_index;
+    return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 function rank(name: string): number {
   return name.startsWith("data.") ? 0 : name === ARTIFACTS.configs ? 1 : 2;
 }
@@ -265,7 +291,12 @@ async function reproduceTables(
     const path = `${dir}/tables/${t.name}/${ARTIFACTS.priorProfile}`;
     const text = meta.prior_version ? await readTextIfExists(path) : undefined;
     if (text !== undefined) {
-      tables.set(t.name, { version: meta.prior_version!, profile: parseProfile(text, path) });
+      tables.set(t.name, {
+        version: meta.prior_version!,
+        profile: parseProfile(text, path),
+        // Declared drift was applied from the prior's index the run recorded.
+        versionIndex: await storedPriorIndex(`${dir}/tables/${t.name}/${ARTIFACTS.evaluation}`),
+      });
     }
   }
   const roots = (spec.tables ?? []).filter((t) => !driverOf(t)).map((t) =>

@@ -1,6 +1,7 @@
 /**
  * `conditional`: a generator per value of another column (`on`), with
- * `otherwise` for the rest; YAML null means a null value.
+ * `otherwise` for the rest; YAML null means a null value. Case keys are the
+ * values as text (a date column's as YYYY-MM-DD).
  *
  * @module
  */
@@ -8,6 +9,7 @@ import type { GeneratorSpec, Location } from "../../model/mod.ts";
 import type { KindDef } from "./kind.ts";
 import type { RowFn } from "../env.ts";
 import { keyOf } from "../row_fns.ts";
+import { parseIsoDate } from "../../data/mod.ts";
 import { roundHalfUp } from "../math.ts";
 // A cycle inside this folder only (mod.ts lists every kind); used at compile time, not load time.
 import { declaredDecimals } from "./mod.ts";
@@ -15,7 +17,7 @@ import { declaredDecimals } from "./mod.ts";
 /** `conditional`. */
 export const conditionalDef: KindDef<"conditional"> = {
   keys: ["kind", "on", "cases", "otherwise"],
-  types: ["string", "integer", "float", "boolean", "datetime"],
+  types: ["string", "integer", "float", "boolean", "datetime", "date"],
   parse({ p, ctx, column, loc, sub }) {
     const on = p.str("on");
     const casesNode = p.node_("cases");
@@ -70,6 +72,8 @@ export const conditionalDef: KindDef<"conditional"> = {
           ? c.when === "true" || c.when === "false"
           : on.type === "string"
           ? !on.allowed || on.allowed.includes(c.when)
+          : on.type === "date"
+          ? parseIsoDate(c.when) !== undefined
           : Number.isFinite(Number(c.when));
         if (!ok) {
           add(

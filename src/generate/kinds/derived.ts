@@ -39,7 +39,7 @@ function constantValue(ast: Expr): Val | undefined {
 /** `derived`. */
 export const derivedDef: KindDef<"derived"> = {
   keys: ["kind", "expr", "decimals"],
-  types: ["string", "integer", "float", "boolean", "datetime"],
+  types: ["string", "integer", "float", "boolean", "datetime", "date"],
   parse({ p, ctx, column, loc }) {
     const expr = p.str("expr");
     const c = p.numeric(loc);

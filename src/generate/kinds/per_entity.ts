@@ -12,7 +12,7 @@ import { mixState } from "../series.ts";
 /** `per_entity`. */
 export const perEntityDef: KindDef<"per_entity"> = {
   keys: ["kind", "key", "of"],
-  types: ["string", "integer", "float", "boolean", "datetime"],
+  types: ["string", "integer", "float", "boolean", "datetime", "date"],
   parse({ p, ctx, loc, sub }) {
     const key = p.str("key");
     if (!p.has("of")) return p.missing("of"), undefined;

@@ -3,15 +3,20 @@
  *
  * @module
  */
+import { DEFAULT_START_DAYS, MAX_DATE_DAYS, MIN_DATE_DAYS } from "../../model/mod.ts";
+import { formatDate } from "../../data/mod.ts";
 import type { KindDef } from "./kind.ts";
 import { typeRange, withAffine } from "../env.ts";
 
 /** `sequence`. */
 export const sequenceDef: KindDef<"sequence"> = {
   keys: ["kind", "start", "step"],
-  types: ["integer", "float", "datetime"],
+  types: ["integer", "float", "datetime", "date"],
   parse({ p, ctx, column, field, loc }) {
-    const start = p.num("start", 1);
+    // A date sequence starts at a date (default: the column's min, else 2024-01-01), steps in days.
+    const start = column.type === "date"
+      ? (p.has("start") ? p.date("start") : column.min ?? DEFAULT_START_DAYS)
+      : p.num("start", 1);
     const step = p.num("step", 1);
     if (step === 0) {
       ctx.problem(p.node_("step"), p.at("step"), "must not be 0 (values would repeat)");
@@ -29,6 +34,9 @@ export const sequenceDef: KindDef<"sequence"> = {
   unique: () => true,
   checkRange(g, { col, field, rowCount, add }) {
     const last = g.start + g.step * Math.max(0, rowCount - 1);
+    // A date column's days read as dates in messages (when they are dates at all).
+    const show = (v: number) =>
+      col.type === "date" && v >= MIN_DATE_DAYS && v <= MAX_DATE_DAYS ? formatDate(v) : String(v);
     if (col.type !== "string" && col.type !== "boolean") {
       // Beyond what the type holds (e.g. step 1e308): the run would stop at the first such row.
       const [least, most] = typeRange(col.type);
@@ -50,7 +58,9 @@ export const sequenceDef: KindDef<"sequence"> = {
       add(
         g.loc,
         field,
-        `sequence runs from ${g.start} to ${last} over ${rowCount} rows, outside the column's [${lo}, ${hi}]`,
+        `sequence runs from ${show(g.start)} to ${
+          show(last)
+        } over ${rowCount} rows, outside the column's [${show(lo)}, ${show(hi)}]`,
       );
     }
   },
