@@ -128,3 +128,34 @@ Deno.test("multi-table: a composite foreign key resolves on the written files", 
   assert.equal(returns.foreign_keys[0].per_parent.out_of_bounds, 0);
   await Deno.remove(cwd, { recursive: true });
 });
+
+Deno.test("multi-table: --json summarizes every table and --fail-on gates on the worst drift", async () => {
+  const cwd = await tempDir();
+  const v1 = await runInProcess(["run", "retail_orders", "--run-id", "v1", "--json"], cwd);
+  assert.equal(v1.code, 0, v1.stderr);
+  const first = JSON.parse(v1.stdout);
+  assert.deepEqual(Object.keys(first.tables).sort(), [
+    "customers",
+    "order_lines",
+    "orders",
+    "products",
+  ]);
+  assert.equal(first.relations.orphans, 0);
+  assert.equal(first.exit_code, 0);
+  // products' list_price drifts 5 % per version (evolution.yaml): the gate fires on version 2.
+  const v2 = await runInProcess(
+    ["run", "retail_orders", "--run-id", "v2", "--json", "--fail-on", "warn"],
+    cwd,
+  );
+  assert.equal(v2.code, 3, v2.stderr);
+  const second = JSON.parse(v2.stdout);
+  assert.equal(second.exit_code, 3);
+  assert.equal(second.tables.products.drift.prior_version, "v1");
+  assert.match(v2.stderr, /drift verdict \w+ reaches --fail-on warn/);
+  // Gated, but finalized.
+  assert.ok((await Deno.stat(`${cwd}/runs/retail_orders/v2/final_metadata.json`)).isFile);
+  const dry = await runInProcess(["run", "retail_orders", "--run-id", "v3", "--dry-run"], cwd);
+  assert.equal(dry.code, 2);
+  assert.match(dry.stderr, /--dry-run not supported for multi-table datasets yet/);
+  await Deno.remove(cwd, { recursive: true });
+});

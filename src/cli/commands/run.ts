@@ -202,7 +202,7 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   });
   const log = makeLogger(io, { dataset: name, version });
   if (spec.tables) {
-    const unsupported = ["dry-run", "prior", "no-prior", "json", "fail-on"].filter((f) =>
+    const unsupported = ["dry-run", "prior", "no-prior"].filter((f) =>
       p.values[f] !== undefined && p.values[f] !== false
     );
     if (unsupported.length > 0) {
@@ -221,6 +221,8 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
       allowMissingPrior: p.values["allow-missing-prior"] === true,
       readBack: p.values.readback === true,
       log,
+      json,
+      failOn: gate,
       checkSpace: async (estimate) => {
         await checkSpace(io, estimate, {
           runsDir: d.runsDir,

@@ -18,6 +18,7 @@ import {
 import type { Io } from "../io.ts";
 import { type Logger } from "../../log/mod.ts";
 import { runEnvironment } from "../shared.ts";
+import { driftSummary, type FailOn, gateExitCode, gateMessage } from "../gate.ts";
 
 /** Run a multi-table dataset and print what was finalized. */
 export async function runMultiTable(
@@ -35,6 +36,10 @@ export async function runMultiTable(
     log: Logger;
     /** The CLI's free-space check, given the estimate of all tables. */
     checkSpace: (estimate: OutputEstimate) => Promise<void>;
+    /** Print the machine-readable summary instead of the text one. */
+    json: boolean;
+    /** Exit 3 when any table's drift verdict reaches this level. */
+    failOn: FailOn | undefined;
   },
 ): Promise<number> {
   // Drawing the children counts takes time in proportion to the parents: refuse the impossible first.
@@ -50,22 +55,69 @@ export async function runMultiTable(
     ...options,
     producer: (table, plan) => parallelGenerationProducer(table, { plan }),
   }, runEnvironment(io, options.log));
-  const lines = result.tables.map((t) =>
-    `  ${t.table}: ${t.rows} rows, quality ${t.result.evaluation.quality.score.toFixed(1)}, ` +
-    `validation ${
-      t.result.validation.passed ? "passed" : "failed"
-    }, drift ${t.result.evaluation.drift.verdict}`
-  );
   const fks = result.relations.tables.flatMap((t) => t.foreign_keys);
-  io.out(
-    `Finalized ${result.dataset} ${result.version}: ${result.tables.length} tables, ${result.rows} rows in ${result.path}\n` +
-      `content hash ${result.final.content_hash}\n` +
-      `${lines.join("\n")}\n` +
-      `relations: ${fks.length} foreign keys, ${
-        fks.reduce((a, f) => a + f.orphans, 0)
-      } orphans; primary keys unique: ${
-        result.relations.tables.every((t) => t.primary_key.passed) ? "yes" : "no"
-      }\n`,
+  const orphans = fks.reduce((a, f) => a + f.orphans, 0);
+  const keysUnique = result.relations.tables.every((t) => t.primary_key.passed);
+  // The worst table decides the drift gate.
+  const code = Math.max(
+    0,
+    ...result.tables.map((t) => gateExitCode(t.result.evaluation.drift, options.failOn)),
   );
-  return 0;
+  if (options.json) {
+    io.out(
+      JSON.stringify({
+        command: "run",
+        dataset: result.dataset,
+        version: result.version,
+        dry_run: false,
+        path: result.path,
+        rows: result.rows,
+        content_hash: result.final.content_hash,
+        files: result.final.files,
+        tables: Object.fromEntries(result.tables.map((t) => {
+          const q = t.result.evaluation.quality;
+          return [t.table, {
+            rows: t.rows,
+            content_hash: t.result.final.content_hash,
+            quality: {
+              score: q.score,
+              components: q.components,
+              rates_passed: q.rates_passed,
+              validation_passed: t.result.validation.passed,
+            },
+            drift: driftSummary(t.result.evaluation),
+          }];
+        })),
+        relations: {
+          passed: result.relations.passed,
+          foreign_keys: fks.length,
+          orphans,
+          primary_keys_unique: keysUnique,
+        },
+        fail_on: options.failOn ?? null,
+        exit_code: code,
+      }) + "\n",
+    );
+  } else {
+    const lines = result.tables.map((t) =>
+      `  ${t.table}: ${t.rows} rows, quality ${t.result.evaluation.quality.score.toFixed(1)}, ` +
+      `validation ${
+        t.result.validation.passed ? "passed" : "failed"
+      }, drift ${t.result.evaluation.drift.verdict}`
+    );
+    io.out(
+      `Finalized ${result.dataset} ${result.version}: ${result.tables.length} tables, ${result.rows} rows in ${result.path}\n` +
+        `content hash ${result.final.content_hash}\n` +
+        `${lines.join("\n")}\n` +
+        `relations: ${fks.length} foreign keys, ${orphans} orphans; primary keys unique: ${
+          keysUnique ? "yes" : "no"
+        }\n`,
+    );
+  }
+  for (const t of result.tables) {
+    if (gateExitCode(t.result.evaluation.drift, options.failOn) !== 0) {
+      io.err(`${t.table}: ${gateMessage(t.result.evaluation.drift, options.failOn!, "run")}`);
+    }
+  }
+  return code;
 }
