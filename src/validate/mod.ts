@@ -445,7 +445,12 @@ function valueAt(col: ColumnValues, i: number): number | string | boolean | null
   return col.type === "boolean" ? col.values[i] === 1 : col.values[i];
 }
 
-function compare(a: number | string | boolean, op: string, b: number | string | boolean): boolean {
+/** `a op b` for a `compare` check's operator (table checks and cross-table checks). */
+export function compare(
+  a: number | string | boolean,
+  op: string,
+  b: number | string | boolean,
+): boolean {
   switch (op) {
     case "<":
       return a < b;

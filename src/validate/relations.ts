@@ -18,7 +18,7 @@ import type { Chunk, ColumnValues } from "../data/mod.ts";
 import type { ChildCountSpec, CompareOp, DatasetSpec, TableSpec } from "../model/mod.ts";
 import { gammaP } from "../generate/math.ts";
 import { countPmf } from "../generate/relations.ts";
-import { FIRST_ROWS } from "./mod.ts";
+import { compare, FIRST_ROWS } from "./mod.ts";
 
 /** Reads the columns of one written table in row order. */
 export type TableReader = (table: string, columns: string[]) => AsyncIterable<Chunk>;
@@ -251,7 +251,7 @@ async function checkTable(
         for (const x of checks) {
           const left = at(col(x.c.left), i);
           const right = idx!.values.get(x.c.right)!.at(rowAt(idx!, pos));
-          if (!compare(left, x.c.op, right)) {
+          if (!compareNullable(left, x.c.op, right)) {
             x.violations++;
             if (x.first_rows.length < FIRST_ROWS) x.first_rows.push(row);
           }
@@ -425,23 +425,13 @@ function find(idx: KeyIndex, k: Key): number {
   return -1;
 }
 
-function compare(a: number | string | null, op: CompareOp, b: number | string | null): boolean {
+function compareNullable(
+  a: number | string | null,
+  op: CompareOp,
+  b: number | string | null,
+): boolean {
   // A null on either side is not a violation (as in single-table checks).
-  if (a === null || b === null) return true;
-  switch (op) {
-    case "<":
-      return a < b;
-    case "<=":
-      return a <= b;
-    case ">":
-      return a > b;
-    case ">=":
-      return a >= b;
-    case "==":
-      return a === b;
-    case "!=":
-      return a !== b;
-  }
+  return a === null || b === null || compare(a, op, b);
 }
 
 /** Children per parent: bounds, histogram and a chi-square fit to the declared distribution. */
