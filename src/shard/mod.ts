@@ -26,6 +26,7 @@ import { IntegrityError, UsageError } from "../errors.ts";
 import { createSha256, hashFile, sha256Hex } from "../hash/mod.ts";
 import { openFileSource } from "../io/byte_source.ts";
 import { createWriter, listFiles, writeTextAtomic } from "../io/files.ts";
+import type { GenerationPlan } from "../generate/mod.ts";
 import { encodeChunks, encodeJob, writeStitched } from "../parallel/mod.ts";
 import { arrowColumns, type Producer } from "../pipeline/producer.ts";
 import { DETERMINISM_CONTRACT } from "../version/mod.ts";
@@ -86,9 +87,19 @@ export interface PartManifest {
   columns: string[];
   part: { file: string; bytes: number; sha256: string };
   chunk_files: PartChunk[];
+  /**
+   * Multi-table datasets only: the `--rows` the shard planned every table
+   * with (null: dataset.yaml's counts). The assembly plans the tables again
+   * from it, so every table's parts must agree on it.
+   */
+  root_rows?: number | null;
 }
 
-/** SHA-256 of the configs snapshot text of a spec (what configs_snapshot.json holds). */
+/**
+ * SHA-256 of the configs snapshot text of a spec (what configs_snapshot.json
+ * holds). A table of a multi-table dataset is hashed as its dataset (the
+ * `config` spec): the parts of every table name the same configs.
+ */
 function configHash(spec: DatasetSpec): Promise<string> {
   return sha256Hex(configsSnapshot(spec.name, { ...spec.sources }));
 }
@@ -109,6 +120,13 @@ export interface ShardRunOptions {
   /** Unique token for the temporary file name. */
   token: string;
   progress?: (stage: string, done: number, total: number) => void;
+  /**
+   * A table of a multi-table dataset: its plan (relations included), the
+   * dataset whose configs the manifest hashes, and the `--rows` it was
+   * planned with. Such a table may have fewer chunks than shards (a shard
+   * then writes an empty part for it): the split is bounded by the largest table.
+   */
+  table?: { plan: GenerationPlan; dataset: DatasetSpec; rootRows: number | null };
 }
 
 /** Generate and encode one shard's chunks into a part file plus its manifest. */
@@ -117,7 +135,7 @@ export async function writeShardPart(
   o: ShardRunOptions,
 ): Promise<{ manifest: PartManifest; manifestPath: string }> {
   const chunks = chunkCount(o.rows, CHUNK_ROWS);
-  if (o.shard.count > chunks) {
+  if (o.shard.count > chunks && !o.table) {
     throw new UsageError(
       `sdp run: --shard ${o.shard.index}/${o.shard.count}: ${o.rows} rows make ${chunks} chunk(s) of ${CHUNK_ROWS} rows; use at most ${chunks} shard(s)`,
     );
@@ -129,7 +147,7 @@ export async function writeShardPart(
     rowCount: o.rows,
     version: o.version,
     versionIndex: o.versionIndex,
-  }, { parquet: true, csv: false });
+  }, { parquet: true, csv: false, plan: o.table?.plan });
   const stem = partStem(spec.name, o.version, o.shard);
   const partFile = `${stem}.chunks`;
   const tmp = `${o.partsDir}/.${partFile}.${o.token}.tmp`;
@@ -170,7 +188,7 @@ export async function writeShardPart(
     dataset: spec.name,
     version: o.version,
     version_index: o.versionIndex,
-    config_sha256: await configHash(spec),
+    config_sha256: await configHash(o.table?.dataset ?? spec),
     row_count: o.rows,
     chunk_rows: CHUNK_ROWS,
     chunk_count: chunks,
@@ -180,6 +198,7 @@ export async function writeShardPart(
     columns: columns.map((c) => c.name),
     part: { file: partFile, bytes: offset, sha256: hash.hex() },
     chunk_files: files,
+    ...(o.table ? { root_rows: o.table.rootRows } : {}),
   };
   const manifestPath = `${o.partsDir}/${stem}.json`;
   // The manifest comes last: a part without a manifest is an incomplete shard.
@@ -195,6 +214,8 @@ export interface PartSet {
   versionIndex: number;
   rowCount: number;
   count: number;
+  /** Multi-table parts: the `--rows` of the shards (null: dataset.yaml's counts). */
+  rootRows?: number | null;
   parts: { dir: string; manifest: PartManifest }[];
 }
 
@@ -208,6 +229,7 @@ const FIELDS_THAT_MUST_AGREE = [
   "row_count",
   "chunk_rows",
   "chunk_count",
+  "root_rows",
 ] as const;
 
 function parseManifest(text: string, where: string): PartManifest {
@@ -233,6 +255,8 @@ export async function collectParts(
   spec: DatasetSpec,
   version: string,
   dirs: string[],
+  /** A table of a multi-table dataset: the dataset whose configs the parts must name. */
+  configSpec: DatasetSpec = spec,
 ): Promise<PartSet> {
   const dataset = spec.name;
   const prefix = `${dataset}.${version}.part-`;
@@ -272,7 +296,7 @@ export async function collectParts(
       }
     }
   }
-  const want = await configHash(spec);
+  const want = await configHash(configSpec);
   if (first.config_sha256 !== want) {
     throw new IntegrityError(
       `the parts of ${dataset} ${version} were generated from other configs than ${dataset}'s here ` +
@@ -363,6 +387,7 @@ export async function collectParts(
     versionIndex: first.version_index,
     rowCount: first.row_count,
     count: n,
+    ...(first.root_rows !== undefined ? { rootRows: first.root_rows } : {}),
     parts,
   };
 }
@@ -375,7 +400,10 @@ export function assembleProducer(set: PartSet): Producer {
     async produce(p) {
       if (p.csv) throw new UsageError("sdp assemble: shards produce Parquet only");
       if (p.rowCount !== set.rowCount || p.versionIndex !== set.versionIndex) {
-        throw new Error("assemble: run options differ from the parts' manifests");
+        throw new IntegrityError(
+          `assemble: the parts of ${set.dataset} hold ${set.rowCount} rows (version index ${set.versionIndex}), ` +
+            `the run plans ${p.rowCount} (version index ${p.versionIndex})`,
+        );
       }
       let done = 0;
       async function* files(): AsyncGenerator<Uint8Array> {

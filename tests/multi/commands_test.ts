@@ -48,16 +48,6 @@ Deno.test("multi-table: unsupported commands exit 2 with a clear message and wri
   assert.equal(run.code, 0, run.stderr);
   await Deno.writeTextFile(`${cwd}/real.csv`, "a,b\n1,2\n3,4\n");
   const cases: Array<[string, string[], RegExp]> = [
-    ["run --shard", [
-      "run",
-      "retail_orders",
-      "--run-id",
-      "v2",
-      "--shard",
-      "1/2",
-      "--parts-dir",
-      "parts",
-    ], /sharding is not supported for multi-table/],
     ["ingest", ["ingest", "real.csv", "--dataset", "retail_orders"], /multi-table dataset/],
     ["compare", ["compare", "retail_orders", "v1", "--real", "real.csv"], /multi-table version/],
     [

@@ -11,6 +11,7 @@ import { expectedRowCounts } from "../../generate/mod.ts";
 import { MAX_ROW_COUNT } from "../../model/mod.ts";
 import { parallelGenerationProducer } from "../../parallel/mod.ts";
 import {
+  type MultiRunResult,
   type OutputEstimate,
   type OutputFormat,
   runMultiTableDataset,
@@ -19,6 +20,22 @@ import type { Io } from "../io.ts";
 import { type Logger } from "../../log/mod.ts";
 import { runEnvironment } from "../shared.ts";
 import { driftSummary, type FailOn, gateExitCode, gateMessage } from "../gate.ts";
+
+/**
+ * Refuse (UsageError) `--rows` that would give a table more than 2^40 rows:
+ * drawing the children counts takes time in proportion to the parents, so
+ * the impossible is refused first.
+ */
+export function checkExpectedRows(spec: DatasetSpec, rows: number | undefined): void {
+  for (const [table, n] of expectedRowCounts(spec, rows)) {
+    if (n > MAX_ROW_COUNT) {
+      throw new UsageError(
+        `sdp run: ${spec.name} would give ${table} about ${n} rows, more than the ` +
+          `${MAX_ROW_COUNT} (2^40) a table may hold; lower --rows`,
+      );
+    }
+  }
+}
 
 /** Run a multi-table dataset and print what was finalized. */
 export async function runMultiTable(
@@ -42,19 +59,29 @@ export async function runMultiTable(
     failOn: FailOn | undefined;
   },
 ): Promise<number> {
-  // Drawing the children counts takes time in proportion to the parents: refuse the impossible first.
-  for (const [table, rows] of expectedRowCounts(spec, options.rows)) {
-    if (rows > MAX_ROW_COUNT) {
-      throw new UsageError(
-        `sdp run: ${spec.name} would give ${table} about ${rows} rows, more than the ` +
-          `${MAX_ROW_COUNT} (2^40) a table may hold; lower --rows`,
-      );
-    }
-  }
+  checkExpectedRows(spec, options.rows);
   const result = await runMultiTableDataset(spec, {
     ...options,
     producer: (table, plan) => parallelGenerationProducer(table, { plan }),
   }, runEnvironment(io, options.log));
+  return reportMultiResult(io, result, { ...options, cmd: "run", heading: "" });
+}
+
+/**
+ * Print a finalized multi-table version's summary (text or --json, one entry
+ * per table) and choose the exit code: the worst table decides the drift gate.
+ */
+export function reportMultiResult(
+  io: Io,
+  result: MultiRunResult,
+  options: {
+    cmd: "run" | "assemble";
+    json: boolean;
+    failOn: FailOn | undefined;
+    /** Said after "Finalized <dataset> <version>" (e.g. " from 3 part(s)"). */
+    heading: string;
+  },
+): number {
   const fks = result.relations.tables.flatMap((t) => t.foreign_keys);
   const orphans = fks.reduce((a, f) => a + f.orphans, 0);
   const keysUnique = result.relations.tables.every((t) => t.primary_key.passed);
@@ -66,7 +93,7 @@ export async function runMultiTable(
   if (options.json) {
     io.out(
       JSON.stringify({
-        command: "run",
+        command: options.cmd,
         dataset: result.dataset,
         version: result.version,
         dry_run: false,
@@ -106,7 +133,7 @@ export async function runMultiTable(
       }, drift ${t.result.evaluation.drift.verdict}`
     );
     io.out(
-      `Finalized ${result.dataset} ${result.version}: ${result.tables.length} tables, ${result.rows} rows in ${result.path}\n` +
+      `Finalized ${result.dataset} ${result.version}${options.heading}: ${result.tables.length} tables, ${result.rows} rows in ${result.path}\n` +
         `content hash ${result.final.content_hash}\n` +
         `${lines.join("\n")}\n` +
         `relations: ${fks.length} foreign keys, ${orphans} orphans; primary keys unique: ${
@@ -116,7 +143,7 @@ export async function runMultiTable(
   }
   for (const t of result.tables) {
     if (gateExitCode(t.result.evaluation.drift, options.failOn) !== 0) {
-      io.err(`${t.table}: ${gateMessage(t.result.evaluation.drift, options.failOn!, "run")}`);
+      io.err(`${t.table}: ${gateMessage(t.result.evaluation.drift, options.failOn!, options.cmd)}`);
     }
   }
   return code;
