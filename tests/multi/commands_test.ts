@@ -1,6 +1,6 @@
 /**
  * The other commands on a multi-table dataset: publish plans one file per
- * table with its own schema; sharding, assembly, ingest, compare and fit say
+ * table with its own schema; ingest, compare and fit say
  * clearly that they do not support it (exit 2) and write nothing.
  */
 import assert from "node:assert/strict";

@@ -152,7 +152,9 @@ async function assembleMulti(
     ) {
       if (a !== b) {
         throw new IntegrityError(
-          `parts of ${name} ${o.version} disagree on ${what}: ${s.dataset} has ${JSON.stringify(a)}, ` +
+          `parts of ${name} ${o.version} disagree on ${what}: ${s.dataset} has ${
+            JSON.stringify(a)
+          }, ` +
             `${first.dataset} has ${JSON.stringify(b)}; all shards must be run with the same ` +
             "configs, --rows, --run-id and version index",
         );
