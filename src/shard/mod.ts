@@ -17,6 +17,11 @@
  * chunk files in chunk order into data.parquet (the same stitcher as a
  * one-machine run), so the result is byte-identical to `sdp run`.
  *
+ * A multi-table dataset is sharded table by table: each table (named
+ * `<dataset>.<table>`) gets its own part per shard, generated from its plan
+ * (relations included), hashing the dataset's configs and recording the
+ * shards' `--rows` as `root_rows` (src/cli/commands/run_shard.ts, assemble.ts).
+ *
  * @module
  */
 import { canonicalJson, configsSnapshot } from "../artifacts/mod.ts";
