@@ -27,6 +27,7 @@ export {
 export {
   chooseSchema,
   generatedDatasetYaml,
+  multiDatasetYaml,
   parseSources,
   type SchemaChoice,
   withRowCount,

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { ARTIFACTS } from "../artifacts/mod.ts";
 import { BUILTIN_DATASETS } from "../builtin/mod.ts";
 import { CONFIG_FILES, loadDataset, parseDatasetSpec } from "../config/mod.ts";
@@ -127,6 +127,33 @@ export function generatedDatasetYaml(name: string, file: string, rows: number): 
     `name: ${name}`,
     `description: ${JSON.stringify(`Ingested from ${file}`)}`,
     `row_count: ${rows}`,
+  ].join("\n") + "\n";
+}
+
+/**
+ * dataset.yaml for an ingest of a multi-table schema without one: a row
+ * count of 1 for each root table (no `per_parent` foreign key), which the
+ * files' rows replace. An unreadable schema gets an empty `tables:` and its
+ * own problems are reported when it is parsed.
+ */
+export function multiDatasetYaml(name: string, schemaYaml: string): string {
+  let roots: string[] = [];
+  try {
+    const tables = (parse(schemaYaml) as { tables?: Record<string, unknown> })?.tables ?? {};
+    roots = Object.entries(tables).filter(([, t]) => {
+      const fks = (t as { foreign_keys?: unknown })?.foreign_keys;
+      return !(Array.isArray(fks) &&
+        fks.some((f) => f && typeof f === "object" && "per_parent" in f));
+    }).map(([n]) => n);
+  } catch {
+    roots = [];
+  }
+  return [
+    `# Written by sdp ingest.`,
+    `name: ${name}`,
+    `description: ${JSON.stringify("Ingested tables")}`,
+    `tables:`,
+    ...roots.map((r) => `  ${JSON.stringify(r)}: 1`),
   ].join("\n") + "\n";
 }
 

@@ -68,7 +68,13 @@ export interface MultiRunOptions {
   /** Reproduction: the prior version and each table's prior profile instead of the registry's latest. */
   prior?: { version: string | null; tables: Map<string, PriorInput> };
   /** The producer of one table (generation: src/parallel/, given its plan). */
-  producer: (spec: DatasetSpec, plan: GenerationPlan) => Producer;
+  producer?: (spec: DatasetSpec, plan: GenerationPlan) => Producer;
+  /**
+   * Ingest: each table's rows and producer (its file), instead of planned
+   * generation. The version's `source` is then `ingested`; the relations are
+   * validated on the written files all the same.
+   */
+  given?: Map<string, { rows: number; producer: Producer }>;
   readBack?: boolean;
   /**
    * Called once the row counts are known, before anything is written, with
@@ -76,6 +82,9 @@ export interface MultiRunOptions {
    */
   checkSpace?: (estimate: OutputEstimate) => Promise<void>;
 }
+
+/** One table to run: planned generation ({@link TablePlan}) or an ingested file. */
+type TableRun = Pick<TablePlan, "table" | "spec" | "rowCount">;
 
 /** What a successful multi-table run returns. */
 export interface MultiRunResult {
@@ -120,10 +129,17 @@ export async function runMultiTableDataset(
   if (options.checkSpace) {
     await options.checkSpace(estimateTables(spec, { rows: options.rows, format: options.format }));
   }
-  const plans = await stage(
-    "plan",
-    () => planTables(spec, { version, versionIndex, rows: options.rows }),
-  );
+  const given = options.given;
+  const plans: TableRun[] = given
+    ? (spec.tables ?? []).map((table) => {
+      const rowCount = given.get(table.name)!.rows;
+      return { table, spec: { ...table.spec, rowCount }, rowCount };
+    })
+    : await stage(
+      "plan",
+      () => planTables(spec, { version, versionIndex, rows: options.rows }),
+    );
+  const source = given ? "ingested" : "generated";
 
   const created = await openStaging(paths, {
     sweep: !options.outputDir,
@@ -147,7 +163,9 @@ export async function runMultiTableDataset(
         versionIndex,
         prior: priors.get(name) ?? null,
         outputDir: `${stagingDir}/${TABLES_DIR}/${name}`,
-        producer: options.producer(p.spec, p.plan),
+        producer: given
+          ? given.get(name)!.producer
+          : options.producer!(p.spec, (p as TablePlan).plan),
         readBack: options.readBack,
       }, env);
       results.push({ table: name, rows: p.rowCount, result });
@@ -190,6 +208,7 @@ export async function runMultiTableDataset(
         priorVersion,
         rows,
         format: options.format,
+        source,
         tables: results.map((r) => ({ table: r.table, rows: r.rows })),
       }, { ...env, startedAt, durations, workers: options.workers }));
     if (options.outputDir) await Deno.rename(stagingDir, finalDir);
@@ -199,7 +218,7 @@ export async function runMultiTableDataset(
         ...env,
         finalDir,
         final,
-        producer: { source: "generated" },
+        producer: { source },
       });
     }
     env.log.log("INFO", "finalized", { dataset, version, path: finalDir, rows });
@@ -296,7 +315,7 @@ function estimateTables(
 /** Reads the written tables back (Parquet when written, else CSV). */
 function tableReader(
   stagingDir: string,
-  plans: TablePlan[],
+  plans: TableRun[],
   format: OutputFormat,
 ): (table: string, columns: string[]) => AsyncIterable<Chunk> {
   const byName = new Map(plans.map((p) => [p.table.name, p]));
@@ -347,6 +366,7 @@ async function finalizeMulti(
     priorVersion: string | null;
     rows: number;
     format: OutputFormat;
+    source: "generated" | "ingested";
     tables: Array<{ table: string; rows: number }>;
   },
   facts: {
@@ -374,7 +394,7 @@ async function finalizeMulti(
     row_count: input.rows,
     formats: [input.format !== "csv" ? "parquet" : "", input.format !== "parquet" ? "csv" : ""]
       .filter((x) => x),
-    source: "generated",
+    source: input.source,
     tables: Object.fromEntries(input.tables.map((t) => [t.table, { row_count: t.rows }])),
     files,
   });

@@ -1,7 +1,9 @@
 /**
  * `sdp ingest <file> --dataset NAME`: a CSV, JSON or Parquet file as a new
  * finalized version (validated, profiled, drift vs the prior version). The
- * configs it uses are chosen in src/ingest/schema_choice.ts.
+ * configs it uses are chosen in src/ingest/schema_choice.ts. A multi-table
+ * dataset takes one file per table instead, `--table TABLE=FILE` each
+ * (ingest_multi.ts).
  *
  * CSV nulls: the unquoted empty field (`,,`), for every type. A quoted
  * empty field (`""`) is the empty string in a string column and null in any
@@ -33,6 +35,7 @@ import { checkAccess, type FileFacts, type Io, isNotFound } from "../io.ts";
 import { DIR_FLAGS, dirs, makeLogger, printable, runEnvironment } from "../shared.ts";
 import { FAIL_ON_FLAG, failOn, gateExitCode, gateMessage, runSummary } from "../gate.ts";
 import { PRIOR_FLAGS, priorChoice } from "./run.ts";
+import { ingestMultiTable, parseTableFlags } from "./ingest_multi.ts";
 import {
   baseName,
   chooseSchema,
@@ -94,9 +97,16 @@ export const spec: CommandSpec = {
   name: "ingest",
   summary:
     "Ingest a CSV, JSON (array or JSON Lines) or Parquet file as a new finalized version of a dataset (validated, profiled, drift vs the prior version).",
-  positionals: ["file"],
+  positionals: ["[file]"],
   flags: {
     dataset: { type: "string", help: "Dataset name (required)", valueName: "NAME" },
+    table: {
+      type: "string",
+      multiple: true,
+      help:
+        "Multi-table dataset: the file of one table, repeated for every table the schema declares (instead of <file>)",
+      valueName: "TABLE=FILE",
+    },
     "run-id": {
       type: "string",
       help: "Version id (default: UTC now as YYYY-MM-DDTHH-MM-SSZ)",
@@ -147,13 +157,27 @@ export const spec: CommandSpec = {
 
 /** Handle `sdp ingest`; returns the exit code. */
 export async function handle(p: Parsed, io: Io): Promise<number> {
-  const [path] = p.positionals;
+  const [positional] = p.positionals;
   const name = str(p, "dataset");
   if (name === undefined) {
     throw new UsageError(
       "sdp ingest: --dataset NAME is required. Usage: sdp ingest <file> --dataset NAME",
     );
   }
+  const tableFlags = p.values.table as string[] | undefined;
+  const tableFiles = tableFlags === undefined ? undefined : parseTableFlags(tableFlags);
+  if (tableFiles !== undefined && positional !== undefined) {
+    throw new UsageError(
+      `sdp ingest: give <file> (one table) or --table TABLE=FILE for every table, not both`,
+    );
+  }
+  if (tableFiles === undefined && positional === undefined) {
+    throw new UsageError(
+      "sdp ingest: missing <file>. Usage: sdp ingest <file> --dataset NAME, or " +
+        "sdp ingest --dataset NAME --table TABLE=FILE ... for a multi-table dataset",
+    );
+  }
+  const path = positional ?? tableFiles![0][1];
   const nameProblem = checkDatasetName(name);
   if (nameProblem) throw new UsageError(`sdp ingest: ${nameProblem}`);
   const version = str(p, "run-id") ?? versionFromTime(io.now());
@@ -184,7 +208,9 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
   checkAccess(io, d.datasetsDir, "read", "--datasets-dir");
   checkAccess(io, d.runsDir, "write", "--runs-dir");
   checkAccess(io, d.registryFile, "write", "--registry");
-  await checkInputFile(io, path, "input file");
+  if (tableFiles) {
+    for (const [t, f] of tableFiles) await checkInputFile(io, f, `file of table ${printable(t)}`);
+  } else await checkInputFile(io, path, "input file");
   const schemaFlag = str(p, "schema");
 
   // Refuse an existing version before reading a possibly large file.
@@ -200,12 +226,53 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
 
   if (schemaFlag !== undefined) await checkInputFile(io, schemaFlag, "--schema");
   const choice = await chooseSchema(name, schemaFlag, d, registry);
-  if (choice.schemaYaml !== undefined && /^tables\s*:/m.test(choice.schemaYaml)) {
+  const multi = choice.schemaYaml !== undefined && /^tables\s*:/m.test(choice.schemaYaml);
+  if (multi && !tableFiles) {
     throw new UsageError(
-      `sdp ingest: ${name} is a multi-table dataset (schema.yaml tables:); ingesting one file ` +
-        `as a version of it is not supported: ingest each table as a dataset of its own ` +
-        `(e.g. --dataset ${name}_<table>) or generate it with sdp run`,
+      `sdp ingest: ${name} is a multi-table dataset (schema.yaml tables:); ingest one file ` +
+        `per table: sdp ingest --dataset ${name} --table TABLE=FILE ... (every table)`,
     );
+  }
+  if (!multi && tableFiles) {
+    throw new UsageError(
+      `sdp ingest: --table applies to multi-table datasets (schema.yaml tables:); ${name}'s ` +
+        `schema is ${choice.schemaYaml === undefined ? "inferred" : "single-table"}: ` +
+        `pass the file as <file>`,
+    );
+  }
+  const nullFlag = str(p, "null-values");
+  const nullValues = nullFlag === undefined
+    ? undefined
+    : nullFlag.split(",").filter((t) => t !== "");
+  const nestedAsJson = p.values["nested-as-json"] === true;
+  const nullsInStrings = p.values["null-in-strings"] === true;
+  if (tableFiles) {
+    if (prior.priorVersion !== undefined || prior.noPrior) {
+      throw new UsageError(
+        "sdp ingest: --prior and --no-prior are not supported for multi-table datasets yet",
+      );
+    }
+    return await cleanOnError(io, d.runsDir, name, () =>
+      ingestMultiTable(io, {
+        name,
+        version,
+        format,
+        files: tableFiles,
+        choice,
+        schemaFlag,
+        read: {
+          ...(nullValues === undefined ? {} : { nullValues }),
+          ...(separator === undefined ? {} : { separator }),
+          nestedAsJson,
+          nullsInStrings,
+        },
+        runsDir: d.runsDir,
+        registryFile: d.registryFile,
+        allowMissingPrior: p.values["allow-missing-prior"] === true,
+        json: p.values.json === true,
+        failOn: gate,
+        log: makeLogger(io, { dataset: name, version }),
+      }));
   }
   const file = baseName(path);
   const shownFile = printable(file);
@@ -232,12 +299,6 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     }));
   }
 
-  const nullFlag = str(p, "null-values");
-  const nullValues = nullFlag === undefined
-    ? undefined
-    : nullFlag.split(",").filter((t) => t !== "");
-  const nestedAsJson = p.values["nested-as-json"] === true;
-  const nullsInStrings = p.values["null-in-strings"] === true;
   const inputFormat = await detectFormat(path);
   const onlyFor = (flag: string, used: boolean, wanted: string) => {
     if (used && inputFormat !== wanted) {
@@ -345,6 +406,24 @@ export async function handle(p: Parsed, io: Io): Promise<number> {
     // Leave no empty folders behind (reports of failed validation are kept).
     if (!datasetDirExisted) await io.remove(`${d.runsDir}/${name}`).catch(() => {});
     if (!runsExisted) await io.remove(d.runsDir).catch(() => {});
+    throw err;
+  }
+}
+
+/** Run `body`; on an error, remove the runs folders it created (reports of failed validation are kept). */
+async function cleanOnError(
+  io: Io,
+  runsDir: string,
+  name: string,
+  body: () => Promise<number>,
+): Promise<number> {
+  const runsExisted = await exists(runsDir);
+  const datasetDirExisted = await exists(`${runsDir}/${name}`);
+  try {
+    return await body();
+  } catch (err) {
+    if (!datasetDirExisted) await io.remove(`${runsDir}/${name}`).catch(() => {});
+    if (!runsExisted) await io.remove(runsDir).catch(() => {});
     throw err;
   }
 }

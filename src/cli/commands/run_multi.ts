@@ -75,11 +75,13 @@ export function reportMultiResult(
   io: Io,
   result: MultiRunResult,
   options: {
-    cmd: "run" | "assemble";
+    cmd: "run" | "assemble" | "ingest";
     json: boolean;
     failOn: FailOn | undefined;
     /** Said after "Finalized <dataset> <version>" (e.g. " from 3 part(s)"). */
     heading: string;
+    /** More keys of the --json object (ingest: its inputs and schema). */
+    extra?: Record<string, unknown>;
   },
 ): number {
   const fks = result.relations.tables.flatMap((t) => t.foreign_keys);
@@ -123,6 +125,7 @@ export function reportMultiResult(
         },
         fail_on: options.failOn ?? null,
         exit_code: code,
+        ...options.extra,
       }) + "\n",
     );
   } else {
