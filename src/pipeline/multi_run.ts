@@ -7,7 +7,9 @@
  * the version's `report.html` (table summary, ER diagram) are written, and
  * the version is finalized and registered as one: its final_metadata.json
  * lists each table's sealed final_metadata.json, so the content hash covers
- * every file of every table.
+ * every file of every table. Ingest runs the same pipeline with each table's
+ * rows and producer given (`given`: one real file per table) instead of
+ * planned generation.
  *
  * @module
  */

@@ -1,7 +1,8 @@
 /**
  * The other commands on a multi-table dataset: publish plans one file per
- * table with its own schema; ingest, compare and fit say
- * clearly that they do not support it (exit 2) and write nothing.
+ * table with its own schema; compare and fit say clearly that they do not
+ * support it (exit 2) and write nothing, and so does ingest of a single file
+ * (a multi-table ingest takes --table TABLE=FILE per table: ingest_test.ts).
  */
 import assert from "node:assert/strict";
 import { BUILTIN_DATASETS } from "../../src/builtin/mod.ts";
