@@ -38,17 +38,31 @@ export async function confineCommand(
     if ("registry" in flags) await registryFiles(sandbox, d.registryFile);
   }
   for (const [flag, spec] of Object.entries(flags)) {
-    if (DIR_FLAG_NAMES.has(flag) || (spec.valueName !== "DIR" && spec.valueName !== "FILE")) {
-      continue;
-    }
+    const kind = spec.valueName === "DIR"
+      ? "dir"
+      : spec.valueName === "FILE"
+      ? "file"
+      : spec.valueName?.endsWith("=FILE")
+      ? "keyed"
+      : undefined;
+    if (DIR_FLAG_NAMES.has(flag) || kind === undefined) continue;
     const v = p.values[flag];
     const values = typeof v === "string" ? [v] : Array.isArray(v) ? v : [];
-    for (const path of values) {
-      if (spec.valueName === "DIR") await sandbox.checkTree(path, `--${flag}`);
-      else await sandbox.check(path, `--${flag}`);
+    for (const value of values) {
+      if (kind === "dir") await sandbox.checkTree(value, `--${flag}`);
+      else if (kind === "file") await sandbox.check(value, `--${flag}`);
+      // `--table orders=orders.csv`: the path after the first `=` (a malformed value is the
+      // command's to refuse).
+      else if (value.includes("=")) {
+        await sandbox.check(value.slice(value.indexOf("=") + 1), `--${flag}`);
+      }
     }
   }
-  const fileAt = cmd.positionals.indexOf("file");
+  // `file`, `[file]` or `file|dataset@version`: a reference that is not a path resolves
+  // inside the working directory like any name of a file that does not exist.
+  const fileAt = cmd.positionals.findIndex((x) =>
+    x.replace(/^\[|\]$/g, "").split("|").includes("file")
+  );
   if (fileAt >= 0 && p.positionals[fileAt] !== undefined) {
     await sandbox.check(p.positionals[fileAt], "input file");
   }

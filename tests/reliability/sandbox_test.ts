@@ -362,6 +362,35 @@ const ATTACKS: Attack[] = [
     ]),
   },
   {
+    name: "fit: the input file is a link to /etc/passwd",
+    setup: async (cwd) => (await link("/etc/passwd", `${cwd}/real.csv`), [
+      "fit",
+      "real.csv",
+      "--dataset",
+      "twin",
+    ]),
+  },
+  {
+    name: "ingest: a --table file of a multi-table dataset is a link to an outside CSV",
+    setup: async (cwd, out) => (await link(`${out}/secret.csv`, `${cwd}/orders.csv`), [
+      "ingest",
+      "--dataset",
+      "retail_orders",
+      "--table",
+      "orders=orders.csv",
+    ]),
+  },
+  {
+    name: "compare: --real is a link to an outside CSV",
+    setup: async (cwd, out) => (await link(`${out}/secret.csv`, `${cwd}/real.csv`), [
+      "compare",
+      "people",
+      "v1",
+      "--real",
+      "real.csv",
+    ]),
+  },
+  {
     name: "ingest: --schema is a link to an outside file",
     setup: async (cwd, out) => {
       await Deno.writeTextFile(`${cwd}/input.csv`, "id\n1\n2\n");
