@@ -50,8 +50,6 @@ export async function finalizeStaging(
   input: FinalizeInput,
   facts: RunFacts,
 ): Promise<FinalMetadata> {
-  const write = (name: string, text: string) =>
-    step(`write ${stagingDir}/${name}`, () => Deno.writeTextFile(`${stagingDir}/${name}`, text));
   const files: Record<string, FileDigest> = {};
   const present = [];
   for await (const e of Deno.readDir(stagingDir)) present.push(e.name);
@@ -67,24 +65,7 @@ export async function finalizeStaging(
     ...(input.producer.provenance ? { provenance: input.producer.provenance } : {}),
     files,
   });
-  await write(ARTIFACTS.final, canonicalJson(meta));
-  const finishedAt = facts.now();
-  const run = await sealRunMetadata({
-    dataset: input.dataset,
-    version: input.version,
-    started_at: facts.startedAt.toISOString(),
-    finished_at: finishedAt.toISOString(),
-    duration_ms: finishedAt.getTime() - facts.startedAt.getTime(),
-    stage_durations_ms: facts.durations,
-    workers: input.workers,
-    pid: facts.pid,
-    runtime: facts.runtime,
-    final_metadata_sha256: (await hashFile(`${stagingDir}/${ARTIFACTS.final}`)).sha256,
-  });
-  await write(ARTIFACTS.runMetadata, canonicalJson(run));
-  for (const name of [...present, ARTIFACTS.final, ARTIFACTS.runMetadata]) {
-    await step(`make ${stagingDir}/${name} read-only`, () => makeReadOnly(`${stagingDir}/${name}`));
-  }
+  await sealStaging(stagingDir, meta, { facts, workers: input.workers, files: present });
   return meta;
 }
 
@@ -92,6 +73,39 @@ export async function finalizeStaging(
  * Run one file operation of finalization; on failure (a full disk) say which
  * file and what is left: the run removes its staging folder, nothing is finalized.
  */
+/**
+ * Write `meta` as final_metadata.json and the run record sealed over it as
+ * run_metadata.json, then make `files` and both read-only: the last step of
+ * every finalization (single- and multi-table).
+ */
+export async function sealStaging(
+  stagingDir: string,
+  meta: FinalMetadata,
+  options: { facts: RunFacts; workers: number; files: readonly string[] },
+): Promise<void> {
+  const { facts } = options;
+  const write = (name: string, text: string) =>
+    step(`write ${stagingDir}/${name}`, () => Deno.writeTextFile(`${stagingDir}/${name}`, text));
+  await write(ARTIFACTS.final, canonicalJson(meta));
+  const finishedAt = facts.now();
+  const run = await sealRunMetadata({
+    dataset: meta.dataset,
+    version: meta.version,
+    started_at: facts.startedAt.toISOString(),
+    finished_at: finishedAt.toISOString(),
+    duration_ms: finishedAt.getTime() - facts.startedAt.getTime(),
+    stage_durations_ms: facts.durations,
+    workers: options.workers,
+    pid: facts.pid,
+    runtime: facts.runtime,
+    final_metadata_sha256: (await hashFile(`${stagingDir}/${ARTIFACTS.final}`)).sha256,
+  });
+  await write(ARTIFACTS.runMetadata, canonicalJson(run));
+  for (const name of [...options.files, ARTIFACTS.final, ARTIFACTS.runMetadata]) {
+    await step(`make ${stagingDir}/${name} read-only`, () => makeReadOnly(`${stagingDir}/${name}`));
+  }
+}
+
 async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();

@@ -20,7 +20,6 @@ import {
   type FileDigest,
   type FinalMetadata,
   finalMetadata,
-  sealRunMetadata,
 } from "../artifacts/mod.ts";
 import type { Chunk, ColumnValues } from "../data/mod.ts";
 import { IntegrityError, storageFailure, ValidationFailedError } from "../errors.ts";
@@ -30,7 +29,7 @@ import { expectedRowCounts, planTables, type TablePlan } from "../generate/mod.t
 import { hashFile } from "../hash/mod.ts";
 import { describeVerify, verifyVersion } from "../integrity/mod.ts";
 import { openFileSource } from "../io/byte_source.ts";
-import { makeReadOnly, readTextIfExists } from "../io/files.ts";
+import { readTextIfExists } from "../io/files.ts";
 import type { DatasetSpec } from "../model/mod.ts";
 import { readParquetChunks } from "../parquet/codec.ts";
 import { parseProfile } from "../profile/mod.ts";
@@ -41,6 +40,7 @@ import {
   validateRelations,
 } from "../validate/relations.ts";
 import { readCsvChunks } from "./csv_readback.ts";
+import { sealStaging } from "./finalize.ts";
 import { estimateOutput, type OutputEstimate } from "./estimate.ts";
 import type { PriorInput } from "./prior.ts";
 import type { OutputFormat, Producer } from "./producer.ts";
@@ -400,23 +400,6 @@ async function finalizeMulti(
     tables: Object.fromEntries(input.tables.map((t) => [t.table, { row_count: t.rows }])),
     files,
   });
-  await Deno.writeTextFile(`${stagingDir}/${ARTIFACTS.final}`, canonicalJson(meta));
-  const finishedAt = facts.now();
-  const run = await sealRunMetadata({
-    dataset: input.dataset,
-    version: input.version,
-    started_at: facts.startedAt.toISOString(),
-    finished_at: finishedAt.toISOString(),
-    duration_ms: finishedAt.getTime() - facts.startedAt.getTime(),
-    stage_durations_ms: facts.durations,
-    workers: facts.workers,
-    pid: facts.pid,
-    runtime: facts.runtime,
-    final_metadata_sha256: (await hashFile(`${stagingDir}/${ARTIFACTS.final}`)).sha256,
-  });
-  await Deno.writeTextFile(`${stagingDir}/${ARTIFACTS.runMetadata}`, canonicalJson(run));
-  for (const name of [...own, ARTIFACTS.final, ARTIFACTS.runMetadata]) {
-    await makeReadOnly(`${stagingDir}/${name}`);
-  }
+  await sealStaging(stagingDir, meta, { facts, workers: facts.workers, files: own });
   return meta;
 }
